@@ -1,0 +1,15 @@
+"""The decision engine: pure Python (standard library and PyYAML), no Django.
+
+    rulebook = load_rulebook("questions.yaml")
+    result = score(rulebook, {"project_size": "prototype", "auth": "none"})
+    result.recommendation  # "flask"
+"""
+
+from .loader import RulebookError, load_rulebook, parse_rulebook
+from .model import UNSURE, Rulebook
+from .scoring import CLEAR, CLOSE, LEAN, AnswerError, Recommendation, normalise_answers, score
+
+__all__ = [
+    "CLEAR", "CLOSE", "LEAN", "UNSURE", "AnswerError", "Recommendation", "Rulebook",
+    "RulebookError", "load_rulebook", "normalise_answers", "parse_rulebook", "score",
+]

@@ -1,0 +1,62 @@
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def recommend(*args: str) -> str:
+    out = StringIO()
+    call_command("recommend", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_recommend_prints_the_verdict_and_why():
+    text = recommend("project_size=prototype", "python_experience=beginner", "auth=none",
+                     "database=none", "ml_model=yes")
+    assert text.startswith("Recommendation: Flask (clear")
+    assert "Why:" in text
+    assert "[Which is Better for Machine Learning: Flask vs Django?]" in text
+    assert "https://flask.palletsprojects.com/en/stable/quickstart/" in text
+
+
+def test_recommend_json_has_the_documented_fields():
+    data = json.loads(recommend("--json", "admin=yes", "forms=many", "database=relational",
+                                "auth=full"))
+    assert {"recommendation", "scores", "margin", "confidence", "reasons", "flips", "links",
+            "ruleset_version"} <= data.keys()
+    assert data["recommendation"] == "django"
+    assert len(data["ruleset_version"]) == 12
+
+
+def test_recommend_refuses_an_invalid_choice_naming_the_allowed_ones():
+    with pytest.raises(CommandError, match=r"'maybe' is not a choice of 'auth' \(choose one "
+                                           r"of: none, simple, full, unsure\)"):
+        recommend("auth=maybe")
+
+
+def test_recommend_refuses_an_unknown_question_and_a_malformed_argument():
+    with pytest.raises(CommandError, match="unknown question 'colour'"):
+        recommend("colour=blue")
+    with pytest.raises(CommandError, match="not of the form question=choice"):
+        recommend("auth")
+
+
+def test_an_invalid_answer_exits_non_zero_with_one_line():
+    run = subprocess.run([sys.executable, "manage.py", "recommend", "auth=maybe"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert run.returncode != 0
+    assert run.stderr.strip().count("\n") == 0
+    assert "Traceback" not in run.stderr
+    assert "choose one of" in run.stderr
+
+
+def test_recommend_with_a_broken_file_says_what_is_wrong(broken_questions):
+    with pytest.raises(CommandError, match="warp_speed"):
+        recommend("auth=full")
