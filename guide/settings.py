@@ -71,3 +71,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 #: Everything the guide knows. A broken file fails `manage.py check` with the loader's message.
 GUIDE_QUESTIONS_FILE = Path(os.environ.get("GUIDE_QUESTIONS_FILE", BASE_DIR / "questions.yaml"))
+
+# The questionnaire is 14 short fields: anything much bigger is not our form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
+CSRF_FAILURE_VIEW = "guide.views.csrf_failure"

@@ -1,19 +1,157 @@
-"""Thin views: parse the request, call the engine, render."""
+"""Thin views: parse the request, call the engine, render one template (or one of its
+partials for htmx)."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from typing import Any
+from urllib.parse import urlencode
 
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.middleware import HtmxDetails
+
+from .answers import BadAnswers, effective_answers, parse_answers
+from .charts import score_chart
+from .engine import UNSURE, Rulebook, score
+from .models import Permalink
 from .rules import get_rulebook
 
 
-@require_GET
-def questionnaire(request: HttpRequest) -> HttpResponse:
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
+    """GET: the questionnaire, pre-filled from the query string (htmx asks for the live panel
+    only). POST: store the result as a permalink and go there (303)."""
     rulebook = get_rulebook()
-    return render(request, "guide/questionnaire.html", {"rulebook": rulebook})
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        answers = parse_answers(rulebook, data)
+        errors = None
+    except BadAnswers as exc:
+        answers, errors = {}, exc.problems
+    snapshot = score(rulebook, answers).to_dict(rulebook)
+    if request.method == "POST" and not errors:
+        link, _ = Permalink.objects.for_answers(effective_answers(snapshot["answers"]), snapshot)
+        return HttpResponseRedirect(link_url(link), status=303)
+    fragment = request.htmx and not request.htmx.history_restore_request and not errors
+    template = "guide/questionnaire.html#live-update" if fragment else "guide/questionnaire.html"
+    context = questionnaire_context(rulebook, snapshot, answers if not errors else
+                                    _raw_answers(rulebook, data))
+    response = render(request, template, {**context, "errors": errors},
+                      status=400 if errors else 200)
+    # The same URL answers a full page or a fragment: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def permalink(request: HttpRequest, slug: str) -> HttpResponse:
+    """What was recommended when the link was made, from its stored snapshot."""
+    link = get_object_or_404(Permalink, slug=slug)
+    rulebook = get_rulebook()
+    context: dict[str, Any] = {
+        "link": link, "result": link.snapshot, "chart": score_chart(link.snapshot),
+        "edit_url": questionnaire_url(link.answers),
+        "share_url": request.build_absolute_uri(link_url(link)),
+    }
+    if link.ruleset_version != rulebook.version:
+        context["current"] = reevaluate(rulebook, link)
+    return render(request, "guide/result.html", context)
 
 
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: the process is up. It touches neither the database nor the cache."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def link_url(link: Permalink) -> str:
+    return f"/r/{link.slug}/"
+
+
+def questionnaire_url(answers: dict[str, str]) -> str:
+    return "/?" + urlencode(answers) if answers else "/"
+
+
+def questionnaire_context(rulebook: Rulebook, snapshot: dict[str, Any], answers: dict[str, str]
+                          ) -> dict[str, Any]:
+    """The questionnaire's sections and questions with what is checked and what is shown."""
+    visible = {a["question"] for a in snapshot["answers"]}
+    sections = []
+    for section in rulebook.sections:
+        questions = []
+        for q in rulebook.questions:
+            if q.section != section.id:
+                continue
+            chosen = answers.get(q.id, UNSURE)
+            choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen}
+                       for c in q.choices]
+            choices.append({"id": UNSURE, "label": "Not sure", "checked": chosen == UNSURE
+                            or chosen not in q.choice_ids})
+            questions.append({"id": q.id, "prompt": q.prompt, "help": q.help,
+                              "follow_up": bool(q.show_if), "visible": q.id in visible,
+                              "condition": _condition_text(rulebook, q), "choices": choices})
+        sections.append({"id": section.id, "title": section.title, "questions": questions})
+    answered = sum(1 for a in snapshot["answers"] if a["choice"] != UNSURE)
+    return {"sections": sections, "result": snapshot, "answered": answered,
+            "total": len(snapshot["answers"]),
+            "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]]}
+
+
+def _condition_text(rulebook: Rulebook, question: Any) -> str:
+    parts = []
+    for cond in question.show_if:
+        parent = rulebook.question(cond.question)
+        labels = [parent.choice(c).label for c in parent.choice_ids if c in cond.choices]
+        parts.append(f"“{parent.prompt}” is {' or '.join(labels)}")
+    return " and ".join(parts)
+
+
+def _raw_answers(rulebook: Rulebook, data: Any) -> dict[str, str]:
+    """The valid part of a rejected form, so the page shows what was chosen."""
+    out = {}
+    for q in rulebook.questions:
+        value = data.get(q.id)
+        if value in q.choice_ids:
+            out[q.id] = value
+    return out
+
+
+def reevaluate(rulebook: Rulebook, link: Permalink) -> dict[str, Any]:
+    """The stored answers under today's rules, and what changed."""
+    kept, dropped = {}, []
+    for question_id, choice_id in link.answers.items():
+        if rulebook.has_question(question_id) and \
+                choice_id in rulebook.question(question_id).choice_ids:
+            kept[question_id] = choice_id
+        else:
+            dropped.append(question_id)
+    now = score(rulebook, kept).to_dict(rulebook)
+    then = link.snapshot
+    share = {s["option"]: s["share"] for s in then["scores"]}
+    share_now = {s["option"]: s["share"] for s in now["scores"]}
+    reasons_then = {(r["kind"], r["id"]) for r in then["reasons"]}
+    reasons_now = {(r["kind"], r["id"]) for r in now["reasons"]}
+    return {
+        "result": now, "answers": kept, "dropped": dropped,
+        "verdict_changed": now["recommendation"] != then["recommendation"],
+        "confidence_changed": now["confidence"] != then["confidence"],
+        "share_then": share.get(now["recommendation"], 0),
+        "share_now": share_now[now["recommendation"]],
+        "new_reasons": [r for r in now["reasons"] if (r["kind"], r["id"]) not in reasons_then],
+        "gone_reasons": [r for r in then["reasons"] if (r["kind"], r["id"]) not in reasons_now],
+    }

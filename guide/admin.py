@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Permalink
+
+
+@admin.register(Permalink)
+class PermalinkAdmin(admin.ModelAdmin):
+    """Read-only: a permalink is a record of what was said; nobody edits history."""
+
+    list_display = ("slug", "recommendation", "confidence", "ruleset_version", "created")
+    list_filter = ("recommendation", "ruleset_version")
+    search_fields = ("slug",)
+    readonly_fields = ("slug", "answers", "recommendation", "confidence", "ruleset_version",
+                       "created", "snapshot")
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

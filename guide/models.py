@@ -1,0 +1,71 @@
+"""Stored permalinks: the answers, the ruleset they were scored under and what was said."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+
+SLUG_BYTES = 12  # 96 random bits, 16 URL-safe characters
+SLUG_PATTERN = r"[A-Za-z0-9_-]{16}"
+
+
+def new_slug() -> str:
+    return secrets.token_urlsafe(SLUG_BYTES)
+
+
+def answers_key(answers: dict[str, str]) -> str:
+    """The same answers give the same key, whatever their order."""
+    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()
+
+
+class PermalinkQuerySet(models.QuerySet["Permalink"]):
+    def for_answers(self, answers: dict[str, str], snapshot: dict[str, Any]
+                    ) -> tuple[Permalink, bool]:
+        """The permalink for these answers under the snapshot's ruleset: the existing one, or
+        a new one (True). Two identical submissions racing each other get the same row: the
+        unique constraint lets one insert win and the other read it back."""
+        key, version = answers_key(answers), snapshot["ruleset_version"]
+        existing = self.filter(answers_key=key, ruleset_version=version).first()
+        if existing:
+            return existing, False
+        for _ in range(3):
+            try:
+                with transaction.atomic():
+                    return self.create(
+                        slug=new_slug(), answers=answers, answers_key=key,
+                        ruleset_version=version, recommendation=snapshot["recommendation"],
+                        confidence=snapshot["confidence"], snapshot=snapshot), True
+            except IntegrityError:
+                existing = self.filter(answers_key=key, ruleset_version=version).first()
+                if existing:
+                    return existing, False
+                # Otherwise the random slug collided: draw another.
+        raise IntegrityError("could not store the permalink")
+
+
+class Permalink(models.Model):
+    slug = models.CharField(max_length=22, unique=True, editable=False)
+    answers = models.JSONField(help_text="Question id to choice id; 'not sure' left out.")
+    answers_key = models.CharField(max_length=64, editable=False)
+    ruleset_version = models.CharField(max_length=12, db_index=True,
+                                       help_text="Hash of questions.yaml when it was made.")
+    recommendation = models.CharField(max_length=20, db_index=True)
+    confidence = models.CharField(max_length=10)
+    snapshot = models.JSONField(help_text="The full result as shown when it was made.")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = PermalinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["answers_key", "ruleset_version"],
+                                    name="one_permalink_per_answers_and_ruleset"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} ({self.recommendation})"
