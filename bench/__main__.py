@@ -5,11 +5,11 @@ import sys
 
 import django
 
-from . import engine
+from . import engine, http
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 
-SECTIONS = {"engine": engine.run}
+SECTIONS = {"engine": engine.run, "http": http.run}
 
 
 def main(names: list[str]) -> None:

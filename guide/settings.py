@@ -3,7 +3,10 @@
 import os
 from pathlib import Path
 
+import environ
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+env = environ.Env()
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
 DEBUG = os.environ.get("DEBUG", "") == "1"
@@ -51,12 +54,10 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "guide.wsgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-    }
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Keep connections open between requests instead of reconnecting for each one.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -1,9 +1,11 @@
 """Thin views: parse the request, call the engine, render one template (or one of its
 partials for htmx)."""
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -32,14 +34,14 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         errors = None
     except BadAnswers as exc:
         answers, errors = {}, exc.problems
-    snapshot = score(rulebook, answers).to_dict(rulebook)
+    snapshot, context = scored(rulebook, tuple(answers.items()))
     if request.method == "POST" and not errors:
         link, _ = Permalink.objects.for_answers(effective_answers(snapshot["answers"]), snapshot)
         return HttpResponseRedirect(link_url(link), status=303)
     fragment = request.htmx and not request.htmx.history_restore_request and not errors
     template = "guide/questionnaire.html#live-update" if fragment else "guide/questionnaire.html"
-    context = questionnaire_context(rulebook, snapshot, answers if not errors else
-                                    _raw_answers(rulebook, data))
+    if errors:  # show what was valid in the rejected form
+        context = questionnaire_context(rulebook, snapshot, _raw_answers(rulebook, data))
     response = render(request, template, {**context, "errors": errors},
                       status=400 if errors else 200)
     # The same URL answers a full page or a fragment: caches must keep them apart.
@@ -49,9 +51,18 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_GET
 def permalink(request: HttpRequest, slug: str) -> HttpResponse:
-    """What was recommended when the link was made, from its stored snapshot."""
-    link = get_object_or_404(Permalink, slug=slug)
+    """What was recommended when the link was made, from its stored snapshot.
+
+    A permalink under the current rules never changes, so its page is cached whole: a cache
+    hit needs no database. A link made under older rules also shows today's verdict, with a
+    form (and so a CSRF token): that page is rendered each time.
+    """
     rulebook = get_rulebook()
+    page_key = f"permalink-page:{rulebook.version}:{request.get_host()}:{slug}"
+    page = cache.get(page_key)
+    if page is not None:
+        return HttpResponse(page)
+    link = get_object_or_404(Permalink, slug=slug)
     context: dict[str, Any] = {
         "link": link, "result": link.snapshot, "chart": score_chart(link.snapshot),
         "edit_url": questionnaire_url(link.answers),
@@ -59,7 +70,10 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if link.ruleset_version != rulebook.version:
         context["current"] = reevaluate(rulebook, link)
-    return render(request, "guide/result.html", context)
+    response = render(request, "guide/result.html", context)
+    if "current" not in context:
+        cache.set(page_key, response.content.decode(), timeout=24 * 3600)
+    return response
 
 
 @require_GET
@@ -77,6 +91,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 # -- helpers ------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def scored(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]
+           ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The snapshot and questionnaire context for these answers, computed once per process:
+    both depend only on the rulebook and the answers. Callers must not modify them."""
+    snapshot = score(rulebook, dict(answers)).to_dict(rulebook)
+    context = questionnaire_context(rulebook, snapshot, dict(answers))
+    context["cache_key"] = f"{rulebook.version}:{urlencode(sorted(answers))}"
+    return snapshot, context
 
 
 def link_url(link: Permalink) -> str:

@@ -1,13 +1,238 @@
+import re
+from unittest import mock
+
+import pytest
+
+from guide.models import Permalink, PermalinkQuerySet
+from guide.rules import get_rulebook
+
+from .conftest import QUESTIONS
+
+DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
+SLUG_URL = re.compile(r"^/r/[A-Za-z0-9_-]{16}/$")
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+# -- the questionnaire --------------------------------------------------------------------
+
+
 def test_healthz_answers_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
 
 
-def test_the_home_page_lists_the_questions_and_choices(client):
-    response = client.get("/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "How big will the project get?" in html
-    assert "Accounts with roles, groups and permissions" in html
-    assert "Not sure" in html
+def test_the_questionnaire_shows_every_question_with_why_we_ask_and_not_sure(client):
+    page = html(client.get("/"))
+    for question in get_rulebook().questions:
+        assert f'id="q-{question.id}"' in page
+        assert f'name="{question.id}" value="unsure"' in page
+    assert page.count("Why we ask:") == len(get_rulebook().questions)
+    assert "<legend>How big will the project get?</legend>" in page
+
+
+def test_the_query_string_prefills_the_questionnaire(client):
+    page = html(client.get("/?auth=full&admin=yes"))
+    assert 'value="full" id="id_auth_full" checked' in page
+    assert 'value="yes" id="id_admin_yes" checked' in page
+    assert 'value="unsure" id="id_forms_unsure" checked' in page
+    assert "2 of 12 questions answered" in page
+
+
+def test_htmx_gets_the_live_panel_and_follow_ups_only(client):
+    response = client.get("/?database=nosql&auth=full", HTTP_HX_REQUEST="true")
+    page = html(response)
+    assert "<html" not in page and "<form" not in page
+    assert "Leaning <strong>" in page
+    assert 'id="q-nosql_store" class="question follow-up"' in page
+    assert 'hx-swap-oob="true"' in page
+    follow_up = page[page.index('id="q-nosql_store"'):]
+    assert "data-hidden" not in follow_up[:follow_up.index(">")]
+
+
+def test_a_follow_up_is_marked_hidden_until_its_condition_holds(client):
+    page = html(client.get("/?database=relational"))
+    tag = page[page.index('id="q-nosql_store"'):]
+    assert "data-hidden" in tag[:tag.index(">")]
+
+
+def test_full_page_and_fragment_say_they_vary_by_hx_request(client):
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        assert "HX-Request" in client.get("/", **headers)["Vary"]
+
+
+def test_a_history_restore_gets_the_full_page_never_a_fragment(client):
+    response = client.get("/?auth=full", HTTP_HX_REQUEST="true",
+                          HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert '<form id="questionnaire"' in html(response)
+
+
+def test_the_live_panel_says_whether_the_rest_could_flip_it_and_what_to_ask_next(client):
+    page = html(client.get("/", HTTP_HX_REQUEST="true"))
+    assert "Could still flip" in page
+    assert 'Most telling next: <a href="#q-' in page
+
+
+# -- permalinks ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_submitting_stores_a_permalink_and_redirects_with_303(client):
+    response = client.post("/", DJANGO_ANSWERS)
+    assert response.status_code == 303
+    assert SLUG_URL.match(response["Location"])
+    link = Permalink.objects.get()
+    assert link.answers == DJANGO_ANSWERS
+    assert link.recommendation == "django"
+    assert link.ruleset_version == get_rulebook().version
+
+
+@pytest.mark.django_db
+def test_equal_answers_reuse_the_same_permalink(client):
+    first = client.post("/", DJANGO_ANSWERS)["Location"]
+    reordered = dict(reversed(DJANGO_ANSWERS.items())) | {"deadline": "unsure"}
+    second = client.post("/", reordered)["Location"]
+    assert first == second
+    assert Permalink.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_hidden_follow_up_does_not_make_a_new_permalink(client):
+    first = client.post("/", {"database": "relational"})["Location"]
+    second = client.post("/", {"database": "relational", "nosql_store": "mongodb"})["Location"]
+    assert first == second
+
+
+@pytest.mark.django_db
+def test_two_racing_identical_submissions_end_with_one_row():
+    """The loser of the race finds no row, tries to insert, hits the unique constraint, and
+    reads the winner's row back."""
+    from guide.engine import score
+
+    rulebook = get_rulebook()
+    snapshot = score(rulebook, DJANGO_ANSWERS).to_dict(rulebook)
+    winner, created = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
+    assert created
+    real_first = PermalinkQuerySet.first
+    calls = []
+
+    def miss_once(qs):
+        calls.append(1)
+        return None if len(calls) == 1 else real_first(qs)
+
+    with mock.patch.object(PermalinkQuerySet, "first", miss_once):
+        loser, created = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
+    assert not created
+    assert loser.slug == winner.slug
+    assert Permalink.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_results_page_explains_itself(client):
+    url = client.post("/", DJANGO_ANSWERS)["Location"]
+    page = html(client.get(url))
+    assert "<h1>Django</h1>" in page
+    assert "Clear" in page
+    assert "Source: <cite>Flask vs Django: A Comparative Guide to Python Frameworks</cite>" in page
+    assert 'role="img"' in page and "<title id=\"chart-title\">Points by criterion" in page
+    assert "<th scope=\"row\">Built-in features</th>" in page
+    assert "What would change it" in page and "What you were not sure about" in page
+    assert "https://docs.djangoproject.com/en/5.2/intro/tutorial01/" in page
+    assert "https://docs.djangoproject.com/en/5.2/ref/contrib/admin/" in page  # admin feature
+    assert 'href="/?auth=full&amp;forms=many&amp;database=relational&amp;admin=yes"' in page
+    assert f'value="http://testserver{url}"' in page
+    assert get_rulebook().version in page
+
+
+@pytest.mark.django_db
+def test_the_permalink_keeps_its_verdict_after_the_rules_change(client, tmp_path, settings):
+    url = client.post("/", {"database": "nosql", "legacy_integration": "yes"})["Location"]
+    before = html(client.get(url))
+    assert "<h1>Flask</h1>" in before and "rules have changed" not in before
+    # New rules: NoSQL now counts for Django.
+    text = QUESTIONS.read_text().replace("effects: {data_freedom: {flask: 3}}",
+                                         "effects: {data_freedom: {django: 9}}")
+    path = tmp_path / "questions.yaml"
+    path.write_text(text)
+    settings.GUIDE_QUESTIONS_FILE = path
+    get_rulebook.cache_clear()
+    try:
+        after = html(client.get(url))
+    finally:
+        get_rulebook.cache_clear()
+    assert "<h1>Flask</h1>" in after  # what was said then
+    assert "rules have changed since this link was made" in after
+    assert "the same answers give\n    <strong>Django</strong>" in after
+    assert "a different recommendation" in after
+    assert "Save a new link under today" in after
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/r/AAAAAAAAAAAAAAAA/", "/r/short/", "/r/../etc/passwd/",
+                                 "/r/AAAAAAAAAAAAAAA%3C/"])
+def test_an_unknown_or_malformed_slug_gets_the_sites_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "We can't find that page" in html(response)
+
+
+# -- bad input ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_tampered_choice_is_refused_with_a_clear_message_and_nothing_stored(client):
+    response = client.post("/", {"auth": "root", "admin": "yes"})
+    assert response.status_code == 400
+    page = html(response)
+    assert "&#x27;root&#x27; is not a choice of &#x27;auth&#x27;" in page
+    assert "choose one of: none, simple, full, unsure" in page
+    assert Permalink.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_question_answered_twice_is_refused(client):
+    response = client.post("/", "auth=full&auth=none",
+                           content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "answered more than once" in html(response)
+    assert Permalink.objects.count() == 0
+
+
+def test_a_tampered_query_string_is_refused_and_escaped(client):
+    response = client.get("/?auth=<script>alert(1)</script>")
+    assert response.status_code == 400
+    assert "<script>alert" not in html(response)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html(response)
+
+
+@pytest.mark.django_db
+def test_a_post_without_a_csrf_token_is_refused_with_a_clear_page(client):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/", DJANGO_ANSWERS)
+    assert response.status_code == 403
+    assert "security token was missing" in html(response)
+    assert Permalink.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_over_large_post_is_refused(client):
+    response = client.post("/", {"auth": "full", "padding": "x" * 40_000})
+    assert response.status_code == 400
+    assert "too large" in html(response)
+    assert Permalink.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_post_with_too_many_fields_is_refused(client):
+    response = client.post("/", {f"f{i}": "1" for i in range(100)})
+    assert response.status_code == 400
+    assert Permalink.objects.count() == 0
+
+
+def test_other_methods_are_refused(client):
+    assert client.put("/").status_code == 405
+    assert client.post("/healthz").status_code == 405

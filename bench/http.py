@@ -1,0 +1,142 @@
+"""Requests per second through gunicorn, each page as a ratio to /healthz in the same run.
+
+A throwaway SQLite database and one gunicorn (2 sync workers) on a free loopback port; the
+load comes from wrk when it is installed (Debian package `wrk`), otherwise from a small
+threaded Python client, which is slower but gives comparable ratios.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DURATION = 4  # seconds per URL
+CONNECTIONS = 8
+
+#: (name, path, extra headers, target ratio to /healthz)
+PAGES = [
+    ("questionnaire", "/", {}, 0.4),
+    ("live panel", "/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}, 0.5),
+    ("permalink", "{permalink}", {}, 0.5),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], port: int, workers: int = 2):
+    python = sys.executable
+    proc = subprocess.Popen(
+        [python, "-m", "gunicorn", "guide.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
+         "--log-level", "warning"], cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("gunicorn did not start: " + proc.stderr.read1().decode())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def server_env(database: Path) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "",
+            "DJANGO_SETTINGS_MODULE": "guide.settings"}
+
+
+def make_permalink(base: str) -> str:
+    """Create a permalink through the site itself, as a browser would (CSRF cookie first)."""
+    with urllib.request.urlopen(base + "/") as response:
+        page = response.read().decode()
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = f"csrfmiddlewaretoken={token}&auth=full&admin=yes&forms=many".encode()
+    host, port = base.removeprefix("http://").split(":")
+    conn = HTTPConnection(host, int(port))
+    conn.request("POST", "/", body, {"Cookie": cookie, "Referer": base + "/",
+                                     "Content-Type": "application/x-www-form-urlencoded"})
+    response = conn.getresponse()
+    assert response.status == 303, response.status
+    return response.getheader("Location")
+
+
+def rps_wrk(url: str, headers: dict[str, str]) -> tuple[float, int]:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: .*?(\d+) timeout", out)
+    return rps, int(bad.group(1)) if bad else 0 + (int(errors.group(1)) if errors else 0)
+
+
+def rps_python(url: str, headers: dict[str, str]) -> tuple[float, int]:
+    host, rest = url.removeprefix("http://").split("/", 1)
+    hostname, port = host.split(":")
+    stop = time.monotonic() + DURATION
+    counts, errors = [0] * CONNECTIONS, [0] * CONNECTIONS
+
+    def worker(i: int) -> None:
+        while time.monotonic() < stop:
+            conn = HTTPConnection(hostname, int(port), timeout=5)
+            conn.request("GET", "/" + rest, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            counts[i] += 1
+            if response.status >= 400:
+                errors[i] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / (time.monotonic() - start), sum(errors)
+
+
+def run() -> None:
+    load = rps_wrk if shutil.which("wrk") else rps_python
+    tool = "wrk" if load is rps_wrk else "python client (install wrk for higher load)"
+    print(f"== http (gunicorn, 2 sync workers, SQLite; {CONNECTIONS} connections, "
+          f"{DURATION} s per URL, load from {tool})")
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Path(tmp) / "bench.sqlite3"
+        env = server_env(database)
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                       check=True)
+        with gunicorn(env, free_port()) as base:
+            permalink = make_permalink(base)
+            baseline, errors = load(base + "/healthz", {})
+            print(f"{'/healthz':<16} {baseline:9.0f} req/s  errors {errors}")
+            for name, path, headers, target in PAGES:
+                rps, errors = load(base + path.format(permalink=permalink), headers)
+                ratio = rps / baseline
+                verdict = "ok" if ratio >= target else "BELOW TARGET"
+                print(f"{name:<16} {rps:9.0f} req/s  errors {errors}  ratio {ratio:5.2f} "
+                      f"(target >= {target}) {verdict}")
