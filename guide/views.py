@@ -34,6 +34,10 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         errors = None
     except BadAnswers as exc:
         answers, errors = {}, exc.problems
+    if request.method == "GET" and "csrfmiddlewaretoken" in request.GET and not errors:
+        # The no-JavaScript "Update my leaning" button submits the whole form by GET: send
+        # the browser to the clean, shareable address, without the token in it.
+        return HttpResponseRedirect(questionnaire_url(answers))
     snapshot, context = scored(rulebook, tuple(answers.items()))
     if request.method == "POST" and not errors:
         link, _ = Permalink.objects.for_answers(effective_answers(snapshot["answers"]), snapshot)

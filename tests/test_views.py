@@ -236,3 +236,9 @@ def test_a_post_with_too_many_fields_is_refused(client):
 def test_other_methods_are_refused(client):
     assert client.put("/").status_code == 405
     assert client.post("/healthz").status_code == 405
+
+
+def test_the_no_javascript_update_lands_on_a_clean_address_without_the_token(client):
+    response = client.get("/?csrfmiddlewaretoken=abc&auth=full&admin=unsure")
+    assert response.status_code == 302
+    assert response["Location"] == "/?auth=full"

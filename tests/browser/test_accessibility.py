@@ -1,0 +1,86 @@
+"""axe-core on every page the guide shows: no serious or critical violation anywhere."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from .helpers import PERMALINK, choose
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = {"serious", "critical"}
+
+_axe = Axe()
+
+
+def assert_no_serious_violations(page: Page, what: str) -> None:
+    """Run axe-core on the page as it is now; list every blocking violation if any."""
+    results = _axe.run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
+    if not blocking:
+        return
+    lines = [
+        f"axe-core found {len(blocking)} serious/critical violation(s) on {what} ({page.url}):"
+    ]
+    for violation in blocking:
+        lines.append(
+            f"- {violation['id']} [{violation['impact']}]: {violation['help']}"
+            f" ({violation.get('helpUrl', '')})"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            lines.append(f"    target: {target}")
+            lines.append(f"      html: {node.get('html', '').strip()[:200]}")
+            summary = node.get("failureSummary")
+            if summary:
+                lines.append("      " + summary.replace("\n", "\n      "))
+    message = "\n".join(lines)
+    print(message)
+    pytest.fail(message, pytrace=False)
+
+
+def test_the_questionnaire_has_no_serious_accessibility_violations(questionnaire: Page):
+    assert_no_serious_violations(questionnaire, "the empty questionnaire")
+
+
+def test_the_answered_questionnaire_has_no_serious_accessibility_violations(questionnaire: Page):
+    page = questionnaire
+    choose(page, "auth", "full")
+    choose(page, "database", "nosql")
+    choose(page, "api", "simple")
+    expect(page.locator("#q-nosql_store")).to_be_visible()
+    expect(page.locator("#q-rate_limiting")).to_be_visible()
+    expect(page.locator("#live")).to_contain_text("3 of")
+    expect(page.locator("#live .leaning strong")).to_be_visible()
+    assert_no_serious_violations(page, "the questionnaire with answers and follow-ups shown")
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        pytest.param({"auth": "full", "admin": "yes", "forms": "many"}, id="django"),
+        pytest.param(
+            {"project_size": "prototype", "ml_model": "yes", "database": "none"}, id="flask"
+        ),
+    ],
+)
+def test_the_results_page_has_no_serious_accessibility_violations(questionnaire: Page, answers):
+    page = questionnaire
+    for question, choice in answers.items():
+        choose(page, question, choice)
+    page.get_by_role("button", name="Get my recommendation").click()
+    expect(page).to_have_url(re.compile(PERMALINK))
+    expect(page.locator("h1")).to_be_visible()
+    # The table behind the chart and the other framework's links are part of the page too.
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    assert_no_serious_violations(page, "the results page")
+
+
+def test_the_not_found_page_has_no_serious_accessibility_violations(page: Page, live_server):
+    response = page.goto("/r/AAAAAAAAAAAAAAAA/")
+    assert response is not None and response.status == 404
+    expect(page.locator("h1")).to_have_text("We can't find that page")
+    assert_no_serious_violations(page, "the 404 page")
