@@ -6,12 +6,14 @@ stored snapshot, so the chart of a permalink never changes.
 
 from typing import Any
 
-WIDTH = 640
-LABEL_WIDTH = 230
-VALUE_WIDTH = 44
+# Each criterion's label sits above its bars, so the drawing stays narrow enough to be
+# legible when a phone scales it down.
+WIDTH = 420
+VALUE_WIDTH = 36
+LABEL_HEIGHT = 16
 BAR_HEIGHT = 12
-ROW_GAP = 14
-TOP = 28
+ROW_GAP = 12
+TOP = 26
 
 
 def score_chart(snapshot: dict[str, Any]) -> dict[str, Any]:
@@ -20,19 +22,19 @@ def score_chart(snapshot: dict[str, Any]) -> dict[str, Any]:
     scores = snapshot["scores"]
     largest = max((s["by_criterion"].get(c["id"], 0) for s in scores for c in criteria),
                   default=0) or 1
-    span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    span = WIDTH - VALUE_WIDTH
     rows = []
     y = TOP
     for criterion in criteria:
         bars = []
         for index, option in enumerate(scores):
             points = option["by_criterion"].get(criterion["id"], 0)
+            width = round(span * points / largest, 1)
             bars.append({"option": option["option"], "name": option["name"], "points": points,
-                         "y": y + index * (BAR_HEIGHT + 2),
-                         "width": round(span * points / largest, 1),
-                         "text_x": LABEL_WIDTH + round(span * points / largest, 1) + 6})
-        rows.append({"label": criterion["label"], "y": y + BAR_HEIGHT, "bars": bars})
-        y += len(scores) * (BAR_HEIGHT + 2) + ROW_GAP
-    return {"width": WIDTH, "height": y, "label_width": LABEL_WIDTH, "rows": rows,
-            "options": [{"option": s["option"], "name": s["name"], "x": LABEL_WIDTH + i * 110}
+                         "y": y + LABEL_HEIGHT + index * (BAR_HEIGHT + 2),
+                         "width": max(width, 1), "text_x": width + 5})
+        rows.append({"label": criterion["label"], "y": y + LABEL_HEIGHT - 4, "bars": bars})
+        y += LABEL_HEIGHT + len(scores) * (BAR_HEIGHT + 2) + ROW_GAP
+    return {"width": WIDTH, "height": y, "label_width": 0, "rows": rows,
+            "options": [{"option": s["option"], "name": s["name"], "x": i * 90}
                         for i, s in enumerate(scores)]}
