@@ -5,11 +5,11 @@ import sys
 
 import django
 
-from . import engine, http
+from . import engine, http, pdf
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 
-SECTIONS = {"engine": engine.run, "http": http.run}
+SECTIONS = {"engine": engine.run, "http": http.run, "pdf": pdf.run}
 
 
 def main(names: list[str]) -> None:

@@ -30,6 +30,7 @@ PAGES = [
     ("questionnaire", "/", {}, 0.4),
     ("live panel", "/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}, 0.5),
     ("permalink", "{permalink}", {}, 0.5),
+    ("pdf, cached", "{permalink}pdf", {}, 0.5),
 ]
 
 
@@ -132,6 +133,8 @@ def run() -> None:
                        check=True)
         with gunicorn(env, free_port()) as base:
             permalink = make_permalink(base)
+            for _ in range(4):  # each worker renders the PDF once, then serves it from cache
+                urllib.request.urlopen(f"{base}{permalink}pdf").read()
             baseline, errors = load(base + "/healthz", {})
             print(f"{'/healthz':<16} {baseline:9.0f} req/s  errors {errors}")
             for name, path, headers, target in PAGES:

@@ -17,9 +17,14 @@ TOP = 26
 
 
 def score_chart(snapshot: dict[str, Any]) -> dict[str, Any]:
-    """Rows of per-criterion bars, one bar per option, scaled to the largest value."""
-    criteria = snapshot["criteria"]
+    """Rows of per-criterion bars, one bar per option, scaled to the largest value.
+
+    Criteria on which no option scored are left out of the drawing and listed by name
+    (``empty``), so the chart shows only what moved the result."""
     scores = snapshot["scores"]
+    criteria = [c for c in snapshot["criteria"]
+                if any(s["by_criterion"].get(c["id"], 0) for s in scores)]
+    empty = [c["label"] for c in snapshot["criteria"] if c not in criteria]
     largest = max((s["by_criterion"].get(c["id"], 0) for s in scores for c in criteria),
                   default=0) or 1
     span = WIDTH - VALUE_WIDTH
@@ -35,6 +40,6 @@ def score_chart(snapshot: dict[str, Any]) -> dict[str, Any]:
                          "width": max(width, 1), "text_x": width + 5})
         rows.append({"label": criterion["label"], "y": y + LABEL_HEIGHT - 4, "bars": bars})
         y += LABEL_HEIGHT + len(scores) * (BAR_HEIGHT + 2) + ROW_GAP
-    return {"width": WIDTH, "height": y, "label_width": 0, "rows": rows,
+    return {"width": WIDTH, "height": y if rows else TOP + 30, "rows": rows, "empty": empty,
             "options": [{"option": s["option"], "name": s["name"], "x": i * 90}
                         for i, s in enumerate(scores)]}

@@ -7,6 +7,7 @@ from .models import SLUG_PATTERN
 urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/$", views.permalink, name="permalink"),
+    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", views.permalink_pdf, name="permalink_pdf"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

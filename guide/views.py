@@ -1,6 +1,8 @@
 """Thin views: parse the request, call the engine, render one template (or one of its
 partials for htmx)."""
 
+import hashlib
+import logging
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
@@ -8,7 +10,9 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.utils.cache import patch_vary_headers
+from django.template.loader import render_to_string
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
@@ -16,7 +20,10 @@ from .answers import BadAnswers, effective_answers, parse_answers
 from .charts import score_chart
 from .engine import UNSURE, Rulebook, score
 from .models import Permalink
+from .pdf import PAPER_SIZES, qr_svg, render_pdf
 from .rules import get_rulebook
+
+logger = logging.getLogger(__name__)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -78,6 +85,44 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     if "current" not in context:
         cache.set(page_key, response.content.decode(), timeout=24 * 3600)
     return response
+
+
+@require_GET
+def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The permalink's PDF summary. Rendered once, then served from the cache (no database
+    needed on a hit), with an ETag that every server computes alike."""
+    paper = request.GET.get("paper", "a4").lower()
+    if paper not in PAPER_SIZES:
+        return render(request, "400.html", {"message": "The paper size must be “a4” or "
+                                            "“letter”."}, status=400)
+    rulebook = get_rulebook()
+    key = f"pdf:{rulebook.version}:{request.get_host()}:{slug}:{paper}"
+    entry = cache.get(key)
+    if entry is None:
+        link = get_object_or_404(Permalink, slug=slug)
+        share_url = request.build_absolute_uri(link_url(link))
+        html = render_to_string("guide/summary.html", {
+            "link": link, "result": link.snapshot, "chart": score_chart(link.snapshot),
+            "share_url": share_url, "qr_svg": qr_svg(share_url),
+            "stale": link.ruleset_version != rulebook.version,
+        }, request=request)
+        try:
+            pdf = render_pdf(html, paper=paper)
+        except Exception:
+            logger.exception("pdf: rendering the summary of %s failed", slug)
+            return render(request, "503.html", {"message": "The PDF summary could not be made "
+                                                "just now. Please try again in a minute."},
+                          status=503)
+        entry = {"pdf": pdf, "etag": '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"',
+                 "last_modified": int(link.created.timestamp())}
+        cache.set(key, entry, timeout=24 * 3600)
+    response = HttpResponse(entry["pdf"], content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="flask-or-django-{slug}.pdf"'
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    return get_conditional_response(request, etag=entry["etag"],
+                                    last_modified=entry["last_modified"],
+                                    response=response) or response
 
 
 @require_GET

@@ -76,3 +76,20 @@ def test_copy_link_is_offered_and_copies_the_permalink(new_context, live_server)
     copy.click()
     expect(page.locator("#copy-status")).to_have_text("Link copied.")
     assert page.evaluate("navigator.clipboard.readText()") == page.url
+
+
+def test_the_pdf_link_downloads_a_pdf_summary(questionnaire: Page):
+    page = questionnaire
+    choose(page, "auth", "full")
+    choose(page, "admin", "yes")
+    submit(page)
+    slug = page.url.rstrip("/").rsplit("/", 1)[1]
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the PDF summary").click()
+    download = download_info.value
+    assert download.suggested_filename == f"flask-or-django-{slug}.pdf"
+    with open(download.path(), "rb") as file:
+        assert file.read(5) == b"%PDF-"
+    response = page.request.get(page.url + "pdf")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"

@@ -1,0 +1,174 @@
+import io
+import os
+import shutil
+import subprocess
+from unittest import mock
+
+import pytest
+from pypdf import PdfReader
+
+from guide import pdf as pdf_module
+from guide.models import Permalink
+
+ANSWERS = {"project_size": "prototype", "python_experience": "beginner", "ml_model": "yes",
+           "auth": "none", "database": "none", "api": "simple"}
+
+
+@pytest.fixture
+def link_url(client):
+    return client.post("/", ANSWERS)["Location"]
+
+
+@pytest.fixture
+def summary(client, link_url):
+    response = client.get(link_url + "pdf")
+    assert response.status_code == 200
+    return response
+
+
+def text_of(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def link_targets(content: bytes) -> set[str]:
+    reader = PdfReader(io.BytesIO(content))
+    uris = set()
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action and "/URI" in action:
+                uris.add(str(action["/URI"]))
+    return uris
+
+
+@pytest.mark.django_db
+def test_the_pdf_downloads_with_its_file_name(summary, link_url):
+    slug = link_url.split("/")[2]
+    assert summary["Content-Type"] == "application/pdf"
+    assert summary["Content-Disposition"] == f'attachment; filename="flask-or-django-{slug}.pdf"'
+    assert summary.content.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_the_pdf_holds_the_verdict_answers_reasons_and_permalink(summary, link_url):
+    text = text_of(summary.content)
+    assert "The guide recommends Flask" in text
+    assert "Clear" in text
+    assert "Is the main job to serve a machine-learning model? Yes, the app mainly wraps a model" \
+        in text
+    assert "How tight is the deadline? Not sure" in text
+    assert "Flask's routing and single-file start are easy to follow" in text
+    assert "Which is Better for Machine Learning" in text  # a reason's source
+    assert f"http://testserver{link_url}" in text
+    assert Permalink.objects.get().ruleset_version in text
+
+
+@pytest.mark.django_db
+def test_starter_links_and_the_permalink_are_clickable(summary, link_url):
+    targets = link_targets(summary.content)
+    assert "https://flask.palletsprojects.com/en/stable/quickstart/" in targets
+    assert f"http://testserver{link_url}" in targets
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_one_to_three_pages_of_a4_or_letter(client, summary, link_url):
+    a4 = PdfReader(io.BytesIO(summary.content))
+    assert 1 <= len(a4.pages) <= 3
+    width, height = (float(v) for v in a4.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)
+    letter = PdfReader(io.BytesIO(client.get(link_url + "pdf?paper=letter").content))
+    width, height = (float(v) for v in letter.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (612, 792)
+
+
+@pytest.mark.django_db
+def test_the_pdf_is_tagged_with_title_and_language(summary):
+    reader = PdfReader(io.BytesIO(summary.content))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert str(root.get("/Lang")) == "en"
+    assert reader.metadata.title == "Flask or Django? The guide recommends Flask"
+
+
+@pytest.mark.django_db
+def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        message = "pdftoppm (Debian's poppler-utils) is needed to render the PDF"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    import zxingcpp
+    from PIL import Image
+
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(summary.content)
+    pages = len(PdfReader(io.BytesIO(summary.content)).pages)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(pages), "-l", str(pages),
+                    str(path), str(tmp_path / "page")], check=True)
+    image = Image.open(next(tmp_path.glob("page*.png")))
+    decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    assert decoded == [f"http://testserver{link_url}"]
+
+
+@pytest.mark.django_db
+def test_a_second_download_is_served_from_the_cache(client, link_url):
+    client.get(link_url + "pdf")
+    with mock.patch.object(pdf_module, "HTML", side_effect=AssertionError("rendered again")), \
+            mock.patch("guide.views.render_pdf", side_effect=AssertionError("rendered again")):
+        again = client.get(link_url + "pdf")
+    assert again.status_code == 200
+    assert again.content.startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_a_matching_etag_gets_304(client, summary, link_url):
+    assert summary["ETag"] and summary["Last-Modified"]
+    response = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH=summary["ETag"])
+    assert response.status_code == 304
+    assert response.content == b""
+    other = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_unknown_slug_gets_404_and_a_bad_paper_400(client, link_url):
+    assert client.get("/r/AAAAAAAAAAAAAAAA/pdf").status_code == 404
+    response = client.get(link_url + "pdf?paper=a0")
+    assert response.status_code == 400
+    assert "“a4” or “letter”" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_renderer_failure_is_a_clear_503_and_logged(client, link_url, caplog):
+    with mock.patch("guide.views.render_pdf", side_effect=RuntimeError("pango exploded")):
+        response = client.get(link_url + "pdf")
+    assert response.status_code == 503
+    assert "could not be made just now" in response.content.decode()
+    assert "pango exploded" not in response.content.decode()
+    assert any("rendering the summary" in r.getMessage() for r in caplog.records)
+    # Nothing half-made was cached: the next request renders properly.
+    assert client.get(link_url + "pdf").status_code == 200
+
+
+def test_the_fetcher_refuses_local_files_and_the_network():
+    fetcher = pdf_module.StaticOnlyFetcher()
+    for url in ("file:///etc/passwd", "http://127.0.0.1/", "https://example.org/x.png",
+                "data:text/plain,hi"):
+        with pytest.raises(pdf_module.FetchRefused):
+            fetcher.fetch(url)
+    css = pdf_module.static_roots()[0] / "guide" / "summary.css"
+    assert fetcher.fetch(css.as_uri()).status in (None, 200)
+
+
+def test_a_file_reference_in_the_html_is_not_embedded():
+    html = ('<html lang="en"><body><p>before</p><img src="file:///etc/passwd">'
+            '<object data="file:///etc/passwd"></object>'
+            '<link rel="attachment" href="file:///etc/passwd"><p>after</p></body></html>')
+    content = pdf_module.render_pdf(html, paper="a4")
+    reader = PdfReader(io.BytesIO(content))
+    names = reader.trailer["/Root"].get("/Names")
+    assert names is None or "/EmbeddedFiles" not in names.get_object()
+    assert not reader.pages[0].images  # the <img> was left out
+    text = text_of(content)
+    assert "before" in text and "after" in text and "root:" not in text
