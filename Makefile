@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint clean
+.PHONY: run serve test bench load lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,18 +15,31 @@ $(VENV)/.installed: pyproject.toml
 
 ## run: install, migrate the SQLite default and serve the guide on http://127.0.0.1:8000
 run: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, gunicorn.
+## Uses SECRET_KEY from the environment, or a fresh random one for this run.
+serve: $(VENV)/.installed
+	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  SECURE_HTTPS="$${SECURE_HTTPS:-0}" PORT=$(PORT); \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py migrate --noinput && \
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py guide.wsgi
 
 ## test: install with the dev extras, lint, and run the whole suite
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
-	$(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py check
 	$(PY) -m pytest
 
 ## bench: print timings and ratios (not a test: figures vary with the machine)
 bench: $(VENV)/.installed
 	$(PY) -m bench
+
+## load: the load test against gunicorn on PostgreSQL and Redis (see docs/benchmarks.md)
+load: $(VENV)/.installed
+	$(PY) -m bench load
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -7,9 +7,14 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as exc:
+        # A configuration mistake (e.g. no SECRET_KEY): say what to do, without a traceback.
+        sys.exit(f"Configuration error: {exc}")
 
 
 if __name__ == "__main__":

@@ -42,10 +42,11 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int = 2):
-    python = sys.executable
+    """The project's gunicorn (gunicorn.conf.py) on a loopback port, for the length of a block."""
     proc = subprocess.Popen(
-        [python, "-m", "gunicorn", "guide.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-         "--log-level", "warning"], cwd=ROOT, env=env,
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi",
+         "--log-level", "warning", "--access-logfile", "/dev/null"], cwd=ROOT,
+        env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)},
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 20
@@ -65,7 +66,9 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2):
 
 def server_env(database: Path) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "",
-            "DJANGO_SETTINGS_MODULE": "guide.settings"}
+            "SECRET_KEY": "bench-" + "b" * 50, "SECURE_HTTPS": "0",
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "guide.settings"}
 
 
 def make_permalink(base: str) -> str:

@@ -1,16 +1,38 @@
-"""Settings for the "Flask or Django?" guide."""
+"""Settings for the "Flask or Django?" guide, read from the environment (django-environ).
 
-import os
+Every variable is documented in README.md ("Configuration"). With nothing set, the guide runs
+on SQLite and a per-process memory cache; in production set at least SECRET_KEY,
+ALLOWED_HOSTS, DATABASE_URL and CACHE_URL.
+"""
+
+import hashlib
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
-DEBUG = os.environ.get("DEBUG", "") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+DEBUG = env.bool("DEBUG", default=False)
+
+if DEBUG:
+    # A development key, only ever with DEBUG on: it never signs anything in production.
+    SECRET_KEY = env("SECRET_KEY", default="django-insecure-development-only-" + "x" * 32)
+else:
+    try:
+        SECRET_KEY = env("SECRET_KEY")
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off the guide needs a secret key from the "
+            "environment, e.g. SECRET_KEY=$(python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'); set DEBUG=1 for local development."
+        ) from None
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -18,14 +40,19 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "ninja",
     "guide",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "guide.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -33,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "guide.urls"
@@ -54,26 +82,137 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "guide.wsgi.application"
 
+# -- data -------------------------------------------------------------------------------------
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Keep connections open between requests instead of reconnecting for each one.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail fast when the database is unreachable: a 503 in seconds, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=3)
 
-LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
-USE_I18N = False
-USE_TZ = True
+# CACHE_URL: locmemcache:// (default, one process) or redis://host:6379/0 (shared by servers).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].startswith("django_redis"):
+    CACHES["default"].setdefault("OPTIONS", {}).update({
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    })
+# With Redis down the site keeps serving: cache reads miss, writes are dropped, and each
+# failure is logged (django-redis).
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "guide.cache"
+
+
+def _release() -> str:
+    """A short hash of the code and templates, so a deploy never serves pages cached by the
+    previous release from a shared cache."""
+    digest = hashlib.sha256()
+    for folder in ("guide", "templates", "static/guide"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".css", ".js"}:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=_release())
+
+# -- static files -------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed, content-hashed names, served by WhiteNoise with far-future caching.
+    "staticfiles": {"BACKEND": env(
+        "STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")},
+}
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# -- security ------------------------------------------------------------------------------------
 
-#: Everything the guide knows. A broken file fails `manage.py check` with the loader's message.
-GUIDE_QUESTIONS_FILE = Path(os.environ.get("GUIDE_QUESTIONS_FILE", BASE_DIR / "questions.yaml"))
+# SECURE_HTTPS: the site is reached over HTTPS (directly or through a TLS-terminating proxy).
+# On by default in production; `make serve` and the tests turn it off on plain-HTTP loopback.
+SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
+# The proxy or load balancer terminates TLS and says so in X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = SECURE_HTTPS
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page in the X-CSRFToken header
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# A strict Content-Security-Policy: no inline or eval'd script (htmx is configured for it in
+# base.html), nothing from other origins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # The questionnaire is 14 short fields: anything much bigger is not our form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
 CSRF_FAILURE_VIEW = "guide.views.csrf_failure"
+
+# -- rate limits (django-ratelimit, counted in the shared cache) -----------------------------
+
+RATELIMIT_PERMALINKS = env("RATELIMIT_PERMALINKS", default="20/m")
+RATELIMIT_PDF = env("RATELIMIT_PDF", default="30/m")
+RATELIMIT_VIEW = "guide.views.ratelimited"
+# How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+RATELIMIT_IP_META_KEY = "guide.ratelimits.client_ip"
+# If the cache cannot count (Redis down), let requests through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
+
+# -- the rest ------------------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+#: Everything the guide knows. A broken file fails `manage.py check` with the loader's message.
+GUIDE_QUESTIONS_FILE = Path(env("GUIDE_QUESTIONS_FILE", default=str(BASE_DIR / "questions.yaml")))
+
+# Structured logs: one JSON object a line on stdout, for whatever collects them.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
+                            "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step
+    },
+}

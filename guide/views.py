@@ -15,12 +15,14 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
+from django_ratelimit.decorators import ratelimit
 
 from .answers import BadAnswers, effective_answers, parse_answers
 from .charts import score_chart
 from .engine import UNSURE, Rulebook, score
 from .models import Permalink
 from .pdf import PAPER_SIZES, qr_svg, render_pdf
+from .ratelimits import pdf_rate, permalink_rate
 from .rules import get_rulebook
 
 logger = logging.getLogger(__name__)
@@ -31,6 +33,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(group="permalinks", key="ip", rate=permalink_rate, method="POST", block=True)
 def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the questionnaire, pre-filled from the query string (htmx asks for the live panel
     only). POST: store the result as a permalink and go there (303)."""
@@ -76,7 +79,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     link = get_object_or_404(Permalink, slug=slug)
     context: dict[str, Any] = {
         "link": link, "result": link.snapshot, "chart": score_chart(link.snapshot),
-        "edit_url": questionnaire_url(link.answers),
+        "edit_url": questionnaire_url(in_question_order(rulebook, link.answers)),
         "share_url": request.build_absolute_uri(link_url(link)),
     }
     if link.ruleset_version != rulebook.version:
@@ -88,6 +91,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@ratelimit(group="pdf", key="ip", rate=pdf_rate, block=True)
 def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's PDF summary. Rendered once, then served from the cache (no database
     needed on a hit), with an ETag that every server computes alike."""
@@ -139,6 +143,13 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
+def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Too many permalinks or PDFs from one client: 429, and when to come back."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
 # -- helpers ------------------------------------------------------------------------------
 
 
@@ -155,6 +166,13 @@ def scored(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]
 
 def link_url(link: Permalink) -> str:
     return f"/r/{link.slug}/"
+
+
+def in_question_order(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, str]:
+    """Stored answers in the questionnaire's order (PostgreSQL's jsonb keeps no key order);
+    answers to questions the rules no longer have come last."""
+    ordered = {q.id: answers[q.id] for q in rulebook.questions if q.id in answers}
+    return ordered | answers
 
 
 def questionnaire_url(answers: dict[str, str]) -> str:

@@ -1,0 +1,126 @@
+"""The load test (`make load`): the production-like stack (gunicorn on PostgreSQL and Redis)
+under wrk on loopback, bounded in time: each endpoint's throughput, p50 and p99 latency,
+errors, and throughput as a ratio to /healthz in the same run.
+
+Needs wrk (Debian package `wrk`) and the local PostgreSQL and Redis services.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from .http import ROOT, free_port, gunicorn
+
+POSTGRES = os.environ.get("LOAD_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/4")
+DATABASE = "guide_load"
+DURATION = int(os.environ.get("LOAD_SECONDS", "8"))
+CONNECTIONS = 16
+WORKERS = 4
+
+# POSTs varied answers (so some permalinks are new and some reused), with the CSRF cookie and
+# token taken from a real page. Written to a file for `wrk -s`.
+CREATE_SCRIPT = """
+local sizes = {"prototype", "small", "medium", "large"}
+local auth = {"none", "simple", "full"}
+local forms = {"none", "few", "many"}
+local store = {"none", "relational", "nosql"}
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Cookie"] = "csrftoken=%(cookie)s"
+wrk.headers["X-CSRFToken"] = "%(token)s"
+request = function()
+  local body = "project_size=" .. sizes[math.random(#sizes)] .. "&auth=" .. auth[math.random(#auth)]
+    .. "&forms=" .. forms[math.random(#forms)] .. "&database=" .. store[math.random(#store)]
+  return wrk.format(nil, "/", nil, body)
+end
+"""
+
+
+def fresh_database() -> str:
+    import psycopg
+
+    with psycopg.connect(POSTGRES, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    return POSTGRES.rsplit("/", 1)[0] + f"/{DATABASE}"
+
+
+def wrk(url: str, *, headers: dict[str, str] | None = None, script: str | None = None
+        ) -> dict[str, float]:
+    args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    if script:
+        args += ["-s", script]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "p50": ms("50"), "p99": ms("99"),
+            "errors": (int(bad.group(1)) if bad else 0)
+            + (sum(map(int, socket.groups())) if socket else 0)}
+
+
+def run() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("the load test needs wrk: apt-get install wrk")
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    database = fresh_database()
+    env = {**os.environ, "DATABASE_URL": database, "CACHE_URL": REDIS, "DEBUG": "",
+           "SECRET_KEY": "load-test-" + "l" * 50, "SECURE_HTTPS": "0",
+           "RATELIMIT_PERMALINKS": "1000000/m", "RATELIMIT_PDF": "1000000/m",
+           "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+           "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "guide.settings"}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    print(f"== load (gunicorn {WORKERS} sync workers, PostgreSQL and Redis; wrk, {CONNECTIONS} "
+          f"connections, {DURATION} s per endpoint, loopback)")
+    with gunicorn(env, free_port(), workers=WORKERS) as base, \
+            tempfile.TemporaryDirectory() as tmp:
+        with urllib.request.urlopen(base + "/") as response:
+            page = response.read().decode()
+            cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        script = Path(tmp) / "create.lua"
+        script.write_text(CREATE_SCRIPT % {"cookie": cookie, "token": token})
+        from .http import make_permalink
+
+        permalink = make_permalink(base)
+        urllib.request.urlopen(base + permalink + "pdf").read()
+        endpoints = [
+            ("/healthz", base + "/healthz", {}, None),
+            ("questionnaire", base + "/", {}, None),
+            ("live panel", base + "/?auth=full&admin=yes&database=relational",
+             {"HX-Request": "true"}, None),
+            ("permalink create", base + "/", {}, str(script)),
+            ("permalink view", base + permalink, {}, None),
+            ("PDF", base + permalink + "pdf", {}, None),
+        ]
+        results = {name: wrk(url, headers=headers, script=lua)
+                   for name, url, headers, lua in endpoints}
+    baseline = results["/healthz"]["rps"]
+    print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'ratio':>6}")
+    for name, r in results.items():
+        print(f"{name:<18} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:7d} "
+              f"{r['rps'] / baseline:6.2f}")
+    total_errors = sum(r["errors"] for r in results.values())
+    print(f"errors and 5xx in all: {total_errors}")
+    if total_errors:
+        sys.exit(1)

@@ -1,0 +1,28 @@
+"""Who a client is and how much it may do, for django-ratelimit (counted in the shared cache).
+
+Behind N trusted proxies (TRUSTED_PROXIES=N) the client is the N-th address from the right of
+X-Forwarded-For: the one our own proxy appended. Entries further left are whatever the client
+chose to send, so they are never trusted.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                     if a.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def permalink_rate(group: str, request: HttpRequest) -> str:
+    """New permalinks per client (RATELIMIT_PERMALINKS, read per request so tests can change it)."""
+    return settings.RATELIMIT_PERMALINKS
+
+
+def pdf_rate(group: str, request: HttpRequest) -> str:
+    return settings.RATELIMIT_PDF

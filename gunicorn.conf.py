@@ -1,0 +1,38 @@
+"""gunicorn settings for the guide: `gunicorn -c gunicorn.conf.py guide.wsgi`.
+
+Everything can be set from the environment (PORT, WEB_CONCURRENCY, GUNICORN_TIMEOUT).
+"""
+
+import os
+import sys
+
+bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 10
+max_requests = 2000  # recycle workers now and then, staggered below
+max_requests_jitter = 200
+# Request limits well above this site's largest legitimate request.
+limit_request_line = 4094
+limit_request_fields = 60
+accesslog = "-"
+errorlog = "-"
+# Trust X-Forwarded-* only from the local proxy; set FORWARDED_ALLOW_IPS behind a balancer.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def on_starting(server):
+    """Refuse to start with a broken configuration or questions.yaml: run Django's system
+    checks once, in the master, before any worker is forked."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        django.setup()
+        call_command("check")
+    except (SystemCheckError, ImproperlyConfigured) as exc:
+        print(f"Refusing to start: {exc}", file=sys.stderr, flush=True)
+        sys.exit(1)

@@ -1,0 +1,157 @@
+"""Real gunicorn servers for the scale-out and fault tests, on loopback ports only.
+
+Each server is a subprocess with its own environment (database, cache, limits), started with
+the project's gunicorn.conf.py and stopped at the end of the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_ADMIN_URL = os.environ.get("SCALEOUT_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require(service: str, ok: bool) -> None:
+    """A missing service fails the run on CI and skips, loudly, elsewhere."""
+    if ok:
+        return
+    message = f"{service} is not reachable: this test needs the local {service} service"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def postgres_database(name: str) -> str:
+    """A fresh, empty PostgreSQL database for this test run; returns its URL."""
+    import psycopg
+
+    admin = POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://", 1)
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError:
+        require("PostgreSQL", False)
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_postgres_database(name: str) -> None:
+    import psycopg
+
+    admin = POSTGRES_ADMIN_URL.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    """The environment of a production-like server on plain-HTTP loopback."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update({
+        "SECRET_KEY": "scale-out-test-" + "s" * 50, "DEBUG": "", "SECURE_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost", "WEB_CONCURRENCY": "2",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "LOG_LEVEL": "WARNING",
+    })
+    env.update(overrides)
+    return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
+                   env=env, check=True, capture_output=True, timeout=120)
+
+
+@dataclass
+class Server:
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+    # A file, not a pipe: a pipe nobody reads fills up and blocks the server's logging.
+    log_path: Path = field(default_factory=lambda: Path(tempfile.mkstemp(suffix=".log")[1]))
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *, wait: bool = True) -> Server:
+        env = {**self.env, "PORT": str(self.port)}
+        with open(self.log_path, "w") as log:  # the child keeps its own copy of the file
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        if wait:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise RuntimeError("gunicorn exited: " + self.output())
+                try:
+                    if requests.get(self.url + "/healthz", timeout=1).ok:
+                        return self
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            raise RuntimeError("gunicorn did not answer in 30 s")
+        return self
+
+    def stop(self) -> str:
+        """Stop the server; returns what it logged."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        return self.output()
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
+                             text=True).stdout
+        return [int(pid) for pid in out.split()]
+
+
+class Browser(requests.Session):
+    """A client that behaves like a browser: it keeps cookies and sends the form's CSRF token."""
+
+    def submit(self, base: str, answers: dict[str, str], *, token_from: str | None = None
+               ) -> requests.Response:
+        page = self.get((token_from or base) + "/").text
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return self.post(base + "/", data={"csrfmiddlewaretoken": token, **answers},
+                         allow_redirects=False, timeout=30)

@@ -1,0 +1,139 @@
+"""What users see when something breaks: the database, Redis, questions.yaml, a worker."""
+
+import os
+import signal
+import threading
+import time
+from unittest import mock
+
+import pytest
+import requests
+from django.db import OperationalError
+
+from .servers import (
+    Browser,
+    Server,
+    drop_postgres_database,
+    migrate,
+    postgres_database,
+    production_env,
+    redis_available,
+    require,
+)
+
+CLOSED_PORT_DB = "postgres://postgres@127.0.0.1:9/nowhere"
+CLOSED_PORT_REDIS = "redis://127.0.0.1:9/0"
+
+
+@pytest.mark.django_db
+def test_a_database_error_is_a_503_that_says_to_try_again(client, caplog):
+    with mock.patch("guide.models.PermalinkQuerySet.for_answers",
+                    side_effect=OperationalError("connection refused")):
+        response = client.post("/", {"auth": "full"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "try again" in page and "Traceback" not in page and "connection refused" not in page
+    assert any("database unavailable" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.services
+def test_with_the_database_down_the_questionnaire_still_works_and_saving_is_a_503():
+    server = Server(production_env(DATABASE_URL=CLOSED_PORT_DB)).start()
+    try:
+        assert requests.get(server.url + "/", timeout=10).status_code == 200
+        panel = requests.get(server.url + "/?auth=full", headers={"HX-Request": "true"},
+                             timeout=10)
+        assert panel.status_code == 200 and "Leaning" in panel.text
+        saving = Browser().submit(server.url, {"auth": "full"})
+        assert saving.status_code == 503
+        assert "try again" in saving.text and "Traceback" not in saving.text
+        assert requests.get(server.url + "/r/AAAAAAAAAAAAAAAA/", timeout=10).status_code == 503
+    finally:
+        log = server.stop()
+    assert "database unavailable" in log
+
+
+@pytest.mark.services
+def test_with_redis_down_the_site_keeps_serving_and_nothing_is_lost():
+    name = f"guide_faults_{os.getpid()}"
+    database = postgres_database(name)
+    env = production_env(DATABASE_URL=database, CACHE_URL=CLOSED_PORT_REDIS)
+    migrate(env)
+    server = Server(env).start()
+    try:
+        browser = Browser()
+        saved = browser.submit(server.url, {"auth": "full", "admin": "yes"})
+        assert saved.status_code == 303
+        page = requests.get(server.url + saved.headers["Location"], timeout=10)
+        assert page.status_code == 200 and "<h1>Django</h1>" in page.text
+        pdf = requests.get(server.url + saved.headers["Location"] + "pdf", timeout=30)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+        assert requests.get(server.url + "/?auth=full", headers={"HX-Request": "true"},
+                            timeout=10).status_code == 200
+    finally:
+        log = server.stop()
+        drop_postgres_database(name)
+    assert "guide.cache" in log  # the failures were logged, not hidden
+
+
+def test_a_broken_questions_file_stops_the_server_from_starting(tmp_path):
+    broken = tmp_path / "questions.yaml"
+    broken.write_text("title: Broken\nsettings: [\n")
+    server = Server(production_env(GUIDE_QUESTIONS_FILE=str(broken)))
+    server.start(wait=False)
+    try:
+        server.process.wait(timeout=30)
+    finally:
+        log = server.stop()
+    assert server.process.returncode != 0
+    assert "Refusing to start" in log and "not valid YAML" in log and str(broken) in log
+    with pytest.raises(requests.ConnectionError):
+        requests.get(server.url + "/healthz", timeout=2)
+
+
+@pytest.mark.services
+def test_a_killed_worker_loses_no_stored_permalink():
+    require("Redis", redis_available())
+    name = f"guide_kill_{os.getpid()}"
+    database = postgres_database(name)
+    env = production_env(DATABASE_URL=database, WEB_CONCURRENCY="2")
+    migrate(env)
+    server = Server(env).start()
+    acknowledged: list[str] = []
+    stop = threading.Event()
+
+    def submit_many(offset: int) -> None:
+        browser = Browser()
+        sizes = ["prototype", "small", "medium", "large"]
+        i = 0
+        while not stop.is_set() and i < 200:
+            answers = {"project_size": sizes[i % 4], "deadline": ("tight", "relaxed")[i // 4 % 2],
+                       "auth": ("none", "simple", "full")[(i // 8 + offset) % 3],
+                       "forms": ("none", "few", "many")[i // 24 % 3]}
+            i += 1
+            try:
+                response = browser.submit(server.url, answers)
+            except requests.RequestException:
+                continue  # the request the killed worker was serving
+            if response.status_code == 303:
+                acknowledged.append(response.headers["Location"])
+
+    threads = [threading.Thread(target=submit_many, args=(n,)) for n in range(3)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(1.5)
+        for pid in server.worker_pids():
+            os.kill(pid, signal.SIGKILL)  # mid-request: the posts are in flight
+        time.sleep(3)  # gunicorn replaces the workers
+        stop.set()
+        for thread in threads:
+            thread.join()
+        assert acknowledged, "no permalink was saved at all"
+        for location in set(acknowledged):
+            assert requests.get(server.url + location, timeout=10).status_code == 200, location
+    finally:
+        stop.set()
+        server.stop()
+        drop_postgres_database(name)

@@ -1,0 +1,59 @@
+import pytest
+from django.core.cache import cache
+
+from guide.models import Permalink
+
+
+@pytest.fixture
+def limits(settings):
+    cache.clear()
+    settings.RATELIMIT_PERMALINKS = "3/m"
+    settings.RATELIMIT_PDF = "2/m"
+    yield
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_a_client_that_creates_too_many_permalinks_gets_a_clear_429(client, limits):
+    for size in ("prototype", "small", "medium"):
+        assert client.post("/", {"project_size": size}).status_code == 303
+    response = client.post("/", {"project_size": "large"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Too many requests" in response.content.decode()
+    assert Permalink.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_limit_is_per_client(client, limits):
+    for size in ("prototype", "small", "medium"):
+        client.post("/", {"project_size": size})
+    other = client.post("/", {"project_size": "large"}, REMOTE_ADDR="10.9.9.9")
+    assert other.status_code == 303
+
+
+@pytest.mark.django_db
+def test_reading_is_not_limited(client, limits):
+    url = client.post("/", {"auth": "full"})["Location"]
+    for _ in range(10):
+        assert client.get(url).status_code == 200
+        assert client.get("/?auth=full", HTTP_HX_REQUEST="true").status_code == 200
+
+
+@pytest.mark.django_db
+def test_pdf_downloads_are_limited_too(client, limits):
+    url = client.post("/", {"auth": "full"})["Location"]
+    assert client.get(url + "pdf").status_code == 200
+    assert client.get(url + "pdf").status_code == 200
+    assert client.get(url + "pdf").status_code == 429
+
+
+def test_behind_a_proxy_the_client_is_the_address_the_proxy_appended(rf, settings):
+    from guide.ratelimits import client_ip
+
+    settings.TRUSTED_PROXIES = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == "203.0.113.7"  # not the spoofable first entry
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"  # no header: the peer
+    settings.TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.1"
