@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import path, re_path
 
 from . import views
+from .api import api
 from .models import SLUG_PATTERN
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/$", views.permalink, name="permalink"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", views.permalink_pdf, name="permalink_pdf"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
 
