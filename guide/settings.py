@@ -124,7 +124,7 @@ CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=_release())
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, content-hashed names, served by WhiteNoise with far-future caching.

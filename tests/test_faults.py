@@ -1,5 +1,6 @@
 """What users see when something breaks: the database, Redis, questions.yaml, a worker."""
 
+import json
 import os
 import signal
 import threading
@@ -51,7 +52,10 @@ def test_with_the_database_down_the_questionnaire_still_works_and_saving_is_a_50
         assert requests.get(server.url + "/r/AAAAAAAAAAAAAAAA/", timeout=10).status_code == 503
     finally:
         log = server.stop()
-    assert "database unavailable" in log
+    # Structured logs: the error is one JSON object on a line of its own.
+    entry = next(json.loads(line) for line in log.splitlines() if "database unavailable" in line)
+    assert entry["level"] == "ERROR" and entry["logger"] == "guide.availability"
+    assert "Traceback" in entry["exc_info"]  # for the operators, never the users
 
 
 @pytest.mark.services
