@@ -42,8 +42,8 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     try:
         answers = parse_answers(rulebook, data)
         errors = None
-    except BadAnswers as exc:
-        answers, errors = {}, exc.problems
+    except BadAnswers as exc:  # show the valid part of the rejected form, and why
+        answers, errors = _raw_answers(rulebook, data), exc.problems
     if request.method == "GET" and "csrfmiddlewaretoken" in request.GET and not errors:
         # The no-JavaScript "Update my leaning" button submits the whole form by GET: send
         # the browser to the clean, shareable address, without the token in it.
@@ -54,8 +54,6 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         return HttpResponseRedirect(link_url(link), status=303)
     fragment = request.htmx and not request.htmx.history_restore_request and not errors
     template = "guide/questionnaire.html#live-update" if fragment else "guide/questionnaire.html"
-    if errors:  # show what was valid in the rejected form
-        context = questionnaire_context(rulebook, snapshot, _raw_answers(rulebook, data))
     response = render(request, template, {**context, "errors": errors},
                       status=400 if errors else 200)
     # The same URL answers a full page or a fragment: caches must keep them apart.

@@ -242,3 +242,14 @@ def test_the_no_javascript_update_lands_on_a_clean_address_without_the_token(cli
     response = client.get("/?csrfmiddlewaretoken=abc&auth=full&admin=unsure")
     assert response.status_code == 302
     assert response["Location"] == "/?auth=full"
+
+
+@pytest.mark.django_db
+def test_a_refused_form_keeps_its_valid_answers_and_the_panel_agrees(client):
+    client.get("/")  # an empty questionnaire is rendered (and cached) first
+    response = client.post("/", {"auth": "root", "admin": "yes", "forms": "many"})
+    assert response.status_code == 400
+    page = html(response)
+    assert 'value="yes" id="id_admin_yes" checked' in page
+    assert 'value="many" id="id_forms_many" checked' in page
+    assert "2 of 12 questions answered" in page
