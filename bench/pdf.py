@@ -3,6 +3,7 @@ nothing cached). The cached download is measured by the http section."""
 
 import statistics
 import time
+from datetime import UTC, datetime
 
 from django.template.loader import render_to_string
 
@@ -17,8 +18,10 @@ CASES = {name: answers for name, answers in ENGINE_CASES.items() if answers}
 
 
 class _Link:
+    """Stands in for a stored permalink: the summary reads only these two fields."""
+
     slug = "AAAAAAAAAAAAAAAA"
-    created = None
+    created = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def render_once(snapshot: dict) -> bytes:
