@@ -7,11 +7,15 @@ PORT ?= 8000
 
 .PHONY: run serve test bench load lint clean
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml | .env
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
+
+# This checkout's own settings: a random SECRET_KEY, so manage.py works here. Never committed.
+.env:
+	printf 'SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
 ## run: install, migrate the SQLite default and serve the guide on http://127.0.0.1:8000
 run: $(VENV)/.installed

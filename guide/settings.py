@@ -6,6 +6,7 @@ ALLOWED_HOSTS, DATABASE_URL and CACHE_URL.
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 import environ
@@ -13,6 +14,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
+# A developer's checkout keeps its own values in .env (git-ignored; `make` writes one with a
+# random SECRET_KEY). Real environment variables always win over it.
+ENV_FILE = Path(os.environ.get("ENV_FILE", BASE_DIR / ".env"))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", default=False)
 

@@ -85,7 +85,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": "scale-out-test-" + "s" * 50, "DEBUG": "", "SECURE_HTTPS": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "WEB_CONCURRENCY": "2",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "WARNING", "ENV_FILE": "/nonexistent/.env",
     })
     env.update(overrides)
     return env

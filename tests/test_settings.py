@@ -16,6 +16,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items()
                    if k not in {"SECRET_KEY", "SECURE_HTTPS", "STATICFILES_BACKEND", "DEBUG",
                                 "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment["ENV_FILE"] = "/nonexistent/.env"  # this checkout's .env must not help
     environment.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
                           capture_output=True, text=True, timeout=60)
