@@ -34,7 +34,9 @@ from pydantic import ConfigDict, Field
 
 from .answers import BadAnswer, BadAnswers, effective_answers, parse_answers
 from .engine import UNSURE, AnswerError, Rulebook
+from .middleware import RETRY_AFTER_SECONDS as DATABASE_RETRY_AFTER
 from .models import SLUG_PATTERN, Permalink
+from .ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
 from .ratelimits import permalink_rate
 from .rules import get_rulebook
 from .views import link_url, scored
@@ -431,7 +433,7 @@ def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
     response = api.create_response(
         request, {"detail": "Too many requests: please wait a minute and try again."},
         status=429)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(RATELIMIT_RETRY_AFTER)
     return response
 
 
@@ -442,7 +444,7 @@ def database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpRespon
                  exc.__class__.__name__, exc_info=exc)
     response = api.create_response(
         request, {"detail": "The guide could not reach its database just now."}, status=503)
-    response["Retry-After"] = "30"
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
 
 

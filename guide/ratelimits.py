@@ -8,6 +8,9 @@ chose to send, so they are never trusted.
 from django.conf import settings
 from django.http import HttpRequest
 
+#: What a refused client is told to wait (the limits are per minute).
+RETRY_AFTER_SECONDS = 60
+
 
 def client_ip(request: HttpRequest) -> str:
     proxies = settings.TRUSTED_PROXIES

@@ -22,6 +22,7 @@ from .charts import score_chart
 from .engine import UNSURE, Rulebook, score
 from .models import Permalink
 from .pdf import PAPER_SIZES, qr_svg, render_pdf
+from .ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
 from .ratelimits import pdf_rate, permalink_rate
 from .rules import get_rulebook
 
@@ -144,7 +145,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Too many permalinks or PDFs from one client: 429, and when to come back."""
     response = render(request, "429.html", status=429)
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(RATELIMIT_RETRY_AFTER)
     return response
 
 

@@ -32,6 +32,14 @@ def go_back_to_a_new_page(page: Page) -> None:
     page.wait_for_load_state("load")
 
 
+def back_to(page: Page, url: str | re.Pattern[str]) -> None:
+    """Press back: a whole questionnaire at `url`, its radios as the URL says."""
+    go_back_to_a_new_page(page)
+    expect(page).to_have_url(url)
+    expect_full_questionnaire(page)
+    expect_radios_match_url(page, QUESTIONS)
+
+
 def test_the_back_button_always_shows_the_whole_questionnaire_with_the_answers_of_its_url(
     questionnaire: Page,
 ):
@@ -48,25 +56,16 @@ def test_the_back_button_always_shows_the_whole_questionnaire_with_the_answers_o
     expect(page).to_have_url(re.compile(PERMALINK))
     expect(page.locator("h1")).to_have_text("Django")
 
-    go_back_to_a_new_page(page)
-    expect(page).to_have_url(second)
-    expect_full_questionnaire(page)
-    expect_radios_match_url(page, QUESTIONS)
+    back_to(page, second)
     expect(page.locator("#id_admin_yes")).to_be_checked()
     expect(page.locator("#live")).to_contain_text("Leaning Django")
 
-    go_back_to_a_new_page(page)
-    expect(page).to_have_url(first)
-    expect_full_questionnaire(page)
-    expect_radios_match_url(page, QUESTIONS)
+    back_to(page, first)
     expect(page.locator("#id_auth_full")).to_be_checked()
     expect(page.locator("#id_admin_unsure")).to_be_checked()
     expect(page.locator("#live")).to_contain_text("1 of")
 
-    go_back_to_a_new_page(page)
-    expect(page).to_have_url(re.compile(r"/$"))
-    expect_full_questionnaire(page)
-    expect_radios_match_url(page, QUESTIONS)
+    back_to(page, re.compile(r"/$"))
     expect(page.locator("#live")).to_contain_text("No leaning yet")
 
     # And forward again: still whole pages.
@@ -86,15 +85,10 @@ def test_going_back_between_answers_reloads_the_whole_questionnaire(questionnair
     expect(page).to_have_url(re.compile(r"[?&]auth=full(&|$)"))
     expect(page.locator("#live")).to_contain_text("2 of")
 
-    go_back_to_a_new_page(page)
-    expect(page).to_have_url(first)
-    expect_full_questionnaire(page)
-    expect_radios_match_url(page, QUESTIONS)
+    back_to(page, first)
     expect(page.locator("#id_auth_unsure")).to_be_checked()
     expect(page.locator("#live")).to_contain_text("1 of")
 
-    go_back_to_a_new_page(page)
-    expect(page).to_have_url(re.compile(r"/$"))
-    expect_full_questionnaire(page)
+    back_to(page, re.compile(r"/$"))
     expect(page.locator("#id_forms_unsure")).to_be_checked()
     expect(page.locator("#live")).to_contain_text("0 of")
