@@ -7,4 +7,4 @@ class GuideConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  registers the system check
+        from . import pdf, rules  # noqa: F401  register their system checks

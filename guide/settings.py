@@ -220,5 +220,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step
+        "fontTools": {"level": "WARNING"},  # a dozen lines per font subset in every PDF
     },
 }
