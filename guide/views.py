@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,7 +20,7 @@ from .answers import BadAnswers, effective_answers, parse_answers
 from .charts import score_chart
 from .engine import UNSURE, Rulebook, score
 from .models import Permalink
-from .pdf import PAPER_SIZES, qr_svg, render_pdf
+from .pdf import PAPER_SIZES, render_pdf, summary_html
 from .ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
 from .ratelimits import pdf_rate, permalink_rate
 from .rules import get_rulebook
@@ -104,11 +103,7 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     if entry is None:
         link = get_object_or_404(Permalink, slug=slug)
         share_url = request.build_absolute_uri(link_url(link))
-        html = render_to_string("guide/summary.html", {
-            "link": link, "result": link.snapshot, "chart": score_chart(link.snapshot),
-            "share_url": share_url, "qr_svg": qr_svg(share_url),
-            "stale": link.ruleset_version != rulebook.version,
-        }, request=request)
+        html = summary_html(link, share_url, stale=link.ruleset_version != rulebook.version)
         try:
             pdf = render_pdf(html, paper=paper)
         except Exception:

@@ -1,3 +1,4 @@
+import gc
 import io
 import os
 import shutil
@@ -62,6 +63,20 @@ def test_the_pdf_holds_the_verdict_answers_reasons_and_permalink(summary, link_u
     assert "Which is Better for Machine Learning" in text  # a reason's source
     assert f"http://testserver{link_url}" in text
     assert Permalink.objects.get().ruleset_version in text
+
+
+@pytest.mark.django_db
+def test_every_question_is_printed_once_either_as_a_reason_or_among_the_other_answers(
+        summary):
+    text = text_of(summary.content)
+    answers = text.split("Why: the answers that moved it", 1)[1].split("What would change it")[0]
+    why, others = answers.split("The other answers", 1)
+    assert why.count("Is the main job to serve a machine-learning model?") == 1
+    assert "Is the main job to serve a machine-learning model?" not in others
+    assert others.count("How tight is the deadline? Not sure") == 1
+    assert "How tight is the deadline?" not in why
+    for prompt in (a["prompt"] for a in Permalink.objects.get().snapshot["answers"]):
+        assert answers.count(prompt) == 1, prompt
 
 
 @pytest.mark.django_db
@@ -172,3 +187,21 @@ def test_a_file_reference_in_the_html_is_not_embedded():
     assert not reader.pages[0].images  # the <img> was left out
     text = text_of(content)
     assert "before" in text and "after" in text and "root:" not in text
+
+
+def test_a_render_frees_its_own_garbage_and_leaves_the_collector_on():
+    html = ('<html lang="en"><body>'
+            + "<p>A paragraph of text to lay out, with <b>bold</b> words.</p>" * 40
+            + "</body></html>")
+    pdf_module.render_pdf(html, paper="a4")  # warm: fonts, stylesheets, caches
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(3):
+        pdf_module.render_pdf(html, paper="a4")
+    # Each render makes thousands of objects in cycles; none of them are left behind.
+    assert len(gc.get_objects()) - before < 500
+    assert gc.isenabled()
+    with mock.patch.object(pdf_module, "HTML", side_effect=RuntimeError("pango exploded")), \
+            pytest.raises(RuntimeError):
+        pdf_module.render_pdf(html, paper="a4")
+    assert gc.isenabled()
