@@ -68,7 +68,9 @@ def server_env(database: Path) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "",
             "SECRET_KEY": "bench-" + "b" * 50, "SECURE_HTTPS": "0",
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "guide.settings"}
+            "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "guide.settings",
+            # One client makes every request here: without this, most would be answered 429.
+            "RATELIMIT_PERMALINKS": "1000000/m", "RATELIMIT_PDF": "1000000/m"}
 
 
 def make_permalink(base: str) -> str:
@@ -140,9 +142,16 @@ def run() -> None:
                 urllib.request.urlopen(f"{base}{permalink}pdf").read()
             baseline, errors = load(base + "/healthz", {})
             print(f"{'/healthz':<16} {baseline:9.0f} req/s  errors {errors}")
-            for name, path, headers, target in PAGES:
-                rps, errors = load(base + path.format(permalink=permalink), headers)
+            results = [(name, *load(base + path.format(permalink=permalink), headers), target)
+                       for name, path, headers, target in PAGES]
+            # /healthz again at the end; the faster of the two runs is the baseline, so a slow
+            # moment during the first one cannot flatter the ratios.
+            again, errors = load(base + "/healthz", {})
+            print(f"{'/healthz again':<16} {again:9.0f} req/s  errors {errors}")
+            baseline = max(baseline, again)
+            for name, rps, errors, target in results:
                 ratio = rps / baseline
-                verdict = "ok" if ratio >= target else "BELOW TARGET"
+                verdict = ("ERRORS" if errors else "ok" if ratio >= target
+                           else "BELOW TARGET")
                 print(f"{name:<16} {rps:9.0f} req/s  errors {errors}  ratio {ratio:5.2f} "
                       f"(target >= {target}) {verdict}")
