@@ -89,15 +89,21 @@ def make_permalink(base: str) -> str:
     return response.getheader("Location")
 
 
+def wrk_errors(out: str) -> int:
+    """Every failed request in wrk's report: non-2xx/3xx answers and socket errors."""
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                        out)
+    return (int(bad.group(1)) if bad else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
+
+
 def rps_wrk(url: str, headers: dict[str, str]) -> tuple[float, int]:
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
     out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = re.search(r"Socket errors: .*?(\d+) timeout", out)
-    return rps, int(bad.group(1)) if bad else 0 + (int(errors.group(1)) if errors else 0)
+    return rps, wrk_errors(out)
 
 
 def rps_python(url: str, headers: dict[str, str]) -> tuple[float, int]:
@@ -109,13 +115,17 @@ def rps_python(url: str, headers: dict[str, str]) -> tuple[float, int]:
     def worker(i: int) -> None:
         while time.monotonic() < stop:
             conn = HTTPConnection(hostname, int(port), timeout=5)
-            conn.request("GET", "/" + rest, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            conn.close()
+            try:
+                conn.request("GET", "/" + rest, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                failed = response.status >= 400
+            except OSError:
+                failed = True
+            finally:
+                conn.close()
             counts[i] += 1
-            if response.status >= 400:
-                errors[i] += 1
+            errors[i] += failed
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
     start = time.monotonic()

@@ -16,7 +16,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from .http import ROOT, free_port, gunicorn
+from .http import ROOT, free_port, gunicorn, wrk_errors
 
 POSTGRES = os.environ.get("LOAD_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -66,14 +66,10 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, script: str | None =
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "requests": int(re.search(r"(\d+) requests in", out).group(1)),
             "p50": ms("50"), "p99": ms("99"),
-            "errors": (int(bad.group(1)) if bad else 0)
-            + (sum(map(int, socket.groups())) if socket else 0)}
+            "errors": wrk_errors(out)}
 
 
 def run() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -68,7 +69,7 @@ class StaticOnlyFetcher(URLFetcher):
 def has_font_subsetter() -> bool:
     """Whether WeasyPrint can subset fonts with HarfBuzz (libharfbuzz-subset 4.1 or later).
     Without it, it falls back to fontTools and a first render takes about twice as long."""
-    return (weasyprint_ffi.harfbuzz_subset is not None
+    return (getattr(weasyprint_ffi, "harfbuzz_subset", None) is not None
             and bool(weasyprint_ffi.harfbuzz.hb_version_atleast(4, 1, 0)))
 
 
@@ -79,7 +80,8 @@ def check_font_subsetter(app_configs, **kwargs) -> list[checks.CheckMessage]:
     return [checks.Warning(
         "HarfBuzz's font subsetter (libharfbuzz-subset 4.1 or later) is missing: WeasyPrint "
         "falls back to fontTools, which makes every first PDF render about twice as slow.",
-        hint="On Debian or Ubuntu: apt-get install libharfbuzz-subset0", id="guide.W001")]
+        hint="On Debian 12, Ubuntu 22.04 or later: apt-get install libharfbuzz-subset0",
+        id="guide.W001")]
 
 
 @lru_cache(maxsize=1)
@@ -104,24 +106,44 @@ def qr_svg(url: str) -> str:
                                                  title="QR code of the permalink")
 
 
-@contextmanager
-def young_garbage_only() -> Iterator[None]:
-    """Holds off Python's cycle collector for the length of a render, then frees what the
-    render left behind with a collection of the youngest generation only.
+class _CollectorPause:
+    """Python's cycle collector, held off while any render in this process is running.
 
-    A render makes some 12,000 objects in reference cycles (boxes point at their parents).
-    Left to the collector's schedule they reach the oldest generation, whose collections also
-    walk every object Django and WeasyPrint keep for the life of the process: every few
-    renders, one of them would take tens of milliseconds. A young collection walks only this
-    render's objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect(0)
+    The collector is one switch for the whole process, so threads (runserver, gthread
+    workers) share the pause: the first render in turns it off, the last one out turns it back
+    on, if it was on, and frees what the renders left behind."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running = 0
+        self._was_enabled = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if not self._running:
+                self._was_enabled = gc.isenabled()
+                gc.disable()
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+                last = not self._running
+                if last and self._was_enabled:
+                    gc.enable()
+            if last:
+                gc.collect(0)
+
+
+#: Holds off the cycle collector for the length of a render, then frees what the render left
+#: behind with a collection of the youngest generation only. A render makes some 12,000
+#: objects in reference cycles (boxes point at their parents). Left to the collector's
+#: schedule they reach the oldest generation, whose collections also walk every object Django
+#: and WeasyPrint keep for the life of the process: every few renders, one of them would take
+#: tens of milliseconds. A young collection walks only the render's objects.
+young_garbage_only = _CollectorPause()
 
 
 def render_pdf(html: str, *, paper: str) -> bytes:

@@ -205,3 +205,15 @@ def test_a_render_frees_its_own_garbage_and_leaves_the_collector_on():
             pytest.raises(RuntimeError):
         pdf_module.render_pdf(html, paper="a4")
     assert gc.isenabled()
+
+
+def test_overlapping_renders_keep_the_collector_off_until_the_last_one_ends():
+    # Two renders in two threads, the first to start ending first.
+    first, second = pdf_module.young_garbage_only(), pdf_module.young_garbage_only()
+    first.__enter__()
+    second.__enter__()
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the second is still rendering
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
