@@ -32,6 +32,13 @@ def go_back_to_a_new_page(page: Page) -> None:
     page.wait_for_load_state("load")
 
 
+def answer(page: Page, question: str, choice: str) -> str:
+    """Choose an answer and wait for the URL htmx pushes for it; returns that URL."""
+    choose(page, question, choice)
+    expect(page).to_have_url(re.compile(rf"[?&]{question}={choice}(&|$)"))
+    return page.url
+
+
 def back_to(page: Page, url: str | re.Pattern[str]) -> None:
     """Press back: a whole questionnaire at `url`, its radios as the URL says."""
     go_back_to_a_new_page(page)
@@ -44,12 +51,8 @@ def test_the_back_button_always_shows_the_whole_questionnaire_with_the_answers_o
     questionnaire: Page,
 ):
     page = questionnaire
-    choose(page, "auth", "full")
-    expect(page).to_have_url(re.compile(r"/\?(.+&)?auth=full(&|$)"))
-    first = page.url
-    choose(page, "admin", "yes")
-    expect(page).to_have_url(re.compile(r"/\?(.+&)?admin=yes(&|$)"))
-    second = page.url
+    first = answer(page, "auth", "full")
+    second = answer(page, "admin", "yes")
     assert "admin=yes" not in first
 
     page.get_by_role("button", name="Get my recommendation").click()
@@ -78,11 +81,8 @@ def test_the_back_button_always_shows_the_whole_questionnaire_with_the_answers_o
 def test_going_back_between_answers_reloads_the_whole_questionnaire(questionnaire: Page):
     """Back and forward over the URLs htmx pushed, without ever leaving the questionnaire."""
     page = questionnaire
-    choose(page, "forms", "many")
-    expect(page).to_have_url(re.compile(r"[?&]forms=many(&|$)"))
-    first = page.url
-    choose(page, "auth", "full")
-    expect(page).to_have_url(re.compile(r"[?&]auth=full(&|$)"))
+    first = answer(page, "forms", "many")
+    answer(page, "auth", "full")
     expect(page.locator("#live")).to_contain_text("2 of")
 
     back_to(page, first)
