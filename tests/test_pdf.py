@@ -13,6 +13,9 @@ from guide.models import Permalink
 
 ANSWERS = {"project_size": "prototype", "python_experience": "beginner", "ml_model": "yes",
            "auth": "none", "database": "none", "api": "simple"}
+#: A close call that the tie-break gives to Flask while Django has more points.
+CLOSE_CALL_ANSWERS = {"project_size": "medium", "auth": "simple", "database": "relational",
+                      "api": "simple", "architecture": "microservice"}
 
 
 @pytest.fixture
@@ -77,6 +80,16 @@ def test_every_question_is_printed_once_either_as_a_reason_or_among_the_other_an
     assert "How tight is the deadline?" not in why
     for prompt in (a["prompt"] for a in Permalink.objects.get().snapshot["answers"]):
         assert answers.count(prompt) == 1, prompt
+
+
+@pytest.mark.django_db
+def test_a_close_call_says_which_framework_is_ahead_on_points(client):
+    url = client.post("/", CLOSE_CALL_ANSWERS)["Location"]
+    text = text_of(client.get(url + "pdf").content)
+    assert "The guide recommends Flask" in text
+    assert "Close call" in text and "Django 54%" in text
+    assert "the articles advise the simpler start, although Django is slightly ahead on " \
+        "points." in text
 
 
 @pytest.mark.django_db

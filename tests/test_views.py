@@ -148,6 +148,16 @@ def test_the_results_page_explains_itself(client):
 
 
 @pytest.mark.django_db
+def test_a_close_call_page_says_which_framework_is_ahead_on_points(client):
+    url = client.post("/", {"project_size": "medium", "auth": "simple",
+                            "database": "relational", "api": "simple",
+                            "architecture": "microservice"})["Location"]
+    page = html(client.get(url))
+    assert "<h1>Flask</h1>" in page and "Close call" in page
+    assert "although Django is slightly ahead on points." in page
+
+
+@pytest.mark.django_db
 def test_the_permalink_keeps_its_verdict_after_the_rules_change(client, tmp_path, settings):
     url = client.post("/", {"database": "nosql", "legacy_integration": "yes"})["Location"]
     before = html(client.get(url))
