@@ -220,9 +220,15 @@ class Result(Schema):
                                      "from the recommendation.")
     leaning_name: str
     confidence: str = Field(description='"clear", "lean" or "close".')
-    confidence_label: str
+    confidence_label: str = Field(description='"Clear", "Lean", "Close call", or "Too little '
+                                              'to go on" when a close call is one because '
+                                              'evidence is below min_evidence.')
     margin: float
-    evidence: float
+    evidence: float = Field(description="Weighted points given by the answers, all options "
+                                        "together.")
+    min_evidence: float | None = Field(
+        default=None, description="The evidence needed before the guide picks a side on the "
+                                  "points; absent from results stored before it was recorded.")
     criteria: list[ResultCriterion]
     scores: list[ScoreOut]
     answers: list[AnswerOut]

@@ -228,12 +228,14 @@ def reevaluate(rulebook: Rulebook, link: Permalink) -> dict[str, Any]:
             dropped.append(question_id)
     now = score(rulebook, kept).to_dict(rulebook)
     then = link.snapshot
+    prompts = {a["question"]: a["prompt"] for a in then["answers"]}
     share = {s["option"]: s["share"] for s in then["scores"]}
     share_now = {s["option"]: s["share"] for s in now["scores"]}
     reasons_then = {(r["kind"], r["id"]) for r in then["reasons"]}
     reasons_now = {(r["kind"], r["id"]) for r in now["reasons"]}
     return {
-        "result": now, "answers": kept, "dropped": dropped,
+        "result": now, "answers": kept,
+        "dropped": [prompts.get(question, question) for question in dropped],
         "verdict_changed": now["recommendation"] != then["recommendation"],
         "confidence_changed": now["confidence"] != then["confidence"],
         "share_then": share.get(now["recommendation"], 0),

@@ -4,6 +4,13 @@ import pytest
 
 from guide.rules import get_rulebook
 
+#: Every question answered but rate limiting, which cannot move the result: a lean to Flask
+#: with a note and alternatives.
+ALL_BUT_ONE_ANSWERED = {
+    "project_size": "prototype", "python_experience": "beginner", "ml_model": "no",
+    "deadline": "relaxed", "auth": "full", "forms": "few", "database": "none", "admin": "no",
+    "api": "full", "performance": "critical", "legacy_integration": "yes",
+    "architecture": "microservice"}
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
 
 

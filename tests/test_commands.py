@@ -20,10 +20,33 @@ def recommend(*args: str) -> str:
 def test_recommend_prints_the_verdict_and_why():
     text = recommend("project_size=prototype", "python_experience=beginner", "auth=none",
                      "database=none", "ml_model=yes")
-    assert text.startswith("Recommendation: Flask (clear")
+    assert text.startswith("Recommendation: Flask (Clear; Flask 100% · Django 0%)")
     assert "Why:" in text
     assert "[Which is Better for Machine Learning: Flask vs Django?]" in text
     assert "https://flask.palletsprojects.com/en/stable/quickstart/" in text
+
+
+@pytest.mark.django_db
+def test_recommend_writes_points_and_shares_as_the_results_page_does(client):
+    # 1.25 points and a 60.5 % share: the two roundings the page and the terminal once did
+    # differently.
+    answers = {"project_size": "medium", "python_experience": "beginner", "ml_model": "yes",
+               "deadline": "tight", "auth": "simple", "forms": "few", "api": "simple",
+               "performance": "critical", "legacy_integration": "yes",
+               "architecture": "monolith"}
+    text = recommend(*(f"{q}={c}" for q, c in answers.items()))
+    page = client.get(client.post("/", answers)["Location"]).content.decode()
+    assert "Flask 60% · Django 40%" in text and "Flask 60% · Django 40%" in page
+    assert "+1.3 for Django: Do users need to sign in?" in text
+    assert "+1.3<span class=\"visually-hidden\"> points</span> <span class=\"for\">for Django" \
+        in page
+
+
+def test_recommend_says_when_there_is_too_little_to_go_on():
+    text = recommend("deadline=tight")
+    assert text.startswith("Recommendation: Flask (Too little to go on; Flask 0% · Django 100%)")
+    assert "3.0 of the 6.0 points needed to pick a side, all or most for Django" in text
+    assert "+3.0 for Django: How tight is the deadline?" in text
 
 
 def test_recommend_json_has_the_documented_fields():

@@ -11,6 +11,8 @@ from pypdf import PdfReader
 from guide import pdf as pdf_module
 from guide.models import Permalink
 
+from .conftest import ALL_BUT_ONE_ANSWERED
+
 ANSWERS = {"project_size": "prototype", "python_experience": "beginner", "ml_model": "yes",
            "auth": "none", "database": "none", "api": "simple"}
 #: A close call that the tie-break gives to Flask while Django has more points.
@@ -93,6 +95,22 @@ def test_a_close_call_says_which_framework_is_ahead_on_points(client):
 
 
 @pytest.mark.django_db
+def test_the_pdf_says_what_the_open_questions_could_do_at_worst(summary):
+    text = text_of(summary.content)
+    assert "The recommendation could still flip. With the 7 open questions answered, Flask's " \
+        "share would lie between 43% and 100%; at worst the guide would say Django." in text
+
+
+@pytest.mark.django_db
+def test_notes_keep_their_sources_and_alternatives_their_lead_in(client):
+    url = client.post("/", ALL_BUT_ONE_ANSWERED)["Location"]
+    text = text_of(client.get(url + "pdf").content)
+    assert "Source: Django vs Flask in the context of Deploying ML/AI" in text
+    assert "Also worth a look: FastAPI:" in text
+    assert "With the 1 open question answered, Flask's share would stay at 62%." in text
+
+
+@pytest.mark.django_db
 def test_starter_links_and_the_permalink_are_clickable(summary, link_url):
     targets = link_targets(summary.content)
     assert "https://flask.palletsprojects.com/en/stable/quickstart/" in targets
@@ -131,8 +149,7 @@ def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
 
     path = tmp_path / "summary.pdf"
     path.write_bytes(summary.content)
-    pages = len(PdfReader(io.BytesIO(summary.content)).pages)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(pages), "-l", str(pages),
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1",  # on page one
                     str(path), str(tmp_path / "page")], check=True)
     image = Image.open(next(tmp_path.glob("page*.png")))
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]

@@ -6,7 +6,7 @@ import pytest
 from guide.models import Permalink, PermalinkQuerySet
 from guide.rules import get_rulebook
 
-from .conftest import QUESTIONS
+from .conftest import ALL_BUT_ONE_ANSWERED, QUESTIONS
 
 DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
 SLUG_URL = re.compile(r"^/r/[A-Za-z0-9_-]{16}/$")
@@ -155,6 +155,49 @@ def test_a_close_call_page_says_which_framework_is_ahead_on_points(client):
     page = html(client.get(url))
     assert "<h1>Flask</h1>" in page and "Close call" in page
     assert "although Django is slightly ahead on points." in page
+
+
+@pytest.mark.django_db
+def test_too_few_points_say_so_instead_of_calling_it_close(client):
+    page = html(client.get(client.post("/", {"deadline": "tight"})["Location"]))
+    assert "<h1>Flask</h1>" in page and "Too little to go on" in page
+    assert "Close call" not in page and "slightly ahead" not in page
+    assert "the answers give 3 points in all, and the guide needs 6 before it picks a side " \
+        "on them, so it suggests the simpler start, although what there is points to Django." \
+        in page
+    # The reason's points go to the framework it favours, never "−3.0 for Django".
+    assert '+3.0<span class="visually-hidden"> points</span> <span class="for">for Django' in page
+    assert "−" not in page
+
+
+@pytest.mark.django_db
+def test_a_change_that_wins_only_as_a_close_call_is_marked_so(client):
+    url = client.post("/", {"database": "relational", "admin": "no",
+                            "legacy_integration": "no", "architecture": "monolith"})["Location"]
+    page = html(client.get(url))
+    assert "the guide would say <strong>Flask</strong>, as a close call." in page
+    assert "the guide would say <strong>Flask</strong>." in page  # database=nosql: a lean
+
+
+@pytest.mark.django_db
+def test_open_questions_that_cannot_move_the_share_say_it_stays(client):
+    page = html(client.get(client.post("/", ALL_BUT_ONE_ANSWERED)["Location"]))
+    assert "With the 1 open question answered, Flask's share would stay at 62%." in page
+    assert "between 62% and 62%" not in page
+
+
+@pytest.mark.django_db
+def test_a_stored_answer_the_rules_no_longer_have_is_named_by_its_question(client):
+    url = client.post("/", DJANGO_ANSWERS)["Location"]
+    link = Permalink.objects.get()
+    link.answers["hosting"] = "serverless"
+    link.snapshot["answers"].append({"question": "hosting", "prompt": "Where will it run?",
+                                     "choice": "serverless", "label": "Serverless"})
+    link.ruleset_version = link.snapshot["ruleset_version"] = "000000000000"
+    link.save()
+    page = html(client.get(url))
+    assert "Your answer to “Where will it run?” is no longer one of the guide" in page
+    assert "<code>hosting</code>" not in page
 
 
 @pytest.mark.django_db

@@ -26,6 +26,8 @@ from .model import UNSURE, Alternative, Feature, Link, Rulebook, Source
 
 CLEAR, LEAN, CLOSE = "clear", "lean", "close"
 CONFIDENCE_LABELS = {CLEAR: "Clear", LEAN: "Lean", CLOSE: "Close call"}
+#: The label of a close call made because the answers give too few points in all.
+TOO_LITTLE_LABEL = "Too little to go on"
 
 _UNSURE = -1  # the question was answered "not sure", or not at all
 _HIDDEN = -2  # a follow-up whose show_if does not hold: it does not count
@@ -157,9 +159,12 @@ class Recommendation:
             "leaning": self.leaning,
             "leaning_name": names[self.leaning],
             "confidence": self.confidence,
-            "confidence_label": CONFIDENCE_LABELS[self.confidence],
+            "confidence_label": (TOO_LITTLE_LABEL
+                                 if self.evidence < rulebook.settings.min_evidence
+                                 else CONFIDENCE_LABELS[self.confidence]),
             "margin": round(self.margin, 4),
             "evidence": round(self.evidence, 4),
+            "min_evidence": rulebook.settings.min_evidence,
             "criteria": criteria,
             "scores": [
                 {"option": s.option, "name": s.name, "points": round(s.points, 4),

@@ -38,6 +38,17 @@ def test_too_little_evidence_is_a_close_call(data):
     assert (result.recommendation, result.confidence) == ("flask", CLOSE)
 
 
+def test_a_close_call_on_too_little_evidence_is_labelled_so_and_keeps_the_threshold(data):
+    data["settings"]["min_evidence"] = 5
+    rulebook = build(data)
+    thin = score(rulebook, {"admin": "yes"}).to_dict(rulebook)
+    assert thin["confidence_label"] == "Too little to go on"
+    assert thin["min_evidence"] == 5
+    assert thin["evidence"] < 5
+    level = score(rulebook, {}).to_dict(rulebook)  # nothing answered: also too little
+    assert level["confidence_label"] == "Too little to go on"
+
+
 def test_a_margin_between_the_two_thresholds_is_a_lean(rulebook):
     result = score(rulebook, {"size": "large", "store": "nosql", "mongo": "no"})
     assert (result.recommendation, result.confidence) == ("django", LEAN)

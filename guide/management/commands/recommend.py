@@ -5,8 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from guide.engine import AnswerError, Recommendation, Rulebook, RulebookError, score
+from guide.engine import AnswerError, RulebookError, score
 from guide.rules import get_rulebook
+from guide.wording import percent, points, shares, too_little_to_go_on
 
 
 class Command(BaseCommand):
@@ -35,43 +36,57 @@ class Command(BaseCommand):
                 known = ", ".join(q.id for q in rulebook.questions)
                 raise CommandError(f"{exc} (questions: {known})") from exc
             raise CommandError(str(exc)) from exc
+        snapshot = result.to_dict(rulebook)
         if options["json"]:
-            self.stdout.write(json.dumps(result.to_dict(rulebook), indent=2))
+            self.stdout.write(json.dumps(snapshot, indent=2))
         else:
-            self.stdout.write(describe(rulebook, result))
+            self.stdout.write(describe(snapshot))
 
 
-def describe(rulebook: Rulebook, result: Recommendation) -> str:
-    """The result as plain text for a terminal."""
-    name = rulebook.option(result.recommendation).name
-    lines = [f"Recommendation: {name} ({result.confidence}, margin {result.margin:.0%})"]
-    lines.append("Shares: " + ", ".join(f"{s.name} {s.share:.0%}" for s in result.scores))
-    if result.reasons:
+def describe(result: dict[str, Any]) -> str:
+    """A stored result (``Recommendation.to_dict``) as plain text for a terminal, with the
+    numbers written as the results page writes them."""
+    name = result["recommendation_name"]
+    lines = [f"Recommendation: {name} ({result['confidence_label']}; {shares(result['scores'])})"]
+    if result["confidence"] == "close" and result["leaning"] != result["recommendation"]:
+        ahead = result["leaning_name"]
+        lines.append(f"  The simpler start: {points(result['evidence'])} of the "
+                     f"{points(result['min_evidence'])} points needed to pick a side, all or "
+                     f"most for {ahead}." if too_little_to_go_on(result) else
+                     f"  The simpler start on a close call; {ahead} is slightly ahead.")
+    if result["reasons"]:
         lines.append("Why:")
-        for reason in result.reasons:
-            source = f" [{reason.source.title}]" if reason.source else ""
-            lines.append(f"  {reason.contribution:+5.1f}  {reason.text}{source}")
-    outlook = result.outlook
-    if outlook.unanswered:
-        state = ("holds whatever you answer to the rest" if outlook.holds
-                 else "could still flip")
-        lines.append(f"Not sure about {len(outlook.unanswered)} question(s): {state} "
-                     f"({name} between {outlook.share_low:.0%} and {outlook.share_high:.0%}).")
-        if outlook.next_question:
-            lines.append(f"Ask next: {rulebook.question(outlook.next_question).prompt}")
-    if result.flips:
+        for reason in result["reasons"]:
+            source = f" [{reason['source']['title']}]" if reason["source"] else ""
+            favours = "Flask" if reason["favours"] == "flask" else "Django"
+            lines.append(f"  +{points(reason['contribution'])} for {favours}: {reason['label']}."
+                         f" {reason['text']}{source}")
+    outlook = result["outlook"]
+    if unanswered := len(outlook["unanswered"]):
+        state = "holds whatever the answers" if outlook["holds"] else "could still flip"
+        low, high = percent(outlook["share_low"]), percent(outlook["share_high"])
+        share = f"{low}%" if low == high else f"between {low}% and {high}%"
+        worst = "" if outlook["holds"] else f"; at worst {outlook['worst_case_name']}"
+        lines.append(f"Not sure about {unanswered} question{'s' if unanswered != 1 else ''}: "
+                     f"{state} ({name} {share}{worst}).")
+        if outlook["next_prompt"]:
+            lines.append(f"Ask next: {outlook['next_prompt']}")
+    if result["flips"]:
         lines.append("What would change it:")
-        for flip in result.flips:
-            other = rulebook.option(flip.recommendation).name
-            lines.append(f"  {flip.prompt} {flip.to_label} -> {other}")
-    for note in result.notes:
-        lines.append(f"Note: {note.text}")
-    for alternative in result.alternatives:
-        lines.append(f"Also consider {alternative.name}: {alternative.why} {alternative.url}")
+        for flip in result["flips"]:
+            close = ", as a close call" if flip["confidence"] == "close" else ""
+            lines.append(f"  {flip['prompt']} {flip['to_label']} -> "
+                         f"{flip['recommendation_name']}{close}")
+    for note in result["notes"]:
+        source = f" [{note['source']['title']}]" if note["source"] else ""
+        lines.append(f"Note: {note['text']}{source}")
+    for alternative in result["alternatives"]:
+        lines.append(f"Also consider {alternative['name']}: {alternative['why']} "
+                     f"{alternative['url']}")
     lines.append("Start here:")
-    lines.extend(f"  {link.title}: {link.url}" for link in result.links)
-    for feature in result.features:
-        for link in feature.links.get(result.recommendation, ()):
-            lines.append(f"  {feature.label}: {link.title}: {link.url}")
-    lines.append(f"Ruleset {result.ruleset_version}")
+    lines.extend(f"  {link['title']}: {link['url']}" for link in result["links"]["framework"])
+    for feature in result["links"]["features"]:
+        for link in feature["links"].get(result["recommendation"], ()):
+            lines.append(f"  {feature['label']}: {link['title']}: {link['url']}")
+    lines.append(f"Ruleset {result['ruleset_version']}")
     return "\n".join(lines)
