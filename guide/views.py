@@ -3,13 +3,10 @@ partials for htmx)."""
 
 import hashlib
 import logging
-from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -73,7 +70,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     form (and so a CSRF token): that page is rendered each time.
     """
     rulebook = get_rulebook()
-    page_key = f"permalink-page:{rendered_by()}:{rulebook.version}:{request.get_host()}:{slug}"
+    page_key = f"permalink-page:{rulebook.version}:{request.get_host()}:{slug}"
     page = cache.get(page_key)
     if page is not None:
         return HttpResponse(page)
@@ -101,7 +98,7 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "400.html", {"message": "The paper size must be “a4” or "
                                             "“letter”."}, status=400)
     rulebook = get_rulebook()
-    key = f"pdf:{rendered_by()}:{rulebook.version}:{request.get_host()}:{slug}:{paper}"
+    key = f"pdf:{rulebook.version}:{request.get_host()}:{slug}:{paper}"
     entry = cache.get(key)
     if entry is None:
         link = get_object_or_404(Permalink, slug=slug)
@@ -150,26 +147,6 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
 # -- helpers ------------------------------------------------------------------------------
 
 
-def digest_of(paths: Iterable[Path], root: Path) -> str:
-    """A short digest of these files' names (relative to ``root``) and contents."""
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:12]
-
-
-@lru_cache(maxsize=1)
-def rendered_by() -> str:
-    """The templates, stylesheets and scripts that turn a result into a page or a PDF, as a
-    digest. It is part of the key of every rendered page, fragment and PDF in the cache, so
-    after a release that changes how a result looks no server hands out what the old one
-    rendered (and a PDF's ETag changes with its bytes)."""
-    root = Path(settings.BASE_DIR)
-    files = [p for p in (root / "templates").rglob("*") if p.is_file()]
-    files += [p for p in (root / "static" / "guide").rglob("*") if p.is_file()]
-    return digest_of(files, root)
-
-
 @lru_cache(maxsize=4096)
 def scored(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]
            ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -177,7 +154,7 @@ def scored(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]
     both depend only on the rulebook and the answers. Callers must not modify them."""
     snapshot = score(rulebook, dict(answers)).to_dict(rulebook)
     context = questionnaire_context(rulebook, snapshot, dict(answers))
-    context["cache_key"] = f"{rendered_by()}:{rulebook.version}:{urlencode(sorted(answers))}"
+    context["cache_key"] = f"{rulebook.version}:{urlencode(sorted(answers))}"
     return snapshot, context
 
 

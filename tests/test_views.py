@@ -2,11 +2,9 @@ import re
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 
 from guide.models import Permalink, PermalinkQuerySet
 from guide.rules import get_rulebook
-from guide.views import digest_of, rendered_by
 
 from .conftest import ALL_BUT_ONE_ANSWERED, QUESTIONS
 
@@ -223,31 +221,6 @@ def test_the_permalink_keeps_its_verdict_after_the_rules_change(client, tmp_path
     assert "the same answers give\n    <strong>Django</strong>" in after
     assert "a different recommendation" in after
     assert "Save a new link under today" in after
-
-
-@pytest.mark.django_db
-def test_after_a_release_that_changes_the_look_no_cached_rendering_is_served(client):
-    url = client.post("/", DJANGO_ANSWERS)["Location"]
-    slug = url.split("/")[2]
-    key = f"permalink-page:{rendered_by()}:{get_rulebook().version}:testserver:{slug}"
-    cache.set(key, "rendered by the old templates")
-    assert html(client.get(url)) == "rendered by the old templates"  # a cache hit
-    old_etag = client.get(url + "pdf")["ETag"]
-    with mock.patch("guide.views.rendered_by", return_value="0a1b2c3d4e5f"):
-        assert "<h1>Django</h1>" in html(client.get(url))
-        assert client.get(url + "pdf")["ETag"] != old_etag
-
-
-def test_the_rendering_digest_follows_file_names_and_contents(tmp_path):
-    page = tmp_path / "page.html"
-    page.write_text("<p>one</p>")
-    first = digest_of([page], tmp_path)
-    assert digest_of([page], tmp_path) == first
-    page.write_text("<p>two</p>")
-    assert digest_of([page], tmp_path) != first
-    same_bytes = tmp_path / "other.html"
-    same_bytes.write_text("<p>two</p>")
-    assert digest_of([same_bytes], tmp_path) != digest_of([page], tmp_path)
 
 
 @pytest.mark.django_db
