@@ -23,6 +23,10 @@ class _Link:
     slug: str = "AAAAAAAAAAAAAAAA"
     created: datetime = datetime(2026, 1, 1, tzinfo=UTC)
 
+    @property
+    def result(self) -> dict:
+        return self.snapshot
+
 
 def render_once(snapshot: dict) -> bytes:
     html = pdf.summary_html(_Link(snapshot), "https://guide.example/r/AAAAAAAAAAAAAAAA/",

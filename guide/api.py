@@ -348,7 +348,7 @@ def recommend(request: HttpRequest, payload: AnswersIn) -> dict[str, Any]:
                       "that makes too many links in a short time may get 429.")
 def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str, Any]]:
     link, created = create_recommendation(request, payload.answers)
-    return Status(201, {**link_urls(request, link), "created": created, "result": link.snapshot})
+    return Status(201, {**link_urls(request, link), "created": created, "result": link.result})
 
 
 @api.get("/recommendations/{slug}", response={200: Stored, 404: Message},
@@ -358,7 +358,7 @@ def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
     if link is None:
         raise HttpError(404, "There is no permalink with this slug.")
     return {**link_urls(request, link), "ruleset_version": link.ruleset_version,
-            "created": link.created, "answers": link.answers, "result": link.snapshot}
+            "created": link.created, "answers": link.answers, "result": link.result}
 
 
 @api.api_operation(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "",

@@ -9,6 +9,9 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
+from .engine import complete_snapshot
+from .rules import get_rulebook
+
 SLUG_BYTES = 12  # 96 random bits, 16 URL-safe characters
 SLUG_PATTERN = r"[A-Za-z0-9_-]{16}"
 
@@ -59,6 +62,12 @@ class Permalink(models.Model):
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = PermalinkQuerySet.as_manager()
+
+    @property
+    def result(self) -> dict[str, Any]:
+        """What was recommended, as stored, with the fields added since filled in where the
+        ruleset is still the one it was made under."""
+        return complete_snapshot(self.snapshot, get_rulebook())
 
     class Meta:
         ordering = ["-created"]

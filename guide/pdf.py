@@ -160,7 +160,7 @@ def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
     """The summary page of a stored permalink (anything with ``slug``, ``created`` and
     ``snapshot``). Each answer is printed once: those that moved the verdict as reasons, the
     rest under "The other answers"."""
-    result = link.snapshot
+    result = link.result
     moved = {reason["id"] for reason in result["reasons"] if reason["kind"] == "answer"}
     return render_to_string("guide/summary.html", {
         "link": link, "result": result, "chart": score_chart(result), "share_url": share_url,

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -76,7 +77,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(page)
     link = get_object_or_404(Permalink, slug=slug)
     context: dict[str, Any] = {
-        "link": link, "result": link.snapshot, "chart": score_chart(link.snapshot),
+        "link": link, "result": link.result, "chart": score_chart(link.snapshot),
         "edit_url": questionnaire_url(in_question_order(rulebook, link.answers)),
         "share_url": request.build_absolute_uri(link_url(link)),
     }
@@ -111,7 +112,11 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             return render(request, "503.html", {"message": "The PDF summary could not be made "
                                                 "just now. Please try again in a minute."},
                           status=503)
-        entry = {"pdf": pdf, "etag": '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"',
+        # The release's cache prefix is part of the tag: a release that changes the summary's
+        # look changes its bytes, and so its ETag.
+        release = settings.CACHES["default"].get("KEY_PREFIX", "")
+        tag = hashlib.sha256(f"{release}:{key}".encode()).hexdigest()[:24]
+        entry = {"pdf": pdf, "etag": f'"{tag}"',
                  "last_modified": int(link.created.timestamp())}
         cache.set(key, entry, timeout=24 * 3600)
     response = HttpResponse(entry["pdf"], content_type="application/pdf")

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .engine import TOO_LITTLE_LABEL
+
 
 def percent(share: float) -> int:
     """A share (0..1) as a whole percentage.
@@ -28,9 +30,7 @@ def shares(scores: Iterable[Mapping[str, Any]]) -> str:
 
 
 def too_little_to_go_on(result: Mapping[str, Any]) -> bool:
-    """Whether a close call is one because the answers give too few points in all (rather
-    than because the options are level). Snapshots made before the threshold was stored
-    count as level."""
-    minimum = result.get("min_evidence")
-    return (result["confidence"] == "close" and minimum is not None
-            and result["evidence"] < minimum)
+    """Whether a close call is one because the answers give too few points in all, rather
+    than because the options are level. The engine decides and labels it so; snapshots made
+    before it did count as level."""
+    return result.get("confidence_label") == TOO_LITTLE_LABEL

@@ -45,7 +45,7 @@ def test_recommend_writes_points_and_shares_as_the_results_page_does(client):
 def test_recommend_says_when_there_is_too_little_to_go_on():
     text = recommend("deadline=tight")
     assert text.startswith("Recommendation: Flask (Too little to go on; Flask 0% · Django 100%)")
-    assert "3.0 of the 6.0 points needed to pick a side, all or most for Django" in text
+    assert "3 of the 6 points needed to pick a side, all or most for Django" in text
     assert "+3.0 for Django: How tight is the deadline?" in text
 
 

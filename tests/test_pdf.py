@@ -1,3 +1,4 @@
+import copy
 import gc
 import io
 import os
@@ -68,6 +69,13 @@ def test_the_pdf_holds_the_verdict_answers_reasons_and_permalink(summary, link_u
     assert "Which is Better for Machine Learning" in text  # a reason's source
     assert f"http://testserver{link_url}" in text
     assert Permalink.objects.get().ruleset_version in text
+
+
+@pytest.mark.django_db
+def test_the_text_reads_from_the_verdict_down(summary):
+    text = text_of(summary.content)
+    assert text.startswith("FLASK OR DJANGO? · DECISION SUMMARY The guide recommends Flask")
+    assert text.index("Permalink:") < text.index("Points by criterion")
 
 
 @pytest.mark.django_db
@@ -174,6 +182,17 @@ def test_a_matching_etag_gets_304(client, summary, link_url):
     assert response.content == b""
     other = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH='"something-else"')
     assert other.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_new_release_renders_afresh_under_a_new_etag(client, summary, link_url, settings):
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = "next-release"
+    settings.CACHES = caches  # a new prefix, as a release that changes any template gets
+    with mock.patch("guide.views.render_pdf", wraps=pdf_module.render_pdf) as render:
+        again = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH=summary["ETag"])
+    assert again.status_code == 200 and render.call_count == 1
+    assert again["ETag"] != summary["ETag"]
 
 
 @pytest.mark.django_db

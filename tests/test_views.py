@@ -171,6 +171,18 @@ def test_too_few_points_say_so_instead_of_calling_it_close(client):
 
 
 @pytest.mark.django_db
+def test_a_link_stored_before_the_threshold_was_kept_still_says_too_little(client):
+    url = client.post("/", {"deadline": "tight"})["Location"]
+    link = Permalink.objects.get()
+    del link.snapshot["min_evidence"]
+    link.snapshot["confidence_label"] = "Close call"
+    link.save()
+    page = html(client.get(url))
+    assert "Too little to go on" in page and "slightly ahead" not in page
+    assert client.post("/", {"deadline": "tight"})["Location"] == url  # the same link reused
+
+
+@pytest.mark.django_db
 def test_a_change_that_wins_only_as_a_close_call_is_marked_so(client):
     url = client.post("/", {"database": "relational", "admin": "no",
                             "legacy_integration": "no", "architecture": "monolith"})["Location"]
@@ -196,7 +208,7 @@ def test_a_stored_answer_the_rules_no_longer_have_is_named_by_its_question(clien
     link.ruleset_version = link.snapshot["ruleset_version"] = "000000000000"
     link.save()
     page = html(client.get(url))
-    assert "Your answer to “Where will it run?” is no longer one of the guide" in page
+    assert "Your answer to “Where will it run?” no longer fits the guide" in page
     assert "<code>hosting</code>" not in page
 
 

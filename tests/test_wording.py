@@ -31,10 +31,7 @@ def test_shares_name_each_option_with_its_percentage():
         == "Flask 46% · Django 54%"
 
 
-def test_only_a_close_call_below_the_stored_threshold_is_too_little_to_go_on():
-    thin = {"confidence": "close", "evidence": 3.0, "min_evidence": 6}
-    assert too_little_to_go_on(thin)
-    assert not too_little_to_go_on({**thin, "evidence": 7.5})
-    assert not too_little_to_go_on({**thin, "confidence": "clear"})
-    older = {"confidence": "close", "evidence": 3.0}  # stored before the threshold was kept
-    assert not too_little_to_go_on(older)
+def test_too_little_to_go_on_is_what_the_engine_labelled_so():
+    assert too_little_to_go_on({"confidence": "close", "confidence_label": "Too little to go on"})
+    assert not too_little_to_go_on({"confidence": "close", "confidence_label": "Close call"})
+    assert not too_little_to_go_on({"confidence": "clear", "confidence_label": "Clear"})

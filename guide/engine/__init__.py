@@ -7,9 +7,20 @@
 
 from .loader import RulebookError, load_rulebook, parse_rulebook
 from .model import UNSURE, Rulebook
-from .scoring import CLEAR, CLOSE, LEAN, AnswerError, Recommendation, normalise_answers, score
+from .scoring import (
+    CLEAR,
+    CLOSE,
+    LEAN,
+    TOO_LITTLE_LABEL,
+    AnswerError,
+    Recommendation,
+    complete_snapshot,
+    normalise_answers,
+    score,
+)
 
 __all__ = [
-    "CLEAR", "CLOSE", "LEAN", "UNSURE", "AnswerError", "Recommendation", "Rulebook",
-    "RulebookError", "load_rulebook", "normalise_answers", "parse_rulebook", "score",
+    "CLEAR", "CLOSE", "LEAN", "TOO_LITTLE_LABEL", "UNSURE", "AnswerError", "Recommendation",
+    "Rulebook", "RulebookError", "complete_snapshot", "load_rulebook", "normalise_answers",
+    "parse_rulebook", "score",
 ]

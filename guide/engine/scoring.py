@@ -206,6 +206,18 @@ class Recommendation:
         }
 
 
+def complete_snapshot(snapshot: dict[str, Any], rulebook: Rulebook) -> dict[str, Any]:
+    """A stored snapshot with the fields added since it was made, where they can be known
+    exactly: only under the very ruleset it was made with (the version is a digest of the
+    file). Anything else is returned as it is; the verdict itself is never touched."""
+    if "min_evidence" in snapshot or snapshot.get("ruleset_version") != rulebook.version:
+        return snapshot
+    minimum = rulebook.settings.min_evidence
+    thin = snapshot["confidence"] == CLOSE and snapshot["evidence"] < minimum
+    return {**snapshot, "min_evidence": minimum,
+            "confidence_label": TOO_LITTLE_LABEL if thin else snapshot["confidence_label"]}
+
+
 def _plain(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
     return {name: getattr(obj, name) for name in obj.__slots__ if name not in exclude}
 

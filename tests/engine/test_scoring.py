@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from guide.engine import CLEAR, CLOSE, LEAN, UNSURE, AnswerError, score
+from guide.engine import CLEAR, CLOSE, LEAN, UNSURE, AnswerError, complete_snapshot, score
 
 from .conftest import build
 
@@ -47,6 +47,20 @@ def test_a_close_call_on_too_little_evidence_is_labelled_so_and_keeps_the_thresh
     assert thin["evidence"] < 5
     level = score(rulebook, {}).to_dict(rulebook)  # nothing answered: also too little
     assert level["confidence_label"] == "Too little to go on"
+
+
+def test_an_older_snapshot_is_completed_only_under_the_ruleset_it_was_made_with(data):
+    data["settings"]["min_evidence"] = 5
+    rulebook = build(data)
+    stored = score(rulebook, {"admin": "yes"}).to_dict(rulebook)
+    del stored["min_evidence"]
+    stored["confidence_label"] = "Close call"  # as snapshots were written before
+    completed = complete_snapshot(stored, rulebook)
+    assert completed["min_evidence"] == 5
+    assert completed["confidence_label"] == "Too little to go on"
+    assert completed["recommendation"] == stored["recommendation"]
+    older = {**stored, "ruleset_version": "000000000000"}
+    assert complete_snapshot(older, rulebook) is older
 
 
 def test_a_margin_between_the_two_thresholds_is_a_lean(rulebook):

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import floatformat
 
 from guide.engine import AnswerError, RulebookError, score
 from guide.rules import get_rulebook
@@ -50,16 +51,17 @@ def describe(result: dict[str, Any]) -> str:
     lines = [f"Recommendation: {name} ({result['confidence_label']}; {shares(result['scores'])})"]
     if result["confidence"] == "close" and result["leaning"] != result["recommendation"]:
         ahead = result["leaning_name"]
-        lines.append(f"  The simpler start: {points(result['evidence'])} of the "
-                     f"{points(result['min_evidence'])} points needed to pick a side, all or "
-                     f"most for {ahead}." if too_little_to_go_on(result) else
+        lines.append(f"  The simpler start: {floatformat(result['evidence'], -1)} of the "
+                     f"{floatformat(result['min_evidence'], -1)} points needed to pick a side, "
+                     f"all or most for {ahead}." if too_little_to_go_on(result) else
                      f"  The simpler start on a close call; {ahead} is slightly ahead.")
+    names = {s["option"]: s["name"] for s in result["scores"]}
     if result["reasons"]:
         lines.append("Why:")
         for reason in result["reasons"]:
             source = f" [{reason['source']['title']}]" if reason["source"] else ""
-            favours = "Flask" if reason["favours"] == "flask" else "Django"
-            lines.append(f"  +{points(reason['contribution'])} for {favours}: {reason['label']}."
+            lines.append(f"  +{points(reason['contribution'])} for {names[reason['favours']]}: "
+                         f"{reason['label']}."
                          f" {reason['text']}{source}")
     outlook = result["outlook"]
     if unanswered := len(outlook["unanswered"]):
