@@ -29,6 +29,14 @@ CONFIDENCE_LABELS = {CLEAR: "Clear", LEAN: "Lean", CLOSE: "Close call"}
 #: The label of a close call made because the answers give too few points in all.
 TOO_LITTLE_LABEL = "Too little to go on"
 
+
+def confidence_label(confidence: str, evidence: float, min_evidence: float) -> str:
+    """How a confidence is shown: a close call on fewer points than ``min_evidence`` is
+    "too little to go on", the rest by their own labels."""
+    if confidence == CLOSE and evidence < min_evidence:
+        return TOO_LITTLE_LABEL
+    return CONFIDENCE_LABELS[confidence]
+
 _UNSURE = -1  # the question was answered "not sure", or not at all
 _HIDDEN = -2  # a follow-up whose show_if does not hold: it does not count
 _EPSILON = 1e-9
@@ -159,9 +167,8 @@ class Recommendation:
             "leaning": self.leaning,
             "leaning_name": names[self.leaning],
             "confidence": self.confidence,
-            "confidence_label": (TOO_LITTLE_LABEL
-                                 if self.evidence < rulebook.settings.min_evidence
-                                 else CONFIDENCE_LABELS[self.confidence]),
+            "confidence_label": confidence_label(self.confidence, self.evidence,
+                                                 rulebook.settings.min_evidence),
             "margin": round(self.margin, 4),
             "evidence": round(self.evidence, 4),
             "min_evidence": rulebook.settings.min_evidence,
@@ -213,9 +220,9 @@ def complete_snapshot(snapshot: dict[str, Any], rulebook: Rulebook) -> dict[str,
     if "min_evidence" in snapshot or snapshot.get("ruleset_version") != rulebook.version:
         return snapshot
     minimum = rulebook.settings.min_evidence
-    thin = snapshot["confidence"] == CLOSE and snapshot["evidence"] < minimum
     return {**snapshot, "min_evidence": minimum,
-            "confidence_label": TOO_LITTLE_LABEL if thin else snapshot["confidence_label"]}
+            "confidence_label": confidence_label(snapshot["confidence"], snapshot["evidence"],
+                                                 minimum)}
 
 
 def _plain(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
