@@ -10,8 +10,9 @@ from . import engine, http, load, pdf
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
 os.environ.setdefault("SECRET_KEY", "bench-" + "b" * 50)
-os.environ.setdefault("STATICFILES_BACKEND",
-                      "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 
 SECTIONS = {"engine": engine.run, "http": http.run, "pdf": pdf.run}
 #: Run only when named (`make load`): it needs PostgreSQL, Redis and wrk.

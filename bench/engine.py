@@ -11,13 +11,28 @@ QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
 
 CASES = {
     "nothing answered": {},
-    "half answered": {"project_size": "medium", "auth": "simple", "database": "relational",
-                      "api": "simple", "architecture": "microservice"},
-    "all answered": {"project_size": "large", "python_experience": "expert", "ml_model": "no",
-                     "deadline": "tight", "auth": "full", "forms": "many",
-                     "database": "relational", "admin": "yes", "api": "full",
-                     "rate_limiting": "yes", "performance": "normal",
-                     "legacy_integration": "no", "architecture": "monolith"},
+    "half answered": {
+        "project_size": "medium",
+        "auth": "simple",
+        "database": "relational",
+        "api": "simple",
+        "architecture": "microservice",
+    },
+    "all answered": {
+        "project_size": "large",
+        "python_experience": "expert",
+        "ml_model": "no",
+        "deadline": "tight",
+        "auth": "full",
+        "forms": "many",
+        "database": "relational",
+        "admin": "yes",
+        "api": "full",
+        "rate_limiting": "yes",
+        "performance": "normal",
+        "legacy_integration": "no",
+        "architecture": "monolith",
+    },
 }
 
 
@@ -31,8 +46,9 @@ def median_ms(fn: Callable[[], object], *, repeat: int) -> float:
 
 
 def run() -> None:
-    print("== engine (one full evaluation: verdict, reasons, 'not sure' range, flips, next "
-          "question)")
+    print(
+        "== engine (one full evaluation: verdict, reasons, 'not sure' range, flips, next question)"
+    )
     load_ms = median_ms(lambda: load_rulebook(QUESTIONS), repeat=50)
     print(f"load and validate questions.yaml   median {load_ms:8.3f} ms")
     rulebook = load_rulebook(QUESTIONS)

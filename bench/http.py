@@ -44,10 +44,23 @@ def free_port() -> int:
 def gunicorn(env: dict[str, str], port: int, workers: int = 2):
     """The project's gunicorn (gunicorn.conf.py) on a loopback port, for the length of a block."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi",
-         "--log-level", "warning", "--access-logfile", "/dev/null"], cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "gunicorn.conf.py",
+            "guide.wsgi",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
         env={**env, "PORT": str(port), "WEB_CONCURRENCY": str(workers)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -65,12 +78,19 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2):
 
 
 def server_env(database: Path) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DEBUG": "",
-            "SECRET_KEY": "bench-" + "b" * 50, "SECURE_HTTPS": "0",
-            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-            "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "guide.settings",
-            # One client makes every request here: without this, most would be answered 429.
-            "RATELIMIT_PERMALINKS": "1000000/m", "RATELIMIT_PDF": "1000000/m"}
+    return {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DEBUG": "",
+        "SECRET_KEY": "bench-" + "b" * 50,
+        "SECURE_HTTPS": "0",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "guide.settings",
+        # One client makes every request here: without this, most would be answered 429.
+        "RATELIMIT_PERMALINKS": "1000000/m",
+        "RATELIMIT_PDF": "1000000/m",
+    }
 
 
 def make_permalink(base: str) -> str:
@@ -82,8 +102,16 @@ def make_permalink(base: str) -> str:
     body = f"csrfmiddlewaretoken={token}&auth=full&admin=yes&forms=many".encode()
     host, port = base.removeprefix("http://").split(":")
     conn = HTTPConnection(host, int(port))
-    conn.request("POST", "/", body, {"Cookie": cookie, "Referer": base + "/",
-                                     "Content-Type": "application/x-www-form-urlencoded"})
+    conn.request(
+        "POST",
+        "/",
+        body,
+        {
+            "Cookie": cookie,
+            "Referer": base + "/",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     response = conn.getresponse()
     assert response.status == 303, response.status
     return response.getheader("Location")
@@ -92,8 +120,9 @@ def make_permalink(base: str) -> str:
 def wrk_errors(out: str) -> int:
     """Every failed request in wrk's report: non-2xx/3xx answers and socket errors."""
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                        out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     return (int(bad.group(1)) if bad else 0) + (sum(map(int, sockets.groups())) if sockets else 0)
 
 
@@ -139,21 +168,26 @@ def rps_python(url: str, headers: dict[str, str]) -> tuple[float, int]:
 def run() -> None:
     load = rps_wrk if shutil.which("wrk") else rps_python
     tool = "wrk" if load is rps_wrk else "python client (install wrk for higher load)"
-    print(f"== http (gunicorn, 2 sync workers, SQLite; {CONNECTIONS} connections, "
-          f"{DURATION} s per URL, load from {tool})")
+    print(
+        f"== http (gunicorn, 2 sync workers, SQLite; {CONNECTIONS} connections, "
+        f"{DURATION} s per URL, load from {tool})"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         database = Path(tmp) / "bench.sqlite3"
         env = server_env(database)
-        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
-                       check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
         with gunicorn(env, free_port()) as base:
             permalink = make_permalink(base)
             for _ in range(4):  # each worker renders the PDF once, then serves it from cache
                 urllib.request.urlopen(f"{base}{permalink}pdf").read()
             baseline, errors = load(base + "/healthz", {})
             print(f"{'/healthz':<16} {baseline:9.0f} req/s  errors {errors}")
-            results = [(name, *load(base + path.format(permalink=permalink), headers), target)
-                       for name, path, headers, target in PAGES]
+            results = [
+                (name, *load(base + path.format(permalink=permalink), headers), target)
+                for name, path, headers, target in PAGES
+            ]
             # /healthz again at the end; the faster of the two runs is the baseline, so a slow
             # moment during the first one cannot flatter the ratios.
             again, errors = load(base + "/healthz", {})
@@ -161,7 +195,8 @@ def run() -> None:
             baseline = max(baseline, again)
             for name, rps, errors, target in results:
                 ratio = rps / baseline
-                verdict = ("ERRORS" if errors else "ok" if ratio >= target
-                           else "BELOW TARGET")
-                print(f"{name:<16} {rps:9.0f} req/s  errors {errors}  ratio {ratio:5.2f} "
-                      f"(target >= {target}) {verdict}")
+                verdict = "ERRORS" if errors else "ok" if ratio >= target else "BELOW TARGET"
+                print(
+                    f"{name:<16} {rps:9.0f} req/s  errors {errors}  ratio {ratio:5.2f} "
+                    f"(target >= {target}) {verdict}"
+                )

@@ -53,8 +53,9 @@ def fresh_database() -> str:
     return POSTGRES.rsplit("/", 1)[0] + f"/{DATABASE}"
 
 
-def wrk(url: str, *, headers: dict[str, str] | None = None, script: str | None = None
-        ) -> dict[str, float]:
+def wrk(
+    url: str, *, headers: dict[str, str] | None = None, script: str | None = None
+) -> dict[str, float]:
     args = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "10s"]
     for name, value in (headers or {}).items():
         args += ["-H", f"{name}: {value}"]
@@ -66,10 +67,13 @@ def wrk(url: str, *, headers: dict[str, str] | None = None, script: str | None =
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "p50": ms("50"), "p99": ms("99"),
-            "errors": wrk_errors(out)}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": wrk_errors(out),
+    }
 
 
 def run() -> None:
@@ -79,16 +83,25 @@ def run() -> None:
 
     redis.Redis.from_url(REDIS).flushdb()
     database = fresh_database()
-    env = {**os.environ, "DATABASE_URL": database, "CACHE_URL": REDIS, "DEBUG": "",
-           "SECRET_KEY": "load-test-" + "l" * 50, "SECURE_HTTPS": "0",
-           "RATELIMIT_PERMALINKS": "1000000/m", "RATELIMIT_PDF": "1000000/m",
-           "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-           "LOG_LEVEL": "WARNING", "DJANGO_SETTINGS_MODULE": "guide.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "CACHE_URL": REDIS,
+        "DEBUG": "",
+        "SECRET_KEY": "load-test-" + "l" * 50,
+        "SECURE_HTTPS": "0",
+        "RATELIMIT_PERMALINKS": "1000000/m",
+        "RATELIMIT_PDF": "1000000/m",
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "guide.settings",
+    }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-    print(f"== load (gunicorn {WORKERS} sync workers, PostgreSQL and Redis; wrk, {CONNECTIONS} "
-          f"connections, {DURATION} s per endpoint, loopback)")
-    with gunicorn(env, free_port(), workers=WORKERS) as base, \
-            tempfile.TemporaryDirectory() as tmp:
+    print(
+        f"== load (gunicorn {WORKERS} sync workers, PostgreSQL and Redis; wrk, {CONNECTIONS} "
+        f"connections, {DURATION} s per endpoint, loopback)"
+    )
+    with gunicorn(env, free_port(), workers=WORKERS) as base, tempfile.TemporaryDirectory() as tmp:
         with urllib.request.urlopen(base + "/") as response:
             page = response.read().decode()
             cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
@@ -102,20 +115,26 @@ def run() -> None:
         endpoints = [
             ("/healthz", base + "/healthz", {}, None),
             ("questionnaire", base + "/", {}, None),
-            ("live panel", base + "/?auth=full&admin=yes&database=relational",
-             {"HX-Request": "true"}, None),
+            (
+                "live panel",
+                base + "/?auth=full&admin=yes&database=relational",
+                {"HX-Request": "true"},
+                None,
+            ),
             ("permalink create", base + "/", {}, str(script)),
             ("permalink view", base + permalink, {}, None),
             ("PDF", base + permalink + "pdf", {}, None),
         ]
-        results = {name: wrk(url, headers=headers, script=lua)
-                   for name, url, headers, lua in endpoints}
+        results = {
+            name: wrk(url, headers=headers, script=lua) for name, url, headers, lua in endpoints
+        }
     baseline = results["/healthz"]["rps"]
-    print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-          f"{'ratio':>6}")
+    print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
     for name, r in results.items():
-        print(f"{name:<18} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:7d} "
-              f"{r['rps'] / baseline:6.2f}")
+        print(
+            f"{name:<18} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:7d} "
+            f"{r['rps'] / baseline:6.2f}"
+        )
     total_errors = sum(r["errors"] for r in results.values())
     print(f"errors and 5xx in all: {total_errors}")
     if total_errors:

@@ -29,8 +29,9 @@ class _Link:
 
 
 def render_once(snapshot: dict) -> bytes:
-    html = pdf.summary_html(_Link(snapshot), "https://guide.example/r/AAAAAAAAAAAAAAAA/",
-                            stale=False)
+    html = pdf.summary_html(
+        _Link(snapshot), "https://guide.example/r/AAAAAAAAAAAAAAAA/", stale=False
+    )
     return pdf.render_pdf(html, paper="a4")
 
 
@@ -51,8 +52,9 @@ def run(rounds: int = 15) -> None:
     rulebook = get_rulebook()
     cold = timed(render_once, score(rulebook, {}).to_dict(rulebook))
     print(f"{'cold start (fonts, stylesheets)':<32} {1000 * cold:8.0f} ms")
-    snapshots = {name: score(rulebook, answers).to_dict(rulebook)
-                 for name, answers in CASES.items()}
+    snapshots = {
+        name: score(rulebook, answers).to_dict(rulebook) for name, answers in CASES.items()
+    }
     times: dict[str, list[float]] = {name: [] for name in snapshots}
     reference = []
     for _ in range(rounds):  # interleaved, so a burst of load on the machine hits every case
@@ -63,6 +65,8 @@ def run(rounds: int = 15) -> None:
     print(f"{'reference work':<32} median {1000 * ref:6.1f} ms")
     for name, samples in times.items():
         median = statistics.median(samples)
-        print(f"{'first render, ' + name:<32} median {1000 * median:6.0f} ms"
-              f"  best {1000 * min(samples):4.0f} ms  = {median / ref:4.1f}x reference"
-              f"  (target: median <= 150 ms) {'ok' if median <= 0.150 else 'ABOVE TARGET'}")
+        print(
+            f"{'first render, ' + name:<32} median {1000 * median:6.0f} ms"
+            f"  best {1000 * min(samples):4.0f} ms  = {median / ref:4.1f}x reference"
+            f"  (target: median <= 150 ms) {'ok' if median <= 0.150 else 'ABOVE TARGET'}"
+        )

@@ -10,8 +10,15 @@ class PermalinkAdmin(admin.ModelAdmin):
     list_display = ("slug", "recommendation", "confidence", "ruleset_version", "created")
     list_filter = ("recommendation", "ruleset_version")
     search_fields = ("slug",)
-    readonly_fields = ("slug", "answers", "recommendation", "confidence", "ruleset_version",
-                       "created", "snapshot")
+    readonly_fields = (
+        "slug",
+        "answers",
+        "recommendation",
+        "confidence",
+        "ruleset_version",
+        "created",
+        "snapshot",
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request) -> bool:

@@ -34,14 +34,23 @@ def parse_answers(rulebook: Rulebook, data: QueryDict | Mapping[str, str]) -> di
     answers: dict[str, str] = {}
     problems: list[BadAnswer] = []
     for question in rulebook.questions:
-        values = data.getlist(question.id) if isinstance(data, QueryDict) else (
-            [data[question.id]] if question.id in data else [])
+        values = (
+            data.getlist(question.id)
+            if isinstance(data, QueryDict)
+            else ([data[question.id]] if question.id in data else [])
+        )
         if not values:
             continue
         allowed = (*question.choice_ids, UNSURE)
         if len(values) > 1:
-            problems.append(BadAnswer(question.id, ", ".join(map(str, values)),
-                                      f"'{question.id}' was answered more than once", allowed))
+            problems.append(
+                BadAnswer(
+                    question.id,
+                    ", ".join(map(str, values)),
+                    f"'{question.id}' was answered more than once",
+                    allowed,
+                )
+            )
             continue
         value = values[0] if isinstance(values[0], str) else ""
         if value in ("", UNSURE):

@@ -84,7 +84,8 @@ class QuestionOut(Schema):
     help: str
     choices: list[ChoiceOut] = Field(description='The choices, "unsure" last.')
     show_if: list[ConditionOut] = Field(
-        description="Ask only when every condition holds; empty for a question always asked.")
+        description="Ask only when every condition holds; empty for a question always asked."
+    )
 
 
 class SectionOut(Schema):
@@ -216,19 +217,26 @@ class Result(Schema):
     recommendation: str
     recommendation_name: str
     recommendation_summary: str
-    leaning: str = Field(description="The option ahead on points; on a close call it can differ "
-                                     "from the recommendation.")
+    leaning: str = Field(
+        description="The option ahead on points; on a close call it can differ "
+        "from the recommendation."
+    )
     leaning_name: str
     confidence: str = Field(description='"clear", "lean" or "close".')
-    confidence_label: str = Field(description='"Clear", "Lean", "Close call", or "Too little '
-                                              'to go on" when a close call is one because '
-                                              'evidence is below min_evidence.')
+    confidence_label: str = Field(
+        description='"Clear", "Lean", "Close call", or "Too little '
+        'to go on" when a close call is one because '
+        "evidence is below min_evidence."
+    )
     margin: float
-    evidence: float = Field(description="Weighted points given by the answers, all options "
-                                        "together.")
+    evidence: float = Field(
+        description="Weighted points given by the answers, all options together."
+    )
     min_evidence: float | None = Field(
-        default=None, description="The evidence needed before the guide picks a side on the "
-                                  "points; absent from results stored before it was recorded.")
+        default=None,
+        description="The evidence needed before the guide picks a side on the "
+        "points; absent from results stored before it was recorded.",
+    )
     criteria: list[ResultCriterion]
     scores: list[ScoreOut]
     answers: list[AnswerOut]
@@ -249,7 +257,8 @@ def answers_json_schema(schema: dict[str, Any]) -> None:
     rulebook = get_rulebook()
     schema["properties"] = {
         q.id: {"type": "string", "enum": [*q.choice_ids, UNSURE], "description": q.prompt}
-        for q in rulebook.questions}
+        for q in rulebook.questions
+    }
     schema["additionalProperties"] = False
 
 
@@ -259,7 +268,8 @@ class AnswersIn(Schema):
     answers: dict[str, str] = Field(
         description='Question id to choice id, or "unsure"; a question left out is "unsure".',
         examples=[{"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}],
-        json_schema_extra=answers_json_schema)
+        json_schema_extra=answers_json_schema,
+    )
 
 
 class Created(Schema):
@@ -281,8 +291,9 @@ class Stored(Schema):
 
 
 class ErrorItem(Schema):
-    field: str = Field(description='Where in the request: "answers.<question id>", "answers", '
-                                   '"body"...')
+    field: str = Field(
+        description='Where in the request: "answers.<question id>", "answers", "body"...'
+    )
     question: str | None = Field(description="The question id, when one answer is at fault.")
     value: str | None = Field(description="The value given, cut to 40 characters.")
     message: str
@@ -334,49 +345,62 @@ def guide(request: HttpRequest) -> dict[str, Any]:
     return guide_dict(get_rulebook())
 
 
-@api.post("/recommend", response={200: Result, 400: Problem},
-          summary="Score answers (stores nothing)")
+@api.post(
+    "/recommend", response={200: Result, 400: Problem}, summary="Score answers (stores nothing)"
+)
 def recommend(request: HttpRequest, payload: AnswersIn) -> dict[str, Any]:
     rulebook = get_rulebook()
     return snapshot_for(rulebook, checked_answers(rulebook, payload.answers))
 
 
-@api.post("/recommendations", response={201: Created, 400: Problem, 429: Message},
-          summary="Score answers and store them as a permalink",
-          description="The same answers under the same rules get the same permalink: status "
-                      "is 201 whether it is new or reused, and `created` says which. A client "
-                      "that makes too many links in a short time may get 429.")
+@api.post(
+    "/recommendations",
+    response={201: Created, 400: Problem, 429: Message},
+    summary="Score answers and store them as a permalink",
+    description="The same answers under the same rules get the same permalink: status "
+    "is 201 whether it is new or reused, and `created` says which. A client "
+    "that makes too many links in a short time may get 429.",
+)
 def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str, Any]]:
     link, created = create_recommendation(request, payload.answers)
     return Status(201, {**link_urls(request, link), "created": created, "result": link.result})
 
 
-@api.get("/recommendations/{slug}", response={200: Stored, 404: Message},
-         summary="A stored permalink")
+@api.get(
+    "/recommendations/{slug}", response={200: Stored, 404: Message}, summary="A stored permalink"
+)
 def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
     link = Permalink.objects.filter(slug=slug).first() if SLUG.fullmatch(slug) else None
     if link is None:
         raise HttpError(404, "There is no permalink with this slug.")
-    return {**link_urls(request, link), "ruleset_version": link.ruleset_version,
-            "created": link.created, "answers": link.answers, "result": link.result}
+    return {
+        **link_urls(request, link),
+        "ruleset_version": link.ruleset_version,
+        "created": link.created,
+        "answers": link.answers,
+        "result": link.result,
+    }
 
 
-@api.api_operation(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "",
-                   include_in_schema=False)
+@api.api_operation(
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], "", include_in_schema=False
+)
 def api_root(request: HttpRequest) -> None:
     raise HttpError(404, NO_SUCH_ADDRESS)
 
 
-@api.api_operation(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-                   "/{path:rest}", include_in_schema=False)
+@api.api_operation(
+    ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    "/{path:rest}",
+    include_in_schema=False,
+)
 def no_such_address(request: HttpRequest, rest: str) -> None:
     """Anything else under /api/ (a slug with a "/" in it, a typo) is a JSON 404 too."""
     raise HttpError(404, NO_SUCH_ADDRESS)
 
 
 @ratelimit(group="permalinks", key="ip", rate=permalink_rate, method="POST", block=True)
-def create_recommendation(request: HttpRequest, answers: dict[str, str]
-                          ) -> tuple[Permalink, bool]:
+def create_recommendation(request: HttpRequest, answers: dict[str, str]) -> tuple[Permalink, bool]:
     """Check and score ``answers`` and store them: the permalink, and True if it is new.
 
     Limited with the form's permalinks, in the same group: the API is no way around it."""
@@ -396,8 +420,16 @@ class AnswersRefused(Exception):
 
 @api.exception_handler(AnswersRefused)
 def answers_refused(request: HttpRequest, exc: AnswersRefused) -> HttpResponse:
-    errors = [error_item(f"answers.{p.question}", p.message, question=p.question,
-                         value=p.value, allowed=list(p.allowed)) for p in exc.problems]
+    errors = [
+        error_item(
+            f"answers.{p.question}",
+            p.message,
+            question=p.question,
+            value=p.value,
+            allowed=list(p.allowed),
+        )
+        for p in exc.problems
+    ]
     return problem(request, "Some answers are not valid.", errors)
 
 
@@ -410,10 +442,12 @@ def schema_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         if loc[:1] == ["body"]:
             loc = loc[2:]  # ("body", <the parameter's name>, ...)
         question = loc[1] if loc[:1] == ["answers"] and len(loc) == 2 else None
-        errors.append(error_item(".".join(loc) or "body", error.get("msg", "is not valid"),
-                                 question=question))
-    return problem(request, 'The body must be {"answers": {"<question id>": "<choice id>"}}.',
-                   errors)
+        errors.append(
+            error_item(".".join(loc) or "body", error.get("msg", "is not valid"), question=question)
+        )
+    return problem(
+        request, 'The body must be {"answers": {"<question id>": "<choice id>"}}.', errors
+    )
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -437,8 +471,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
     """For a rate limit on create_recommendation: JSON rather than the site's 429 page."""
     response = api.create_response(
-        request, {"detail": "Too many requests: please wait a minute and try again."},
-        status=429)
+        request, {"detail": "Too many requests: please wait a minute and try again."}, status=429
+    )
     response["Retry-After"] = str(RATELIMIT_RETRY_AFTER)
     return response
 
@@ -446,10 +480,16 @@ def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
 @api.exception_handler(DatabaseError)
 def database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
     """As guide.middleware does for the pages, in JSON: 503 and when to try again."""
-    logger.error("database unavailable: %s %s: %s", request.method, request.path,
-                 exc.__class__.__name__, exc_info=exc)
+    logger.error(
+        "database unavailable: %s %s: %s",
+        request.method,
+        request.path,
+        exc.__class__.__name__,
+        exc_info=exc,
+    )
     response = api.create_response(
-        request, {"detail": "The guide could not reach its database just now."}, status=503)
+        request, {"detail": "The guide could not reach its database just now."}, status=503
+    )
     response["Retry-After"] = str(DATABASE_RETRY_AFTER)
     return response
 
@@ -459,10 +499,21 @@ def problem(request: HttpRequest, detail: str, errors: list[dict[str, Any]]) -> 
     return api.create_response(request, body, status=400)
 
 
-def error_item(field: str, message: str, *, question: str | None = None,
-               value: str | None = None, allowed: list[str] | None = None) -> dict[str, Any]:
-    return {"field": field[:100], "question": question, "value": value, "message": message,
-            "allowed": allowed or []}
+def error_item(
+    field: str,
+    message: str,
+    *,
+    question: str | None = None,
+    value: str | None = None,
+    allowed: list[str] | None = None,
+) -> dict[str, Any]:
+    return {
+        "field": field[:100],
+        "question": question,
+        "value": value,
+        "message": message,
+        "allowed": allowed or [],
+    }
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -476,8 +527,9 @@ def checked_answers(rulebook: Rulebook, data: dict[str, str]) -> dict[str, str]:
     for key, value in data.items():
         if not rulebook.has_question(key):
             allowed = tuple(q.id for q in rulebook.questions)
-            problems.append(BadAnswer(key[:40], value[:40], str(AnswerError(key[:40], None)),
-                                      allowed))
+            problems.append(
+                BadAnswer(key[:40], value[:40], str(AnswerError(key[:40], None)), allowed)
+            )
         elif value == "":
             question = rulebook.question(key)
             allowed = (*question.choice_ids, UNSURE)
@@ -500,8 +552,11 @@ def snapshot_for(rulebook: Rulebook, answers: dict[str, str]) -> dict[str, Any]:
 
 def link_urls(request: HttpRequest, link: Permalink) -> dict[str, str]:
     url = link_url(link)
-    return {"slug": link.slug, "url": request.build_absolute_uri(url),
-            "pdf_url": request.build_absolute_uri(url + "pdf")}
+    return {
+        "slug": link.slug,
+        "url": request.build_absolute_uri(url),
+        "pdf_url": request.build_absolute_uri(url + "pdf"),
+    }
 
 
 def guide_dict(rulebook: Rulebook) -> dict[str, Any]:
@@ -510,20 +565,33 @@ def guide_dict(rulebook: Rulebook) -> dict[str, Any]:
         conditions = []
         for cond in q.show_if:
             parent = rulebook.question(cond.question)
-            conditions.append({"question": cond.question,
-                               "choices": [c for c in parent.choice_ids if c in cond.choices]})
-        questions.append({
-            "id": q.id, "section": q.section, "prompt": q.prompt, "help": q.help,
-            "choices": [*({"id": c.id, "label": c.label} for c in q.choices),
-                        {"id": UNSURE, "label": UNSURE_LABEL}],
-            "show_if": conditions,
-        })
+            conditions.append(
+                {
+                    "question": cond.question,
+                    "choices": [c for c in parent.choice_ids if c in cond.choices],
+                }
+            )
+        questions.append(
+            {
+                "id": q.id,
+                "section": q.section,
+                "prompt": q.prompt,
+                "help": q.help,
+                "choices": [
+                    *({"id": c.id, "label": c.label} for c in q.choices),
+                    {"id": UNSURE, "label": UNSURE_LABEL},
+                ],
+                "show_if": conditions,
+            }
+        )
     return {
         "title": rulebook.title,
         "ruleset_version": rulebook.version,
         "sections": [{"id": s.id, "title": s.title} for s in rulebook.sections],
         "questions": questions,
         "options": [{"id": o.id, "name": o.name, "summary": o.summary} for o in rulebook.options],
-        "criteria": [{"id": c.id, "label": c.label, "description": c.description,
-                      "weight": c.weight} for c in rulebook.criteria],
+        "criteria": [
+            {"id": c.id, "label": c.label, "description": c.description, "weight": c.weight}
+            for c in rulebook.criteria
+        ],
     }

@@ -25,9 +25,18 @@ class ServiceUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DatabaseError):
             return None
-        logger.error("database unavailable: %s %s: %s", request.method, request.path,
-                     exception.__class__.__name__, exc_info=exception)
-        response = render(request, "503.html", {"message": "The guide could not reach its "
-                                                "database just now."}, status=503)
+        logger.error(
+            "database unavailable: %s %s: %s",
+            request.method,
+            request.path,
+            exception.__class__.__name__,
+            exc_info=exception,
+        )
+        response = render(
+            request,
+            "503.html",
+            {"message": "The guide could not reach its database just now."},
+            status=503,
+        )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -26,8 +26,9 @@ def answers_key(answers: dict[str, str]) -> str:
 
 
 class PermalinkQuerySet(models.QuerySet["Permalink"]):
-    def for_answers(self, answers: dict[str, str], snapshot: dict[str, Any]
-                    ) -> tuple[Permalink, bool]:
+    def for_answers(
+        self, answers: dict[str, str], snapshot: dict[str, Any]
+    ) -> tuple[Permalink, bool]:
         """The permalink for these answers under the snapshot's ruleset: the existing one, or
         a new one (True). Two identical submissions racing each other get the same row: the
         unique constraint lets one insert win and the other read it back."""
@@ -39,9 +40,14 @@ class PermalinkQuerySet(models.QuerySet["Permalink"]):
             try:
                 with transaction.atomic():
                     return self.create(
-                        slug=new_slug(), answers=answers, answers_key=key,
-                        ruleset_version=version, recommendation=snapshot["recommendation"],
-                        confidence=snapshot["confidence"], snapshot=snapshot), True
+                        slug=new_slug(),
+                        answers=answers,
+                        answers_key=key,
+                        ruleset_version=version,
+                        recommendation=snapshot["recommendation"],
+                        confidence=snapshot["confidence"],
+                        snapshot=snapshot,
+                    ), True
             except IntegrityError:
                 existing = self.filter(answers_key=key, ruleset_version=version).first()
                 if existing:
@@ -54,8 +60,9 @@ class Permalink(models.Model):
     slug = models.CharField(max_length=22, unique=True, editable=False)
     answers = models.JSONField(help_text="Question id to choice id; 'not sure' left out.")
     answers_key = models.CharField(max_length=64, editable=False)
-    ruleset_version = models.CharField(max_length=12, db_index=True,
-                                       help_text="Hash of questions.yaml when it was made.")
+    ruleset_version = models.CharField(
+        max_length=12, db_index=True, help_text="Hash of questions.yaml when it was made."
+    )
     recommendation = models.CharField(max_length=20, db_index=True)
     confidence = models.CharField(max_length=10)
     snapshot = models.JSONField(help_text="The full result as shown when it was made.")
@@ -72,8 +79,10 @@ class Permalink(models.Model):
     class Meta:
         ordering = ["-created"]
         constraints = [
-            models.UniqueConstraint(fields=["answers_key", "ruleset_version"],
-                                    name="one_permalink_per_answers_and_ruleset"),
+            models.UniqueConstraint(
+                fields=["answers_key", "ruleset_version"],
+                name="one_permalink_per_answers_and_ruleset",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -69,19 +69,23 @@ class StaticOnlyFetcher(URLFetcher):
 def has_font_subsetter() -> bool:
     """Whether WeasyPrint can subset fonts with HarfBuzz (libharfbuzz-subset 4.1 or later).
     Without it, it falls back to fontTools and a first render takes about twice as long."""
-    return (getattr(weasyprint_ffi, "harfbuzz_subset", None) is not None
-            and bool(weasyprint_ffi.harfbuzz.hb_version_atleast(4, 1, 0)))
+    return getattr(weasyprint_ffi, "harfbuzz_subset", None) is not None and bool(
+        weasyprint_ffi.harfbuzz.hb_version_atleast(4, 1, 0)
+    )
 
 
 @checks.register(deploy=True)
 def check_font_subsetter(app_configs, **kwargs) -> list[checks.CheckMessage]:
     if has_font_subsetter():
         return []
-    return [checks.Warning(
-        "HarfBuzz's font subsetter (libharfbuzz-subset 4.1 or later) is missing: WeasyPrint "
-        "falls back to fontTools, which makes every first PDF render about twice as slow.",
-        hint="On Debian 12, Ubuntu 22.04 or later: apt-get install libharfbuzz-subset0",
-        id="guide.W001")]
+    return [
+        checks.Warning(
+            "HarfBuzz's font subsetter (libharfbuzz-subset 4.1 or later) is missing: WeasyPrint "
+            "falls back to fontTools, which makes every first PDF render about twice as slow.",
+            hint="On Debian 12, Ubuntu 22.04 or later: apt-get install libharfbuzz-subset0",
+            id="guide.W001",
+        )
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -102,8 +106,9 @@ def stylesheets(paper: str) -> tuple[CSS, ...]:
 
 def qr_svg(url: str) -> str:
     """The permalink as a QR code, an inline SVG built from the URL alone."""
-    return segno.make(url, error="m").svg_inline(scale=3, dark="#000", light="#fff",
-                                                 title="QR code of the permalink")
+    return segno.make(url, error="m").svg_inline(
+        scale=3, dark="#000", light="#fff", title="QR code of the permalink"
+    )
 
 
 class _CollectorPause:
@@ -150,10 +155,12 @@ def render_pdf(html: str, *, paper: str) -> bytes:
     """The PDF for ``html``: tagged for accessibility, with title and language from the
     HTML. Raises whatever the renderer raises; the caller turns that into a 503."""
     with young_garbage_only():
-        document = HTML(string=html, base_url=str(static_roots()[0]) + "/",
-                        url_fetcher=StaticOnlyFetcher())
-        return document.write_pdf(stylesheets=stylesheets(paper), font_config=font_config(),
-                                  pdf_tags=True)
+        document = HTML(
+            string=html, base_url=str(static_roots()[0]) + "/", url_fetcher=StaticOnlyFetcher()
+        )
+        return document.write_pdf(
+            stylesheets=stylesheets(paper), font_config=font_config(), pdf_tags=True
+        )
 
 
 def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
@@ -162,8 +169,15 @@ def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
     rest under "The other answers"."""
     result = link.result
     moved = {reason["id"] for reason in result["reasons"] if reason["kind"] == "answer"}
-    return render_to_string("guide/summary.html", {
-        "link": link, "result": result, "chart": score_chart(result), "share_url": share_url,
-        "qr_svg": qr_svg(share_url), "stale": stale,
-        "other_answers": [a for a in result["answers"] if a["question"] not in moved],
-    })
+    return render_to_string(
+        "guide/summary.html",
+        {
+            "link": link,
+            "result": result,
+            "chart": score_chart(result),
+            "share_url": share_url,
+            "qr_svg": qr_svg(share_url),
+            "stale": stale,
+            "other_answers": [a for a in result["answers"] if a["question"] not in moved],
+        },
+    )

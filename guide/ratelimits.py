@@ -15,8 +15,9 @@ RETRY_AFTER_SECONDS = 60
 def client_ip(request: HttpRequest) -> str:
     proxies = settings.TRUSTED_PROXIES
     if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                     if a.strip()]
+        forwarded = [
+            a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
+        ]
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or "unknown"

@@ -24,6 +24,11 @@ def check_rulebook(app_configs, **kwargs) -> list[checks.CheckMessage]:
     try:
         load_rulebook(settings.GUIDE_QUESTIONS_FILE)
     except RulebookError as exc:
-        return [checks.Error(str(exc), hint="Fix questions.yaml; its header documents the schema.",
-                             id="guide.E001")]
+        return [
+            checks.Error(
+                str(exc),
+                hint="Fix questions.yaml; its header documents the schema.",
+                id="guide.E001",
+            )
+        ]
     return []

@@ -97,15 +97,18 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the database is unreachable: a 503 in seconds, not a hung worker.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "DATABASE_CONNECT_TIMEOUT", default=3)
+        "DATABASE_CONNECT_TIMEOUT", default=3
+    )
 
 # CACHE_URL: locmemcache:// (default, one process) or redis://host:6379/0 (shared by servers).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].startswith("django_redis"):
-    CACHES["default"].setdefault("OPTIONS", {}).update({
-        "SOCKET_CONNECT_TIMEOUT": 0.5,
-        "SOCKET_TIMEOUT": 0.5,
-    })
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        }
+    )
 # With Redis down the site keeps serving: cache reads miss, writes are dropped, and each
 # failure is logged (django-redis).
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
@@ -134,8 +137,11 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, content-hashed names, served by WhiteNoise with far-future caching.
-    "staticfiles": {"BACKEND": env(
-        "STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage")},
+    "staticfiles": {
+        "BACKEND": env(
+            "STATICFILES_BACKEND", default="whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
 }
 
 # -- security ------------------------------------------------------------------------------------
@@ -214,8 +220,13 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout",
-                            "formatter": "json"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -55,8 +55,9 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         return HttpResponseRedirect(link_url(link), status=303)
     fragment = request.htmx and not request.htmx.history_restore_request and not errors
     template = "guide/questionnaire.html#live-update" if fragment else "guide/questionnaire.html"
-    response = render(request, template, {**context, "errors": errors},
-                      status=400 if errors else 200)
+    response = render(
+        request, template, {**context, "errors": errors}, status=400 if errors else 200
+    )
     # The same URL answers a full page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -77,7 +78,9 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponse(page)
     link = get_object_or_404(Permalink, slug=slug)
     context: dict[str, Any] = {
-        "link": link, "result": link.result, "chart": score_chart(link.snapshot),
+        "link": link,
+        "result": link.result,
+        "chart": score_chart(link.snapshot),
         "edit_url": questionnaire_url(in_question_order(rulebook, link.answers)),
         "share_url": request.build_absolute_uri(link_url(link)),
     }
@@ -96,8 +99,9 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     needed on a hit), with an ETag that every server computes alike."""
     paper = request.GET.get("paper", "a4").lower()
     if paper not in PAPER_SIZES:
-        return render(request, "400.html", {"message": "The paper size must be “a4” or "
-                                            "“letter”."}, status=400)
+        return render(
+            request, "400.html", {"message": "The paper size must be “a4” or “letter”."}, status=400
+        )
     rulebook = get_rulebook()
     key = f"pdf:{rulebook.version}:{request.get_host()}:{slug}:{paper}"
     entry = cache.get(key)
@@ -109,23 +113,31 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             pdf = render_pdf(html, paper=paper)
         except Exception:
             logger.exception("pdf: rendering the summary of %s failed", slug)
-            return render(request, "503.html", {"message": "The PDF summary could not be made "
-                                                "just now. Please try again in a minute."},
-                          status=503)
+            return render(
+                request,
+                "503.html",
+                {
+                    "message": "The PDF summary could not be made "
+                    "just now. Please try again in a minute."
+                },
+                status=503,
+            )
         # The release's cache prefix is part of the tag: a release that changes the summary's
         # look changes its bytes, and so its ETag.
         release = settings.CACHES["default"].get("KEY_PREFIX", "")
         tag = hashlib.sha256(f"{release}:{key}".encode()).hexdigest()[:24]
-        entry = {"pdf": pdf, "etag": f'"{tag}"',
-                 "last_modified": int(link.created.timestamp())}
+        entry = {"pdf": pdf, "etag": f'"{tag}"', "last_modified": int(link.created.timestamp())}
         cache.set(key, entry, timeout=24 * 3600)
     response = HttpResponse(entry["pdf"], content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="flask-or-django-{slug}.pdf"'
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
-    return get_conditional_response(request, etag=entry["etag"],
-                                    last_modified=entry["last_modified"],
-                                    response=response) or response
+    return (
+        get_conditional_response(
+            request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+        )
+        or response
+    )
 
 
 @require_GET
@@ -153,8 +165,9 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 @lru_cache(maxsize=4096)
-def scored(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]
-           ) -> tuple[dict[str, Any], dict[str, Any]]:
+def scored(
+    rulebook: Rulebook, answers: tuple[tuple[str, str], ...]
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The snapshot and questionnaire context for these answers, computed once per process:
     both depend only on the rulebook and the answers. Callers must not modify them."""
     snapshot = score(rulebook, dict(answers)).to_dict(rulebook)
@@ -178,8 +191,9 @@ def questionnaire_url(answers: dict[str, str]) -> str:
     return "/?" + urlencode(answers) if answers else "/"
 
 
-def questionnaire_context(rulebook: Rulebook, snapshot: dict[str, Any], answers: dict[str, str]
-                          ) -> dict[str, Any]:
+def questionnaire_context(
+    rulebook: Rulebook, snapshot: dict[str, Any], answers: dict[str, str]
+) -> dict[str, Any]:
     """The questionnaire's sections and questions with what is checked and what is shown."""
     visible = {a["question"] for a in snapshot["answers"]}
     sections = []
@@ -189,18 +203,34 @@ def questionnaire_context(rulebook: Rulebook, snapshot: dict[str, Any], answers:
             if q.section != section.id:
                 continue
             chosen = answers.get(q.id, UNSURE)
-            choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen}
-                       for c in q.choices]
-            choices.append({"id": UNSURE, "label": "Not sure", "checked": chosen == UNSURE
-                            or chosen not in q.choice_ids})
-            questions.append({"id": q.id, "prompt": q.prompt, "help": q.help,
-                              "follow_up": bool(q.show_if), "visible": q.id in visible,
-                              "condition": _condition_text(rulebook, q), "choices": choices})
+            choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in q.choices]
+            choices.append(
+                {
+                    "id": UNSURE,
+                    "label": "Not sure",
+                    "checked": chosen == UNSURE or chosen not in q.choice_ids,
+                }
+            )
+            questions.append(
+                {
+                    "id": q.id,
+                    "prompt": q.prompt,
+                    "help": q.help,
+                    "follow_up": bool(q.show_if),
+                    "visible": q.id in visible,
+                    "condition": _condition_text(rulebook, q),
+                    "choices": choices,
+                }
+            )
         sections.append({"id": section.id, "title": section.title, "questions": questions})
     answered = sum(1 for a in snapshot["answers"] if a["choice"] != UNSURE)
-    return {"sections": sections, "result": snapshot, "answered": answered,
-            "total": len(snapshot["answers"]),
-            "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]]}
+    return {
+        "sections": sections,
+        "result": snapshot,
+        "answered": answered,
+        "total": len(snapshot["answers"]),
+        "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]],
+    }
 
 
 def _condition_text(rulebook: Rulebook, question: Any) -> str:
@@ -226,8 +256,10 @@ def reevaluate(rulebook: Rulebook, link: Permalink) -> dict[str, Any]:
     """The stored answers under today's rules, and what changed."""
     kept, dropped = {}, []
     for question_id, choice_id in link.answers.items():
-        if rulebook.has_question(question_id) and \
-                choice_id in rulebook.question(question_id).choice_ids:
+        if (
+            rulebook.has_question(question_id)
+            and choice_id in rulebook.question(question_id).choice_ids
+        ):
             kept[question_id] = choice_id
         else:
             dropped.append(question_id)
@@ -239,7 +271,8 @@ def reevaluate(rulebook: Rulebook, link: Permalink) -> dict[str, Any]:
     reasons_then = {(r["kind"], r["id"]) for r in then["reasons"]}
     reasons_now = {(r["kind"], r["id"]) for r in now["reasons"]}
     return {
-        "result": now, "answers": kept,
+        "result": now,
+        "answers": kept,
         "dropped": [prompts.get(question, question) for question in dropped],
         "verdict_changed": now["recommendation"] != then["recommendation"],
         "confidence_changed": now["confidence"] != then["confidence"],

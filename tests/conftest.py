@@ -7,18 +7,28 @@ from guide.rules import get_rulebook
 #: Every question answered but rate limiting, which cannot move the result: a lean to Flask
 #: with a note and alternatives.
 ALL_BUT_ONE_ANSWERED = {
-    "project_size": "prototype", "python_experience": "beginner", "ml_model": "no",
-    "deadline": "relaxed", "auth": "full", "forms": "few", "database": "none", "admin": "no",
-    "api": "full", "performance": "critical", "legacy_integration": "yes",
-    "architecture": "microservice"}
+    "project_size": "prototype",
+    "python_experience": "beginner",
+    "ml_model": "no",
+    "deadline": "relaxed",
+    "auth": "full",
+    "forms": "few",
+    "database": "none",
+    "admin": "no",
+    "api": "full",
+    "performance": "critical",
+    "legacy_integration": "yes",
+    "architecture": "microservice",
+}
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
 
 
 @pytest.fixture
 def broken_questions(tmp_path, settings):
     """Point the guide at a questions.yaml with an unknown criterion in it."""
-    text = QUESTIONS.read_text().replace("effects: {raw_speed: {flask: 3}}",
-                                         "effects: {warp_speed: {flask: 3}}")
+    text = QUESTIONS.read_text().replace(
+        "effects: {raw_speed: {flask: 3}}", "effects: {warp_speed: {flask: 3}}"
+    )
     assert "warp_speed" in text
     path = tmp_path / "questions.yaml"
     path.write_text(text)

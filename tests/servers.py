@@ -20,7 +20,9 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_ADMIN_URL = os.environ.get("SCALEOUT_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "SCALEOUT_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_URL = os.environ.get("SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
@@ -79,21 +81,36 @@ def flush_redis() -> None:
 
 def production_env(**overrides: str) -> dict[str, str]:
     """The environment of a production-like server on plain-HTTP loopback."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({
-        "SECRET_KEY": "scale-out-test-" + "s" * 50, "DEBUG": "", "SECURE_HTTPS": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "WEB_CONCURRENCY": "2",
-        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "LOG_LEVEL": "WARNING", "ENV_FILE": "/nonexistent/.env",
-    })
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "SECRET_KEY": "scale-out-test-" + "s" * 50,
+            "DEBUG": "",
+            "SECURE_HTTPS": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "WEB_CONCURRENCY": "2",
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+            "LOG_LEVEL": "WARNING",
+            "ENV_FILE": "/nonexistent/.env",
+        }
+    )
     env.update(overrides)
     return env
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT,
-                   env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
 
 
 @dataclass
@@ -113,7 +130,12 @@ class Server:
         with open(self.log_path, "w") as log:  # the child keeps its own copy of the file
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
         if wait:
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
@@ -141,17 +163,23 @@ class Server:
         return self.log_path.read_text()
 
     def worker_pids(self) -> list[int]:
-        out = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True,
-                             text=True).stdout
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
+        ).stdout
         return [int(pid) for pid in out.split()]
 
 
 class Browser(requests.Session):
     """A client that behaves like a browser: it keeps cookies and sends the form's CSRF token."""
 
-    def submit(self, base: str, answers: dict[str, str], *, token_from: str | None = None
-               ) -> requests.Response:
+    def submit(
+        self, base: str, answers: dict[str, str], *, token_from: str | None = None
+    ) -> requests.Response:
         page = self.get((token_from or base) + "/").text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        return self.post(base + "/", data={"csrfmiddlewaretoken": token, **answers},
-                         allow_redirects=False, timeout=30)
+        return self.post(
+            base + "/",
+            data={"csrfmiddlewaretoken": token, **answers},
+            allow_redirects=False,
+            timeout=30,
+        )

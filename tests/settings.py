@@ -8,8 +8,9 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-" + "k" * 50)
 os.environ.setdefault("SECURE_HTTPS", "0")  # the live server and test client speak plain HTTP
-os.environ.setdefault("STATICFILES_BACKEND",
-                      "django.contrib.staticfiles.storage.StaticFilesStorage")  # no manifest
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)  # no manifest
 os.environ.setdefault("RATELIMIT_PERMALINKS", "1000/m")  # rate-limit tests set their own
 os.environ.setdefault("RATELIMIT_PDF", "1000/m")
 os.environ.setdefault("LOG_LEVEL", "WARNING")

@@ -94,8 +94,9 @@ def test_recommend_takes_unsure_and_no_answers_at_all(client):
 
 def test_recommend_ignores_a_follow_up_whose_condition_does_not_hold(client):
     plain = post(client, "/api/recommend", {"answers": {"database": "relational"}})
-    extra = post(client, "/api/recommend",
-                 {"answers": {"database": "relational", "nosql_store": "mongodb"}})
+    extra = post(
+        client, "/api/recommend", {"answers": {"database": "relational", "nosql_store": "mongodb"}}
+    )
     assert extra.status_code == 200
     assert extra.json() == plain.json()
 
@@ -162,8 +163,9 @@ def test_the_permalink_page_shows_the_verdict_the_api_gave(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("slug", ["AAAAAAAAAAAAAAAA", "short", "AAAAAAAAAAAAAAA%3C",
-                                  "AAAAAAAAAAAAAAAAA"])
+@pytest.mark.parametrize(
+    "slug", ["AAAAAAAAAAAAAAAA", "short", "AAAAAAAAAAAAAAA%3C", "AAAAAAAAAAAAAAAAA"]
+)
 def test_an_unknown_or_malformed_slug_is_a_json_404(client, slug):
     response = client.get(f"/api/recommendations/{slug}")
     assert response.status_code == 404
@@ -171,8 +173,9 @@ def test_an_unknown_or_malformed_slug_is_a_json_404(client, slug):
     assert response.json() == {"detail": "There is no permalink with this slug."}
 
 
-@pytest.mark.parametrize("url", ["/api/", "/api/nothing", "/api/recommendations/a/b",
-                                 "/api/guide/"])
+@pytest.mark.parametrize(
+    "url", ["/api/", "/api/nothing", "/api/recommendations/a/b", "/api/guide/"]
+)
 def test_any_other_address_under_the_api_is_a_json_404(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -200,8 +203,10 @@ def test_permalinks_made_through_the_api_count_against_the_clients_limit(client,
 
 @pytest.mark.django_db
 def test_an_unreachable_database_is_a_json_503(client):
-    with mock.patch("guide.models.PermalinkQuerySet.for_answers",
-                    side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "guide.models.PermalinkQuerySet.for_answers",
+        side_effect=OperationalError("connection refused"),
+    ):
         response = post(client, "/api/recommendations", {"answers": DJANGO_ANSWERS})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -238,24 +243,28 @@ def test_an_unknown_question_is_refused(client, url):
 
 
 def test_an_empty_choice_is_refused_rather_than_read_as_not_sure(client):
-    errors = assert_refused(post(client, "/api/recommend", {"answers": {"auth": ""}}),
-                            "Some answers are not valid.")
+    errors = assert_refused(
+        post(client, "/api/recommend", {"answers": {"auth": ""}}), "Some answers are not valid."
+    )
     assert errors[0]["question"] == "auth"
     assert "unsure" in errors[0]["allowed"]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body", [
-    {"answers": ["auth", "full"]},
-    {"answers": "auth=full"},
-    {"answers": {"auth": None}},
-    {"answers": {"auth": 3}},
-    {"answers": {"auth": ["full"]}},
-    {"auth": "full"},
-    {"answers": {}, "extra": 1},
-    [DJANGO_ANSWERS],
-    42,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"answers": ["auth", "full"]},
+        {"answers": "auth=full"},
+        {"answers": {"auth": None}},
+        {"answers": {"auth": 3}},
+        {"answers": {"auth": ["full"]}},
+        {"auth": "full"},
+        {"answers": {}, "extra": 1},
+        [DJANGO_ANSWERS],
+        42,
+    ],
+)
 def test_a_body_of_the_wrong_shape_is_refused(client, body):
     for url in ("/api/recommend", "/api/recommendations"):
         errors = assert_refused(post(client, url, body), "The body must be")
@@ -264,15 +273,24 @@ def test_a_body_of_the_wrong_shape_is_refused(client, body):
 
 
 def test_a_wrong_answer_type_names_its_question(client):
-    errors = assert_refused(post(client, "/api/recommend", {"answers": {"auth": None}}),
-                            "The body must be")
-    assert errors == [{"field": "answers.auth", "question": "auth", "value": None,
-                       "message": "Input should be a valid string", "allowed": []}]
+    errors = assert_refused(
+        post(client, "/api/recommend", {"answers": {"auth": None}}), "The body must be"
+    )
+    assert errors == [
+        {
+            "field": "answers.auth",
+            "question": "auth",
+            "value": None,
+            "message": "Input should be a valid string",
+            "allowed": [],
+        }
+    ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("body", ["auth=full&admin=yes", "{'answers': {}}", '{"answers": {',
-                                  b"\xff\xfe\x00", ""])
+@pytest.mark.parametrize(
+    "body", ["auth=full&admin=yes", "{'answers': {}}", '{"answers": {', b"\xff\xfe\x00", ""]
+)
 def test_a_body_that_is_not_json_is_refused(client, body):
     for url in ("/api/recommend", "/api/recommendations"):
         response = post(client, url, body)
@@ -323,11 +341,24 @@ def test_the_openapi_document_lists_the_four_paths(client):
     assert document["info"]["title"] == "Flask or Django? API"
     assert document["info"]["version"]
     assert document["info"]["description"]
-    assert set(document["paths"]) == {"/api/guide", "/api/recommend", "/api/recommendations",
-                                      "/api/recommendations/{slug}"}
+    assert set(document["paths"]) == {
+        "/api/guide",
+        "/api/recommend",
+        "/api/recommendations",
+        "/api/recommendations/{slug}",
+    }
     result = document["components"]["schemas"]["Result"]
-    for field in ("recommendation", "confidence", "margin", "scores", "reasons", "flips",
-                  "outlook", "links", "ruleset_version"):
+    for field in (
+        "recommendation",
+        "confidence",
+        "margin",
+        "scores",
+        "reasons",
+        "flips",
+        "outlook",
+        "links",
+        "ruleset_version",
+    ):
         assert field in result["required"]
 
 

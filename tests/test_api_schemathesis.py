@@ -21,15 +21,20 @@ CONFIG = {
     "phases": {"stateful": {"enabled": False}},
     "cache": {"enabled": False},
 }
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 @pytest.fixture
 def api_schema(live_server):
     assert live_server.url.startswith(("http://localhost:", "http://127.0.0.1:"))
-    return schemathesis.openapi.from_url(f"{live_server.url}/api/openapi.json",
-                                         config=SchemathesisConfig.from_dict(CONFIG))
+    return schemathesis.openapi.from_url(
+        f"{live_server.url}/api/openapi.json", config=SchemathesisConfig.from_dict(CONFIG)
+    )
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

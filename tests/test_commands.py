@@ -18,8 +18,13 @@ def recommend(*args: str) -> str:
 
 
 def test_recommend_prints_the_verdict_and_why():
-    text = recommend("project_size=prototype", "python_experience=beginner", "auth=none",
-                     "database=none", "ml_model=yes")
+    text = recommend(
+        "project_size=prototype",
+        "python_experience=beginner",
+        "auth=none",
+        "database=none",
+        "ml_model=yes",
+    )
     assert text.startswith("Recommendation: Flask (Clear; Flask 100% · Django 0%)")
     assert "Why:" in text
     assert "[Which is Better for Machine Learning: Flask vs Django?]" in text
@@ -30,16 +35,23 @@ def test_recommend_prints_the_verdict_and_why():
 def test_recommend_writes_points_and_shares_as_the_results_page_does(client):
     # 1.25 points and a 60.5 % share: the two roundings the page and the terminal once did
     # differently.
-    answers = {"project_size": "medium", "python_experience": "beginner", "ml_model": "yes",
-               "deadline": "tight", "auth": "simple", "forms": "few", "api": "simple",
-               "performance": "critical", "legacy_integration": "yes",
-               "architecture": "monolith"}
+    answers = {
+        "project_size": "medium",
+        "python_experience": "beginner",
+        "ml_model": "yes",
+        "deadline": "tight",
+        "auth": "simple",
+        "forms": "few",
+        "api": "simple",
+        "performance": "critical",
+        "legacy_integration": "yes",
+        "architecture": "monolith",
+    }
     text = recommend(*(f"{q}={c}" for q, c in answers.items()))
     page = client.get(client.post("/", answers)["Location"]).content.decode()
     assert "Flask 60% · Django 40%" in text and "Flask 60% · Django 40%" in page
     assert "+1.3 for Django: Do users need to sign in?" in text
-    assert "+1.3<span class=\"visually-hidden\"> points</span> <span class=\"for\">for Django" \
-        in page
+    assert '+1.3<span class="visually-hidden"> points</span> <span class="for">for Django' in page
 
 
 def test_recommend_says_when_there_is_too_little_to_go_on():
@@ -50,17 +62,29 @@ def test_recommend_says_when_there_is_too_little_to_go_on():
 
 
 def test_recommend_json_has_the_documented_fields():
-    data = json.loads(recommend("--json", "admin=yes", "forms=many", "database=relational",
-                                "auth=full"))
-    assert {"recommendation", "scores", "margin", "confidence", "reasons", "flips", "links",
-            "ruleset_version"} <= data.keys()
+    data = json.loads(
+        recommend("--json", "admin=yes", "forms=many", "database=relational", "auth=full")
+    )
+    assert {
+        "recommendation",
+        "scores",
+        "margin",
+        "confidence",
+        "reasons",
+        "flips",
+        "links",
+        "ruleset_version",
+    } <= data.keys()
     assert data["recommendation"] == "django"
     assert len(data["ruleset_version"]) == 12
 
 
 def test_recommend_refuses_an_invalid_choice_naming_the_allowed_ones():
-    with pytest.raises(CommandError, match=r"'maybe' is not a choice of 'auth' \(choose one "
-                                           r"of: none, simple, full, unsure\)"):
+    with pytest.raises(
+        CommandError,
+        match=r"'maybe' is not a choice of 'auth' \(choose one "
+        r"of: none, simple, full, unsure\)",
+    ):
         recommend("auth=maybe")
 
 
@@ -72,8 +96,12 @@ def test_recommend_refuses_an_unknown_question_and_a_malformed_argument():
 
 
 def test_an_invalid_answer_exits_non_zero_with_one_line():
-    run = subprocess.run([sys.executable, "manage.py", "recommend", "auth=maybe"], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "manage.py", "recommend", "auth=maybe"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode != 0
     assert run.stderr.strip().count("\n") == 0
     assert "Traceback" not in run.stderr

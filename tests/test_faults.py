@@ -28,8 +28,10 @@ CLOSED_PORT_REDIS = "redis://127.0.0.1:9/0"
 
 @pytest.mark.django_db
 def test_a_database_error_is_a_503_that_says_to_try_again(client, caplog):
-    with mock.patch("guide.models.PermalinkQuerySet.for_answers",
-                    side_effect=OperationalError("connection refused")):
+    with mock.patch(
+        "guide.models.PermalinkQuerySet.for_answers",
+        side_effect=OperationalError("connection refused"),
+    ):
         response = client.post("/", {"auth": "full"})
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -43,8 +45,7 @@ def test_with_the_database_down_the_questionnaire_still_works_and_saving_is_a_50
     server = Server(production_env(DATABASE_URL=CLOSED_PORT_DB)).start()
     try:
         assert requests.get(server.url + "/", timeout=10).status_code == 200
-        panel = requests.get(server.url + "/?auth=full", headers={"HX-Request": "true"},
-                             timeout=10)
+        panel = requests.get(server.url + "/?auth=full", headers={"HX-Request": "true"}, timeout=10)
         assert panel.status_code == 200 and "Leaning" in panel.text
         saving = Browser().submit(server.url, {"auth": "full"})
         assert saving.status_code == 503
@@ -73,8 +74,12 @@ def test_with_redis_down_the_site_keeps_serving_and_nothing_is_lost():
         assert page.status_code == 200 and "<h1>Django</h1>" in page.text
         pdf = requests.get(server.url + saved.headers["Location"] + "pdf", timeout=30)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
-        assert requests.get(server.url + "/?auth=full", headers={"HX-Request": "true"},
-                            timeout=10).status_code == 200
+        assert (
+            requests.get(
+                server.url + "/?auth=full", headers={"HX-Request": "true"}, timeout=10
+            ).status_code
+            == 200
+        )
     finally:
         log = server.stop()
         drop_postgres_database(name)
@@ -112,9 +117,12 @@ def test_a_killed_worker_loses_no_stored_permalink():
         sizes = ["prototype", "small", "medium", "large"]
         i = 0
         while not stop.is_set() and i < 200:
-            answers = {"project_size": sizes[i % 4], "deadline": ("tight", "relaxed")[i // 4 % 2],
-                       "auth": ("none", "simple", "full")[(i // 8 + offset) % 3],
-                       "forms": ("none", "few", "many")[i // 24 % 3]}
+            answers = {
+                "project_size": sizes[i % 4],
+                "deadline": ("tight", "relaxed")[i // 4 % 2],
+                "auth": ("none", "simple", "full")[(i // 8 + offset) % 3],
+                "forms": ("none", "few", "many")[i // 24 % 3],
+            }
             i += 1
             try:
                 response = browser.submit(server.url, answers)

@@ -14,11 +14,22 @@ from guide.models import Permalink
 
 from .conftest import ALL_BUT_ONE_ANSWERED
 
-ANSWERS = {"project_size": "prototype", "python_experience": "beginner", "ml_model": "yes",
-           "auth": "none", "database": "none", "api": "simple"}
+ANSWERS = {
+    "project_size": "prototype",
+    "python_experience": "beginner",
+    "ml_model": "yes",
+    "auth": "none",
+    "database": "none",
+    "api": "simple",
+}
 #: A close call that the tie-break gives to Flask while Django has more points.
-CLOSE_CALL_ANSWERS = {"project_size": "medium", "auth": "simple", "database": "relational",
-                      "api": "simple", "architecture": "microservice"}
+CLOSE_CALL_ANSWERS = {
+    "project_size": "medium",
+    "auth": "simple",
+    "database": "relational",
+    "api": "simple",
+    "architecture": "microservice",
+}
 
 
 @pytest.fixture
@@ -62,8 +73,10 @@ def test_the_pdf_holds_the_verdict_answers_reasons_and_permalink(summary, link_u
     text = text_of(summary.content)
     assert "The guide recommends Flask" in text
     assert "Clear" in text
-    assert "Is the main job to serve a machine-learning model? Yes, the app mainly wraps a model" \
+    assert (
+        "Is the main job to serve a machine-learning model? Yes, the app mainly wraps a model"
         in text
+    )
     assert "How tight is the deadline? Not sure" in text
     assert "Flask's routing and single-file start are easy to follow" in text
     assert "Which is Better for Machine Learning" in text  # a reason's source
@@ -79,8 +92,7 @@ def test_the_text_reads_from_the_verdict_down(summary):
 
 
 @pytest.mark.django_db
-def test_every_question_is_printed_once_either_as_a_reason_or_among_the_other_answers(
-        summary):
+def test_every_question_is_printed_once_either_as_a_reason_or_among_the_other_answers(summary):
     text = text_of(summary.content)
     answers = text.split("Why: the answers that moved it", 1)[1].split("What would change it")[0]
     why, others = answers.split("The other answers", 1)
@@ -98,15 +110,19 @@ def test_a_close_call_says_which_framework_is_ahead_on_points(client):
     text = text_of(client.get(url + "pdf").content)
     assert "The guide recommends Flask" in text
     assert "Close call" in text and "Django 54%" in text
-    assert "the articles advise the simpler start, although Django is slightly ahead on " \
+    assert (
+        "the articles advise the simpler start, although Django is slightly ahead on "
         "points." in text
+    )
 
 
 @pytest.mark.django_db
 def test_the_pdf_says_what_the_open_questions_could_do_at_worst(summary):
     text = text_of(summary.content)
-    assert "The recommendation could still flip. With the 7 open questions answered, Flask's " \
+    assert (
+        "The recommendation could still flip. With the 7 open questions answered, Flask's "
         "share would lie between 43% and 100%; at worst the guide would say Django." in text
+    )
 
 
 @pytest.mark.django_db
@@ -157,8 +173,21 @@ def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
 
     path = tmp_path / "summary.pdf"
     path.write_bytes(summary.content)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1",  # on page one
-                    str(path), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",  # on page one
+            str(path),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
     image = Image.open(next(tmp_path.glob("page*.png")))
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
     assert decoded == [f"http://testserver{link_url}"]
@@ -167,8 +196,10 @@ def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
 @pytest.mark.django_db
 def test_a_second_download_is_served_from_the_cache(client, link_url):
     client.get(link_url + "pdf")
-    with mock.patch.object(pdf_module, "HTML", side_effect=AssertionError("rendered again")), \
-            mock.patch("guide.views.render_pdf", side_effect=AssertionError("rendered again")):
+    with (
+        mock.patch.object(pdf_module, "HTML", side_effect=AssertionError("rendered again")),
+        mock.patch("guide.views.render_pdf", side_effect=AssertionError("rendered again")),
+    ):
         again = client.get(link_url + "pdf")
     assert again.status_code == 200
     assert again.content.startswith(b"%PDF-")
@@ -217,8 +248,12 @@ def test_a_renderer_failure_is_a_clear_503_and_logged(client, link_url, caplog):
 
 def test_the_fetcher_refuses_local_files_and_the_network():
     fetcher = pdf_module.StaticOnlyFetcher()
-    for url in ("file:///etc/passwd", "http://127.0.0.1/", "https://example.org/x.png",
-                "data:text/plain,hi"):
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1/",
+        "https://example.org/x.png",
+        "data:text/plain,hi",
+    ):
         with pytest.raises(pdf_module.FetchRefused):
             fetcher.fetch(url)
     css = pdf_module.static_roots()[0] / "guide" / "summary.css"
@@ -226,9 +261,11 @@ def test_the_fetcher_refuses_local_files_and_the_network():
 
 
 def test_a_file_reference_in_the_html_is_not_embedded():
-    html = ('<html lang="en"><body><p>before</p><img src="file:///etc/passwd">'
-            '<object data="file:///etc/passwd"></object>'
-            '<link rel="attachment" href="file:///etc/passwd"><p>after</p></body></html>')
+    html = (
+        '<html lang="en"><body><p>before</p><img src="file:///etc/passwd">'
+        '<object data="file:///etc/passwd"></object>'
+        '<link rel="attachment" href="file:///etc/passwd"><p>after</p></body></html>'
+    )
     content = pdf_module.render_pdf(html, paper="a4")
     reader = PdfReader(io.BytesIO(content))
     names = reader.trailer["/Root"].get("/Names")
@@ -239,9 +276,11 @@ def test_a_file_reference_in_the_html_is_not_embedded():
 
 
 def test_a_render_frees_its_own_garbage_and_leaves_the_collector_on():
-    html = ('<html lang="en"><body>'
-            + "<p>A paragraph of text to lay out, with <b>bold</b> words.</p>" * 40
-            + "</body></html>")
+    html = (
+        '<html lang="en"><body>'
+        + "<p>A paragraph of text to lay out, with <b>bold</b> words.</p>" * 40
+        + "</body></html>"
+    )
     pdf_module.render_pdf(html, paper="a4")  # warm: fonts, stylesheets, caches
     gc.collect()
     before = len(gc.get_objects())
@@ -250,8 +289,10 @@ def test_a_render_frees_its_own_garbage_and_leaves_the_collector_on():
     # Each render makes thousands of objects in cycles; none of them are left behind.
     assert len(gc.get_objects()) - before < 500
     assert gc.isenabled()
-    with mock.patch.object(pdf_module, "HTML", side_effect=RuntimeError("pango exploded")), \
-            pytest.raises(RuntimeError):
+    with (
+        mock.patch.object(pdf_module, "HTML", side_effect=RuntimeError("pango exploded")),
+        pytest.raises(RuntimeError),
+    ):
         pdf_module.render_pdf(html, paper="a4")
     assert gc.isenabled()
 

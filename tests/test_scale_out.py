@@ -27,9 +27,14 @@ def cluster():
     name = f"guide_scale_out_{os.getpid()}"
     database = postgres_database(name)
     flush_redis()
-    env = production_env(DATABASE_URL=database, CACHE_URL=REDIS_URL, TRUSTED_PROXIES="1",
-                         ALLOWED_HOSTS=f"{PUBLIC_HOST},127.0.0.1",
-                         RATELIMIT_PERMALINKS="5/m", CACHE_KEY_PREFIX=f"scale-out-{os.getpid()}")
+    env = production_env(
+        DATABASE_URL=database,
+        CACHE_URL=REDIS_URL,
+        TRUSTED_PROXIES="1",
+        ALLOWED_HOSTS=f"{PUBLIC_HOST},127.0.0.1",
+        RATELIMIT_PERMALINKS="5/m",
+        CACHE_KEY_PREFIX=f"scale-out-{os.getpid()}",
+    )
     migrate(env)
     first, second = Server(env).start(), Server(env).start()
     yield first, second, database
@@ -69,8 +74,12 @@ def test_a_permalink_made_on_one_server_is_served_by_the_other(cluster):
 
 def test_identical_submissions_racing_through_both_servers_make_one_row(cluster):
     first, second, database = cluster
-    answers = {"project_size": "medium", "database": "nosql", "nosql_store": "mongodb",
-               "legacy_integration": "yes"}
+    answers = {
+        "project_size": "medium",
+        "database": "nosql",
+        "nosql_store": "mongodb",
+        "legacy_integration": "yes",
+    }
     browsers = [as_client(f"198.51.100.{10 + i}") for i in range(12)]
     for i, browser in enumerate(browsers):  # fetch the forms first, so the posts start together
         browser.get((first if i % 2 else second).url + "/", timeout=10)
@@ -81,9 +90,13 @@ def test_identical_submissions_racing_through_both_servers_make_one_row(cluster)
         server = first if i % 2 else second
         token = browser.cookies.get("csrftoken")
         start.wait()
-        response = browser.post(server.url + "/", data={"csrfmiddlewaretoken": token, **answers},
-                                headers={"X-CSRFToken": token}, allow_redirects=False,
-                                timeout=30)
+        response = browser.post(
+            server.url + "/",
+            data={"csrfmiddlewaretoken": token, **answers},
+            headers={"X-CSRFToken": token},
+            allow_redirects=False,
+            timeout=30,
+        )
         locations.append(f"{response.status_code} {response.headers.get('Location')}")
 
     threads = [threading.Thread(target=post, args=(i, b)) for i, b in enumerate(browsers)]
@@ -95,8 +108,11 @@ def test_identical_submissions_racing_through_both_servers_make_one_row(cluster)
     assert locations[0].startswith("303 /r/")
     slug = locations[0].split("/")[2]
     assert rows(database, f"select count(*) from guide_permalink where slug = '{slug}'") == [(1,)]
-    assert rows(database, "select count(*) from guide_permalink where answers @> "
-                          "'{\"database\": \"nosql\", \"legacy_integration\": \"yes\"}'") == [(1,)]
+    assert rows(
+        database,
+        "select count(*) from guide_permalink where answers @> "
+        '\'{"database": "nosql", "legacy_integration": "yes"}\'',
+    ) == [(1,)]
 
 
 def test_the_pdf_cache_is_shared(cluster):
@@ -118,9 +134,12 @@ def test_the_rate_limit_holds_across_servers(cluster):
     first, second, _ = cluster
     client = as_client("198.51.100.40")
     sizes = ["prototype", "small", "medium", "large"]
-    statuses = [client.submit((first, second)[i % 2].url, {"project_size": size,
-                                                          "deadline": "tight"}).status_code
-                for i, size in enumerate(sizes)]
+    statuses = [
+        client.submit(
+            (first, second)[i % 2].url, {"project_size": size, "deadline": "tight"}
+        ).status_code
+        for i, size in enumerate(sizes)
+    ]
     assert statuses == [303] * 4
     last = client.submit(second.url, {"project_size": "large", "deadline": "relaxed"})
     assert last.status_code == 303  # the fifth in this minute

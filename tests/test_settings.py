@@ -16,13 +16,29 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"SECRET_KEY", "SECURE_HTTPS", "STATICFILES_BACKEND", "DEBUG",
-                                "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "SECRET_KEY",
+            "SECURE_HTTPS",
+            "STATICFILES_BACKEND",
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     environment["ENV_FILE"] = "/nonexistent/.env"  # this checkout's .env must not help
     environment.update(env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_without_a_secret_key_start_up_fails_with_a_clear_message():
@@ -39,8 +55,14 @@ def test_a_short_secret_key_is_refused():
 
 
 def test_the_deploy_check_passes_with_production_settings():
-    run = manage("check", "--deploy", "--fail-level", "WARNING",
-                 SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="guide.example")
+    run = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="guide.example",
+    )
     if not has_font_subsetter() and not os.environ.get("CI"):
         # A machine without libharfbuzz-subset: the only issue is the slow PDF renders.
         assert "guide.W001" in run.stderr and "System check identified 1 issue" in run.stderr
@@ -74,8 +96,7 @@ def test_plain_http_is_redirected_to_https(production):
 def test_the_proxys_forwarded_proto_is_trusted(production):
     response = production.get("/", HTTP_X_FORWARDED_PROTO="https")
     assert response.status_code == 200
-    assert response["Strict-Transport-Security"] == \
-        "max-age=31536000; includeSubDomains; preload"
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
 def test_security_headers_are_sent(production):

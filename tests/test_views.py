@@ -49,14 +49,14 @@ def test_htmx_gets_the_live_panel_and_follow_ups_only(client):
     assert "Leaning <strong>" in page
     assert 'id="q-nosql_store" class="question follow-up"' in page
     assert 'hx-swap-oob="true"' in page
-    follow_up = page[page.index('id="q-nosql_store"'):]
-    assert "data-hidden" not in follow_up[:follow_up.index(">")]
+    follow_up = page[page.index('id="q-nosql_store"') :]
+    assert "data-hidden" not in follow_up[: follow_up.index(">")]
 
 
 def test_a_follow_up_is_marked_hidden_until_its_condition_holds(client):
     page = html(client.get("/?database=relational"))
-    tag = page[page.index('id="q-nosql_store"'):]
-    assert "data-hidden" in tag[:tag.index(">")]
+    tag = page[page.index('id="q-nosql_store"') :]
+    assert "data-hidden" in tag[: tag.index(">")]
 
 
 def test_full_page_and_fragment_say_they_vary_by_hx_request(client):
@@ -65,8 +65,9 @@ def test_full_page_and_fragment_say_they_vary_by_hx_request(client):
 
 
 def test_a_history_restore_gets_the_full_page_never_a_fragment(client):
-    response = client.get("/?auth=full", HTTP_HX_REQUEST="true",
-                          HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    response = client.get(
+        "/?auth=full", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert '<form id="questionnaire"' in html(response)
 
 
@@ -137,8 +138,8 @@ def test_the_results_page_explains_itself(client):
     assert "<h1>Django</h1>" in page
     assert "Clear" in page
     assert "Source: <cite>Flask vs Django: A Comparative Guide to Python Frameworks</cite>" in page
-    assert 'role="img"' in page and "<title id=\"chart-title\">Points by criterion" in page
-    assert "<th scope=\"row\">Built-in features</th>" in page
+    assert 'role="img"' in page and '<title id="chart-title">Points by criterion' in page
+    assert '<th scope="row">Built-in features</th>' in page
     assert "What would change it" in page and "What you were not sure about" in page
     assert "https://docs.djangoproject.com/en/5.2/intro/tutorial01/" in page
     assert "https://docs.djangoproject.com/en/5.2/ref/contrib/admin/" in page  # admin feature
@@ -149,9 +150,16 @@ def test_the_results_page_explains_itself(client):
 
 @pytest.mark.django_db
 def test_a_close_call_page_says_which_framework_is_ahead_on_points(client):
-    url = client.post("/", {"project_size": "medium", "auth": "simple",
-                            "database": "relational", "api": "simple",
-                            "architecture": "microservice"})["Location"]
+    url = client.post(
+        "/",
+        {
+            "project_size": "medium",
+            "auth": "simple",
+            "database": "relational",
+            "api": "simple",
+            "architecture": "microservice",
+        },
+    )["Location"]
     page = html(client.get(url))
     assert "<h1>Flask</h1>" in page and "Close call" in page
     assert "although Django is slightly ahead on points." in page
@@ -162,9 +170,11 @@ def test_too_few_points_say_so_instead_of_calling_it_close(client):
     page = html(client.get(client.post("/", {"deadline": "tight"})["Location"]))
     assert "<h1>Flask</h1>" in page and "Too little to go on" in page
     assert "Close call" not in page and "slightly ahead" not in page
-    assert "the answers give 3 points in all, and the guide needs 6 before it picks a side " \
-        "on them, so it suggests the simpler start, although what there is points to Django." \
+    assert (
+        "the answers give 3 points in all, and the guide needs 6 before it picks a side "
+        "on them, so it suggests the simpler start, although what there is points to Django."
         in page
+    )
     # The reason's points go to the framework it favours, never "−3.0 for Django".
     assert '+3.0<span class="visually-hidden"> points</span> <span class="for">for Django' in page
     assert "−" not in page
@@ -184,8 +194,15 @@ def test_a_link_stored_before_the_threshold_was_kept_still_says_too_little(clien
 
 @pytest.mark.django_db
 def test_a_change_that_wins_only_as_a_close_call_is_marked_so(client):
-    url = client.post("/", {"database": "relational", "admin": "no",
-                            "legacy_integration": "no", "architecture": "monolith"})["Location"]
+    url = client.post(
+        "/",
+        {
+            "database": "relational",
+            "admin": "no",
+            "legacy_integration": "no",
+            "architecture": "monolith",
+        },
+    )["Location"]
     page = html(client.get(url))
     assert "the guide would say <strong>Flask</strong>, as a close call." in page
     assert "the guide would say <strong>Flask</strong>." in page  # database=nosql: a lean
@@ -203,8 +220,14 @@ def test_a_stored_answer_the_rules_no_longer_have_is_named_by_its_question(clien
     url = client.post("/", DJANGO_ANSWERS)["Location"]
     link = Permalink.objects.get()
     link.answers["hosting"] = "serverless"
-    link.snapshot["answers"].append({"question": "hosting", "prompt": "Where will it run?",
-                                     "choice": "serverless", "label": "Serverless"})
+    link.snapshot["answers"].append(
+        {
+            "question": "hosting",
+            "prompt": "Where will it run?",
+            "choice": "serverless",
+            "label": "Serverless",
+        }
+    )
     link.ruleset_version = link.snapshot["ruleset_version"] = "000000000000"
     link.save()
     page = html(client.get(url))
@@ -218,8 +241,9 @@ def test_the_permalink_keeps_its_verdict_after_the_rules_change(client, tmp_path
     before = html(client.get(url))
     assert "<h1>Flask</h1>" in before and "rules have changed" not in before
     # New rules: NoSQL now counts for Django.
-    text = QUESTIONS.read_text().replace("effects: {data_freedom: {flask: 3}}",
-                                         "effects: {data_freedom: {django: 9}}")
+    text = QUESTIONS.read_text().replace(
+        "effects: {data_freedom: {flask: 3}}", "effects: {data_freedom: {django: 9}}"
+    )
     path = tmp_path / "questions.yaml"
     path.write_text(text)
     settings.GUIDE_QUESTIONS_FILE = path
@@ -236,8 +260,9 @@ def test_the_permalink_keeps_its_verdict_after_the_rules_change(client, tmp_path
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/r/AAAAAAAAAAAAAAAA/", "/r/short/", "/r/../etc/passwd/",
-                                 "/r/AAAAAAAAAAAAAAA%3C/"])
+@pytest.mark.parametrize(
+    "url", ["/r/AAAAAAAAAAAAAAAA/", "/r/short/", "/r/../etc/passwd/", "/r/AAAAAAAAAAAAAAA%3C/"]
+)
 def test_an_unknown_or_malformed_slug_gets_the_sites_404_page(client, url):
     response = client.get(url)
     assert response.status_code == 404
@@ -259,8 +284,9 @@ def test_a_tampered_choice_is_refused_with_a_clear_message_and_nothing_stored(cl
 
 @pytest.mark.django_db
 def test_a_question_answered_twice_is_refused(client):
-    response = client.post("/", "auth=full&auth=none",
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/", "auth=full&auth=none", content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 400
     assert "answered more than once" in html(response)
     assert Permalink.objects.count() == 0

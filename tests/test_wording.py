@@ -27,8 +27,10 @@ def test_points_have_one_decimal_no_sign_and_halves_rounded_up():
 
 
 def test_shares_name_each_option_with_its_percentage():
-    assert shares([{"name": "Flask", "share": 0.4615}, {"name": "Django", "share": 0.5385}]) \
+    assert (
+        shares([{"name": "Flask", "share": 0.4615}, {"name": "Django", "share": 0.5385}])
         == "Flask 46% · Django 54%"
+    )
 
 
 def test_too_little_to_go_on_is_what_the_engine_labelled_so():

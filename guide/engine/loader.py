@@ -42,8 +42,17 @@ PathPart = str | int
 MAX_WEIGHT = 5.0
 MAX_POINTS = 10.0
 SOURCE_KINDS = ("article", "docs")
-TOP_LEVEL = ("title", "settings", "sources", "options", "criteria", "sections", "features",
-             "questions", "rules")
+TOP_LEVEL = (
+    "title",
+    "settings",
+    "sources",
+    "options",
+    "criteria",
+    "sections",
+    "features",
+    "questions",
+    "rules",
+)
 
 
 class RulebookError(ValueError):
@@ -104,8 +113,9 @@ def _reject_duplicate_keys(node: yaml.Node | None, file: str) -> None:
         seen: set[str] = set()
         for key, value in node.value:
             if key.value in seen:
-                raise RulebookError(f"the key '{key.value}' appears twice", file=file,
-                                    line=key.start_mark.line + 1)
+                raise RulebookError(
+                    f"the key '{key.value}' appears twice", file=file, line=key.start_mark.line + 1
+                )
             seen.add(key.value)
             _reject_duplicate_keys(value, file)
     elif isinstance(node, yaml.SequenceNode):
@@ -122,8 +132,9 @@ class _Reader:
     # -- errors ---------------------------------------------------------------------------
 
     def fail(self, where: tuple[PathPart, ...], message: str) -> RulebookError:
-        return RulebookError(message, file=self.file, path=_format_path(where),
-                             line=self._line_of(where))
+        return RulebookError(
+            message, file=self.file, path=_format_path(where), line=self._line_of(where)
+        )
 
     def _line_of(self, where: tuple[PathPart, ...]) -> int | None:
         node = self.root
@@ -142,8 +153,14 @@ class _Reader:
 
     # -- typed access ---------------------------------------------------------------------
 
-    def mapping(self, value: Any, where: tuple[PathPart, ...], *, required: Iterable[str] = (),
-                optional: Iterable[str] = ()) -> dict[str, Any]:
+    def mapping(
+        self,
+        value: Any,
+        where: tuple[PathPart, ...],
+        *,
+        required: Iterable[str] = (),
+        optional: Iterable[str] = (),
+    ) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(where, f"expected a mapping, found {_kind(value)}")
         required, optional = tuple(required), tuple(optional)
@@ -156,8 +173,9 @@ class _Reader:
                 raise self.fail(where, f"missing required key '{key}'")
         return value
 
-    def items(self, value: Any, where: tuple[PathPart, ...], *, allow_empty: bool = False
-              ) -> list[Any]:
+    def items(
+        self, value: Any, where: tuple[PathPart, ...], *, allow_empty: bool = False
+    ) -> list[Any]:
         if not isinstance(value, list):
             raise self.fail(where, f"expected a list, found {_kind(value)}")
         if not value and not allow_empty:
@@ -175,8 +193,15 @@ class _Reader:
             raise self.fail(where, f"ids are lower-case letters, digits and '_', found {value!r}")
         return value
 
-    def number(self, value: Any, where: tuple[PathPart, ...], *, low: float, high: float,
-               low_open: bool = False) -> float:
+    def number(
+        self,
+        value: Any,
+        where: tuple[PathPart, ...],
+        *,
+        low: float,
+        high: float,
+        low_open: bool = False,
+    ) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
             raise self.fail(where, f"expected a number, found {_kind(value)}")
         below = value <= low if low_open else value < low
@@ -192,8 +217,9 @@ class _Reader:
             raise self.fail(where, f"links must be https:// URLs, found {url!r}")
         return url
 
-    def unique(self, things: list[T], key: Callable[[T], str], where: tuple[PathPart, ...],
-               noun: str) -> None:
+    def unique(
+        self, things: list[T], key: Callable[[T], str], where: tuple[PathPart, ...], noun: str
+    ) -> None:
         seen: set[str] = set()
         for index, thing in enumerate(things):
             ident = key(thing)
@@ -201,8 +227,7 @@ class _Reader:
                 raise self.fail((*where, index), f"duplicate {noun} id '{ident}'")
             seen.add(ident)
 
-    def ref(self, value: Any, where: tuple[PathPart, ...], known: Iterable[str], noun: str
-            ) -> str:
+    def ref(self, value: Any, where: tuple[PathPart, ...], known: Iterable[str], noun: str) -> str:
         known = tuple(known)
         if value not in known:
             raise self.fail(where, f"unknown {noun} '{value}' (known: {', '.join(known)})")
@@ -211,8 +236,9 @@ class _Reader:
     # -- the rulebook ---------------------------------------------------------------------
 
     def rulebook(self, data: Any, version: str) -> Rulebook:
-        top = self.mapping(data, (), required=TOP_LEVEL[:6] + ("questions",),
-                           optional=("features", "rules"))
+        top = self.mapping(
+            data, (), required=TOP_LEVEL[:6] + ("questions",), optional=("features", "rules")
+        )
         self.sources = {s.id: s for s in self.list_of(top, "sources", self.source)}
         options = self.list_of(top, "options", self.option)
         if len(options) < 2:
@@ -222,22 +248,34 @@ class _Reader:
         self.weights = {c.id: c.weight for c in criteria}
         sections = self.list_of(top, "sections", self.section)
         self.section_ids = tuple(s.id for s in sections)
-        self.features = {f.id: f for f in self.list_of(top, "features", self.feature,
-                                                        allow_empty=True)}
+        self.features = {
+            f.id: f for f in self.list_of(top, "features", self.feature, allow_empty=True)
+        }
         settings = self.settings(top["settings"], ("settings",))
         self.questions: dict[str, Question] = {}  # filled in order by self.question()
         self.list_of(top, "questions", self.question)
         rules = self.list_of(top, "rules", self.rule, allow_empty=True)
         return Rulebook(
-            version=version, title=self.text(top["title"], ("title",)), settings=settings,
-            options=tuple(options), criteria=tuple(criteria), sections=tuple(sections),
-            questions=tuple(self.questions.values()), rules=tuple(rules),
-            sources=MappingProxyType(self.sources), features=MappingProxyType(self.features),
+            version=version,
+            title=self.text(top["title"], ("title",)),
+            settings=settings,
+            options=tuple(options),
+            criteria=tuple(criteria),
+            sections=tuple(sections),
+            questions=tuple(self.questions.values()),
+            rules=tuple(rules),
+            sources=MappingProxyType(self.sources),
+            features=MappingProxyType(self.features),
         )
 
-    def list_of(self, top: dict[str, Any], key: str,
-                build: Callable[[Any, tuple[PathPart, ...]], T], *, allow_empty: bool = False
-                ) -> list[T]:
+    def list_of(
+        self,
+        top: dict[str, Any],
+        key: str,
+        build: Callable[[Any, tuple[PathPart, ...]], T],
+        *,
+        allow_empty: bool = False,
+    ) -> list[T]:
         values = self.items(top.get(key, []), (key,), allow_empty=allow_empty)
         built: list[T] = []
         seen: set[str] = set()
@@ -252,67 +290,91 @@ class _Reader:
         return built
 
     def settings(self, value: Any, where: tuple[PathPart, ...]) -> Settings:
-        m = self.mapping(value, where, required=("tie_break", "close_margin", "clear_margin"),
-                         optional=("min_evidence",))
+        m = self.mapping(
+            value,
+            where,
+            required=("tie_break", "close_margin", "clear_margin"),
+            optional=("min_evidence",),
+        )
         close = self.number(m["close_margin"], (*where, "close_margin"), low=0, high=1)
         clear = self.number(m["clear_margin"], (*where, "clear_margin"), low=close, high=1)
         return Settings(
             tie_break=self.ref(m["tie_break"], (*where, "tie_break"), self.option_ids, "option"),
-            close_margin=close, clear_margin=clear,
-            min_evidence=self.number(m.get("min_evidence", 0), (*where, "min_evidence"),
-                                     low=0, high=1000),
+            close_margin=close,
+            clear_margin=clear,
+            min_evidence=self.number(
+                m.get("min_evidence", 0), (*where, "min_evidence"), low=0, high=1000
+            ),
         )
 
     def source(self, value: Any, where: tuple[PathPart, ...]) -> Source:
-        m = self.mapping(value, where, required=("id", "title", "kind"),
-                         optional=("url", "author", "year"))
+        m = self.mapping(
+            value, where, required=("id", "title", "kind"), optional=("url", "author", "year")
+        )
         kind = self.ref(m["kind"], (*where, "kind"), SOURCE_KINDS, "source kind")
         year = m.get("year")
         if year is not None:
             year = int(self.number(year, (*where, "year"), low=1990, high=2100))
         return Source(
-            id=self.ident(m["id"], (*where, "id")), title=self.text(m["title"], (*where, "title")),
-            kind=kind, url=self.url(m["url"], (*where, "url")) if "url" in m else "",
-            author=self.text(m["author"], (*where, "author")) if "author" in m else "", year=year,
+            id=self.ident(m["id"], (*where, "id")),
+            title=self.text(m["title"], (*where, "title")),
+            kind=kind,
+            url=self.url(m["url"], (*where, "url")) if "url" in m else "",
+            author=self.text(m["author"], (*where, "author")) if "author" in m else "",
+            year=year,
         )
 
     def links(self, value: Any, where: tuple[PathPart, ...]) -> tuple[Link, ...]:
         links = []
         for index, item in enumerate(self.items(value, where)):
             m = self.mapping(item, (*where, index), required=("title", "url"))
-            links.append(Link(title=self.text(m["title"], (*where, index, "title")),
-                              url=self.url(m["url"], (*where, index, "url"))))
+            links.append(
+                Link(
+                    title=self.text(m["title"], (*where, index, "title")),
+                    url=self.url(m["url"], (*where, index, "url")),
+                )
+            )
         return tuple(links)
 
     def option(self, value: Any, where: tuple[PathPart, ...]) -> Option:
         m = self.mapping(value, where, required=("id", "name", "summary", "links"))
-        return Option(id=self.ident(m["id"], (*where, "id")),
-                      name=self.text(m["name"], (*where, "name")),
-                      summary=self.text(m["summary"], (*where, "summary")),
-                      links=self.links(m["links"], (*where, "links")))
+        return Option(
+            id=self.ident(m["id"], (*where, "id")),
+            name=self.text(m["name"], (*where, "name")),
+            summary=self.text(m["summary"], (*where, "summary")),
+            links=self.links(m["links"], (*where, "links")),
+        )
 
     def criterion(self, value: Any, where: tuple[PathPart, ...]) -> Criterion:
         m = self.mapping(value, where, required=("id", "label", "description", "weight"))
         return Criterion(
-            id=self.ident(m["id"], (*where, "id")), label=self.text(m["label"], (*where, "label")),
+            id=self.ident(m["id"], (*where, "id")),
+            label=self.text(m["label"], (*where, "label")),
             description=self.text(m["description"], (*where, "description")),
-            weight=self.number(m["weight"], (*where, "weight"), low=0, high=MAX_WEIGHT,
-                               low_open=True),
+            weight=self.number(
+                m["weight"], (*where, "weight"), low=0, high=MAX_WEIGHT, low_open=True
+            ),
         )
 
     def section(self, value: Any, where: tuple[PathPart, ...]) -> Section:
         m = self.mapping(value, where, required=("id", "title"))
-        return Section(id=self.ident(m["id"], (*where, "id")),
-                       title=self.text(m["title"], (*where, "title")))
+        return Section(
+            id=self.ident(m["id"], (*where, "id")), title=self.text(m["title"], (*where, "title"))
+        )
 
     def feature(self, value: Any, where: tuple[PathPart, ...]) -> Feature:
         m = self.mapping(value, where, required=("id", "label", "links"))
         per_option = self.mapping(m["links"], (*where, "links"), optional=self.option_ids)
-        links = {opt: self.links(per_option[opt], (*where, "links", opt))
-                 for opt in self.option_ids if opt in per_option}
-        return Feature(id=self.ident(m["id"], (*where, "id")),
-                       label=self.text(m["label"], (*where, "label")),
-                       links=MappingProxyType(links))
+        links = {
+            opt: self.links(per_option[opt], (*where, "links", opt))
+            for opt in self.option_ids
+            if opt in per_option
+        }
+        return Feature(
+            id=self.ident(m["id"], (*where, "id")),
+            label=self.text(m["label"], (*where, "label")),
+            links=MappingProxyType(links),
+        )
 
     def effects(self, value: Any, where: tuple[PathPart, ...]) -> tuple[Effect, ...]:
         by_criterion = self.mapping(value, where, optional=tuple(self.weights))
@@ -331,12 +393,15 @@ class _Reader:
             totals[effect.option] += self.weights[effect.criterion] * effect.points
         return MappingProxyType(totals)
 
-    def source_ref(self, m: dict[str, Any], where: tuple[PathPart, ...], *, needed: bool
-                   ) -> str | None:
+    def source_ref(
+        self, m: dict[str, Any], where: tuple[PathPart, ...], *, needed: bool
+    ) -> str | None:
         if "source" not in m:
             if needed:
-                raise self.fail(where, "missing required key 'source': every effect names "
-                                       "the source it rests on")
+                raise self.fail(
+                    where,
+                    "missing required key 'source': every effect names the source it rests on",
+                )
             return None
         return self.ref(m["source"], (*where, "source"), self.sources, "source")
 
@@ -348,71 +413,112 @@ class _Reader:
             at = (*where, str(question_id))
             if question_id not in self.questions:
                 above = ", ".join(self.questions) or "none"
-                raise self.fail(at, f"unknown question '{question_id}' (questions above this "
-                                    f"point: {above})")
+                raise self.fail(
+                    at, f"unknown question '{question_id}' (questions above this point: {above})"
+                )
             allowed = self.questions[question_id].choice_ids
             wanted_list = wanted if isinstance(wanted, list) else [wanted]
-            choices = frozenset(self.ref(c, at, allowed, f"choice of '{question_id}'")
-                                for c in self.items(wanted_list, at))
+            choices = frozenset(
+                self.ref(c, at, allowed, f"choice of '{question_id}'")
+                for c in self.items(wanted_list, at)
+            )
             conditions.append(Condition(question=question_id, choices=choices))
         return tuple(conditions)
 
     def choice(self, value: Any, where: tuple[PathPart, ...]) -> Choice:
-        m = self.mapping(value, where, required=("id", "label"),
-                         optional=("effects", "reason", "source", "features"))
+        m = self.mapping(
+            value,
+            where,
+            required=("id", "label"),
+            optional=("effects", "reason", "source", "features"),
+        )
         ident = self.ident(m["id"], (*where, "id"))
         if ident == UNSURE:
             raise self.fail((*where, "id"), f"'{UNSURE}' is added to every question by the guide")
         effects = self.effects(m.get("effects", {}), (*where, "effects"))
         reason = self.text(m["reason"], (*where, "reason")) if "reason" in m else ""
         if effects and not reason:
-            raise self.fail(where, "missing required key 'reason': a choice with effects says "
-                                   "why in a sentence")
-        features = tuple(self.ref(f, (*where, "features", i), self.features, "feature")
-                         for i, f in enumerate(self.items(m.get("features", []),
-                                                          (*where, "features"), allow_empty=True)))
-        return Choice(id=ident, label=self.text(m["label"], (*where, "label")), effects=effects,
-                      reason=reason, source=self.source_ref(m, where, needed=bool(effects)),
-                      features=features, totals=self.totals(effects))
+            raise self.fail(
+                where, "missing required key 'reason': a choice with effects says why in a sentence"
+            )
+        features = tuple(
+            self.ref(f, (*where, "features", i), self.features, "feature")
+            for i, f in enumerate(
+                self.items(m.get("features", []), (*where, "features"), allow_empty=True)
+            )
+        )
+        return Choice(
+            id=ident,
+            label=self.text(m["label"], (*where, "label")),
+            effects=effects,
+            reason=reason,
+            source=self.source_ref(m, where, needed=bool(effects)),
+            features=features,
+            totals=self.totals(effects),
+        )
 
     def question(self, value: Any, where: tuple[PathPart, ...]) -> Question:
-        m = self.mapping(value, where, required=("id", "section", "prompt", "help", "choices"),
-                         optional=("show_if",))
+        m = self.mapping(
+            value,
+            where,
+            required=("id", "section", "prompt", "help", "choices"),
+            optional=("show_if",),
+        )
         ident = self.ident(m["id"], (*where, "id"))
-        choices = [self.choice(c, (*where, "choices", i))
-                   for i, c in enumerate(self.items(m["choices"], (*where, "choices")))]
+        choices = [
+            self.choice(c, (*where, "choices", i))
+            for i, c in enumerate(self.items(m["choices"], (*where, "choices")))
+        ]
         self.unique(choices, lambda c: c.id, (*where, "choices"), "choice")
         # show_if may only name questions above this one, so visibility is decided in order.
         show_if = self.conditions(m["show_if"], (*where, "show_if")) if "show_if" in m else ()
-        question = Question(id=ident, section=self.ref(m["section"], (*where, "section"),
-                                                       self.section_ids, "section"),
-                            prompt=self.text(m["prompt"], (*where, "prompt")),
-                            help=self.text(m["help"], (*where, "help")),
-                            choices=tuple(choices), show_if=show_if)
+        question = Question(
+            id=ident,
+            section=self.ref(m["section"], (*where, "section"), self.section_ids, "section"),
+            prompt=self.text(m["prompt"], (*where, "prompt")),
+            help=self.text(m["help"], (*where, "help")),
+            choices=tuple(choices),
+            show_if=show_if,
+        )
         self.questions.setdefault(ident, question)
         return question
 
     def rule(self, value: Any, where: tuple[PathPart, ...]) -> Rule:
-        m = self.mapping(value, where, required=("id", "when", "reason", "source"),
-                         optional=("effects", "note", "alternatives"))
+        m = self.mapping(
+            value,
+            where,
+            required=("id", "when", "reason", "source"),
+            optional=("effects", "note", "alternatives"),
+        )
         effects = self.effects(m.get("effects", {}), (*where, "effects"))
         alternatives = []
-        for i, item in enumerate(self.items(m.get("alternatives", []), (*where, "alternatives"),
-                                            allow_empty=True)):
+        for i, item in enumerate(
+            self.items(m.get("alternatives", []), (*where, "alternatives"), allow_empty=True)
+        ):
             at = (*where, "alternatives", i)
             a = self.mapping(item, at, required=("name", "url", "why"))
-            alternatives.append(Alternative(name=self.text(a["name"], (*at, "name")),
-                                            url=self.url(a["url"], (*at, "url")),
-                                            why=self.text(a["why"], (*at, "why"))))
+            alternatives.append(
+                Alternative(
+                    name=self.text(a["name"], (*at, "name")),
+                    url=self.url(a["url"], (*at, "url")),
+                    why=self.text(a["why"], (*at, "why")),
+                )
+            )
         note = self.text(m["note"], (*where, "note")) if "note" in m else ""
         if not (effects or note or alternatives):
-            raise self.fail(where, "a rule must adjust points, add a note or suggest an "
-                                   "alternative")
-        return Rule(id=self.ident(m["id"], (*where, "id")),
-                    when=self.conditions(m["when"], (*where, "when")), effects=effects,
-                    reason=self.text(m["reason"], (*where, "reason")),
-                    source=self.source_ref(m, where, needed=True), note=note,
-                    alternatives=tuple(alternatives), totals=self.totals(effects))
+            raise self.fail(
+                where, "a rule must adjust points, add a note or suggest an alternative"
+            )
+        return Rule(
+            id=self.ident(m["id"], (*where, "id")),
+            when=self.conditions(m["when"], (*where, "when")),
+            effects=effects,
+            reason=self.text(m["reason"], (*where, "reason")),
+            source=self.source_ref(m, where, needed=True),
+            note=note,
+            alternatives=tuple(alternatives),
+            totals=self.totals(effects),
+        )
 
 
 def _format_path(parts: tuple[PathPart, ...]) -> str:
@@ -425,6 +531,12 @@ def _format_path(parts: tuple[PathPart, ...]) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    names = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-             float: "a number"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+    }
     return names.get(type(value), type(value).__name__)

@@ -37,6 +37,7 @@ def confidence_label(confidence: str, evidence: float, min_evidence: float) -> s
         return TOO_LITTLE_LABEL
     return CONFIDENCE_LABELS[confidence]
 
+
 _UNSURE = -1  # the question was answered "not sure", or not at all
 _HIDDEN = -2  # a follow-up whose show_if does not hold: it does not count
 _EPSILON = 1e-9
@@ -50,8 +51,10 @@ class AnswerError(ValueError):
         if not self.allowed:
             message = f"unknown question '{question}'"
         else:
-            message = (f"'{choice}' is not a choice of '{question}' "
-                       f"(choose one of: {', '.join(self.allowed)})")
+            message = (
+                f"'{choice}' is not a choice of '{question}' "
+                f"(choose one of: {', '.join(self.allowed)})"
+            )
         super().__init__(message)
 
 
@@ -167,26 +170,35 @@ class Recommendation:
             "leaning": self.leaning,
             "leaning_name": names[self.leaning],
             "confidence": self.confidence,
-            "confidence_label": confidence_label(self.confidence, self.evidence,
-                                                 rulebook.settings.min_evidence),
+            "confidence_label": confidence_label(
+                self.confidence, self.evidence, rulebook.settings.min_evidence
+            ),
             "margin": round(self.margin, 4),
             "evidence": round(self.evidence, 4),
             "min_evidence": rulebook.settings.min_evidence,
             "criteria": criteria,
             "scores": [
-                {"option": s.option, "name": s.name, "points": round(s.points, 4),
-                 "share": round(s.share, 4),
-                 "by_criterion": {c: round(p, 4) for c, p in s.by_criterion}}
+                {
+                    "option": s.option,
+                    "name": s.name,
+                    "points": round(s.points, 4),
+                    "share": round(s.share, 4),
+                    "by_criterion": {c: round(p, 4) for c, p in s.by_criterion},
+                }
                 for s in self.scores
             ],
             "answers": [_plain(a) for a in self.answers],
             "reasons": [
-                {**_plain(r, exclude=("source",)), "contribution": round(r.contribution, 4),
-                 "source": _source_dict(r.source)}
+                {
+                    **_plain(r, exclude=("source",)),
+                    "contribution": round(r.contribution, 4),
+                    "source": _source_dict(r.source),
+                }
                 for r in self.reasons
             ],
-            "flips": [{**_plain(f), "recommendation_name": names[f.recommendation]}
-                      for f in self.flips],
+            "flips": [
+                {**_plain(f), "recommendation_name": names[f.recommendation]} for f in self.flips
+            ],
             "outlook": {
                 **_plain(self.outlook),
                 "unanswered": list(self.outlook.unanswered),
@@ -194,19 +206,28 @@ class Recommendation:
                 "share_low": round(self.outlook.share_low, 4),
                 "share_high": round(self.outlook.share_high, 4),
                 "next_swing": round(self.outlook.next_swing, 4),
-                "next_prompt": (rulebook.question(self.outlook.next_question).prompt
-                                if self.outlook.next_question else ""),
+                "next_prompt": (
+                    rulebook.question(self.outlook.next_question).prompt
+                    if self.outlook.next_question
+                    else ""
+                ),
                 "worst_case_name": names[self.outlook.worst_case],
             },
-            "notes": [{"rule": n.rule, "text": n.text, "source": _source_dict(n.source)}
-                      for n in self.notes],
+            "notes": [
+                {"rule": n.rule, "text": n.text, "source": _source_dict(n.source)}
+                for n in self.notes
+            ],
             "alternatives": [_plain(a) for a in self.alternatives],
             "links": {
                 "framework": [_plain(link) for link in self.links],
                 "features": [
-                    {"feature": f.feature, "label": f.label,
-                     "links": {opt: [_plain(link) for link in links]
-                               for opt, links in f.links.items()}}
+                    {
+                        "feature": f.feature,
+                        "label": f.label,
+                        "links": {
+                            opt: [_plain(link) for link in links] for opt, links in f.links.items()
+                        },
+                    }
                     for f in self.features
                 ],
             },
@@ -220,9 +241,11 @@ def complete_snapshot(snapshot: dict[str, Any], rulebook: Rulebook) -> dict[str,
     if "min_evidence" in snapshot or snapshot.get("ruleset_version") != rulebook.version:
         return snapshot
     minimum = rulebook.settings.min_evidence
-    return {**snapshot, "min_evidence": minimum,
-            "confidence_label": confidence_label(snapshot["confidence"], snapshot["evidence"],
-                                                 minimum)}
+    return {
+        **snapshot,
+        "min_evidence": minimum,
+        "confidence_label": confidence_label(snapshot["confidence"], snapshot["evidence"], minimum),
+    }
 
 
 def _plain(obj: Any, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -260,8 +283,10 @@ def score(rulebook: Rulebook, answers: Mapping[str, str]) -> Recommendation:
     """
     answers = normalise_answers(rulebook, answers)
     compiled = _compile(rulebook)
-    state = [_UNSURE if answers[q.id] == UNSURE else q.choice_ids.index(answers[q.id])
-             for q in rulebook.questions]
+    state = [
+        _UNSURE if answers[q.id] == UNSURE else q.choice_ids.index(answers[q.id])
+        for q in rulebook.questions
+    ]
     return _Scorer(rulebook, compiled).recommend(state)
 
 
@@ -293,12 +318,19 @@ def _compile(rulebook: Rulebook) -> _Compiled:
         out = []
         for cond in conds:
             question = rulebook.questions[index[cond.question]]
-            out.append((index[cond.question],
-                        frozenset(question.choice_ids.index(c) for c in cond.choices)))
+            out.append(
+                (
+                    index[cond.question],
+                    frozenset(question.choice_ids.index(c) for c in cond.choices),
+                )
+            )
         return tuple(out)
 
-    rules = tuple((conditions(rule.when), tuple(rule.totals[o] for o in options))
-                  for rule in rulebook.rules if any(rule.totals.values()))
+    rules = tuple(
+        (conditions(rule.when), tuple(rule.totals[o] for o in options))
+        for rule in rulebook.rules
+        if any(rule.totals.values())
+    )
     show_if = tuple(conditions(q.show_if) for q in rulebook.questions)
     gives_points = [any(any(c.totals.values()) for c in q.choices) for q in rulebook.questions]
     reshapes = [False] * len(rulebook.questions)
@@ -307,14 +339,19 @@ def _compile(rulebook: Rulebook) -> _Compiled:
             for parent, _ in conds:
                 reshapes[parent] = True
     return _Compiled(
-        option_count=len(options), tie_break=options.index(rulebook.settings.tie_break),
-        choice_totals=tuple(tuple(tuple(c.totals[o] for o in options) for c in q.choices)
-                            for q in rulebook.questions),
-        show_if=show_if, rules=rules,
+        option_count=len(options),
+        tie_break=options.index(rulebook.settings.tie_break),
+        choice_totals=tuple(
+            tuple(tuple(c.totals[o] for o in options) for c in q.choices)
+            for q in rulebook.questions
+        ),
+        show_if=show_if,
+        rules=rules,
         rule_conditions=tuple(conditions(rule.when) for rule in rulebook.rules),
-        rules_of=tuple(tuple(r for r, (conds, _) in enumerate(rules)
-                             if any(q == i for q, _ in conds))
-                       for i in range(len(rulebook.questions))),
+        rules_of=tuple(
+            tuple(r for r, (conds, _) in enumerate(rules) if any(q == i for q, _ in conds))
+            for i in range(len(rulebook.questions))
+        ),
         reshapes=tuple(reshapes),
     )
 
@@ -333,9 +370,11 @@ class _Scorer:
     def __init__(self, rulebook: Rulebook, compiled: _Compiled):
         self.rulebook, self.c = rulebook, compiled
         settings = rulebook.settings
-        self.close, self.clear, self.min_evidence = (settings.close_margin,
-                                                     settings.clear_margin,
-                                                     settings.min_evidence)
+        self.close, self.clear, self.min_evidence = (
+            settings.close_margin,
+            settings.clear_margin,
+            settings.min_evidence,
+        )
 
     # -- the arithmetic -------------------------------------------------------------------
 
@@ -361,8 +400,9 @@ class _Scorer:
                     totals[k] += points
         return totals
 
-    def trial(self, raw: list[int], eff: list[int], totals: list[float], question: int,
-              choice: int) -> list[float]:
+    def trial(
+        self, raw: list[int], eff: list[int], totals: list[float], question: int, choice: int
+    ) -> list[float]:
         """The totals if one answer changed; nothing passed in is modified."""
         c = self.c
         if c.reshapes[question]:
@@ -392,8 +432,9 @@ class _Scorer:
                         new[k] += sign * points
         return new
 
-    def apply(self, raw: list[int], eff: list[int], totals: list[float], question: int,
-              choice: int) -> tuple[list[int], list[int], list[float]]:
+    def apply(
+        self, raw: list[int], eff: list[int], totals: list[float], question: int, choice: int
+    ) -> tuple[list[int], list[int], list[float]]:
         """New raw answers, effective answers and totals after one answer changes."""
         new_raw = list(raw)
         new_raw[question] = choice
@@ -424,8 +465,15 @@ class _Scorer:
 
     # -- the search over "not sure" -------------------------------------------------------
 
-    def extreme(self, raw: list[int], eff: list[int], totals: list[float], free: list[int],
-                option: int, sign: int) -> list[float]:
+    def extreme(
+        self,
+        raw: list[int],
+        eff: list[int],
+        totals: list[float],
+        free: list[int],
+        option: int,
+        sign: int,
+    ) -> list[float]:
         """The totals once the ``free`` questions are answered so as to push ``option``'s
         share as far as it goes (up for sign=1, down for sign=-1): a greedy start on the
         points, then single-answer improvements until none is left."""
@@ -445,7 +493,8 @@ class _Scorer:
                     if choice == raw[question]:
                         continue
                     new_value = sign * self.share(
-                        self.trial(raw, eff, totals, question, choice), option)
+                        self.trial(raw, eff, totals, question, choice), option
+                    )
                     if new_value > value + _EPSILON:
                         raw, eff, totals = self.apply(raw, eff, totals, question, choice)
                         value, improved = new_value, True
@@ -464,8 +513,12 @@ class _Scorer:
         options = rb.options
 
         # Questions still open: unanswered and visible, or hidden behind an unanswered parent.
-        free = [i for i, s in enumerate(eff) if s == _UNSURE or (
-            s == _HIDDEN and any(eff[p] in (_UNSURE, _HIDDEN) for p, _ in c.show_if[i]))]
+        free = [
+            i
+            for i, s in enumerate(eff)
+            if s == _UNSURE
+            or (s == _HIDDEN and any(eff[p] in (_UNSURE, _HIDDEN) for p, _ in c.show_if[i]))
+        ]
         low_totals = self.extreme(state, eff, totals, free, rec, -1)
         high_totals = self.extreme(state, eff, totals, free, rec, 1)
         worst = self.verdict(low_totals)
@@ -476,8 +529,10 @@ class _Scorer:
         for i, s in enumerate(eff):
             if s != _UNSURE:
                 continue
-            shares = [self.share(self.trial(state, eff, totals, i, choice), rec)
-                      for choice in range(len(c.choice_totals[i]))]
+            shares = [
+                self.share(self.trial(state, eff, totals, i, choice), rec)
+                for choice in range(len(c.choice_totals[i]))
+            ]
             swing = max(*shares, verdict.shares[rec]) - min(*shares, verdict.shares[rec])
             if swing > next_swing + _EPSILON:
                 next_question, next_swing = rb.questions[i].id, swing
@@ -492,21 +547,29 @@ class _Scorer:
                     continue
                 new = self.verdict(self.trial(state, eff, totals, i, choice))
                 if new.recommendation != rec:
-                    flips.append(Flip(
-                        question=question.id, prompt=question.prompt,
-                        from_choice=question.choices[s].id if s >= 0 else UNSURE,
-                        from_label=question.choices[s].label if s >= 0 else "Not sure",
-                        to_choice=question.choices[choice].id,
-                        to_label=question.choices[choice].label,
-                        recommendation=options[new.recommendation].id,
-                        confidence=new.confidence))
+                    flips.append(
+                        Flip(
+                            question=question.id,
+                            prompt=question.prompt,
+                            from_choice=question.choices[s].id if s >= 0 else UNSURE,
+                            from_label=question.choices[s].label if s >= 0 else "Not sure",
+                            to_choice=question.choices[choice].id,
+                            to_label=question.choices[choice].label,
+                            recommendation=options[new.recommendation].id,
+                            confidence=new.confidence,
+                        )
+                    )
 
-        fired = [rule for rule, conds in zip(rb.rules, c.rule_conditions, strict=True)
-                 if all(eff[q] in allowed for q, allowed in conds)]
+        fired = [
+            rule
+            for rule, conds in zip(rb.rules, c.rule_conditions, strict=True)
+            if all(eff[q] in allowed for q, allowed in conds)
+        ]
         reasons = self.reasons(eff, fired, rec)
         by_criterion = self.by_criterion(eff, fired)
-        wanted = {f for i, s in enumerate(eff) if s >= 0
-                  for f in rb.questions[i].choices[s].features}
+        wanted = {
+            f for i, s in enumerate(eff) if s >= 0 for f in rb.questions[i].choices[s].features
+        }
         features: list[Feature] = [f for f in rb.features.values() if f.id in wanted]
 
         return Recommendation(
@@ -517,29 +580,45 @@ class _Scorer:
             margin=verdict.margin,
             evidence=verdict.evidence,
             scores=tuple(
-                OptionScore(option=o.id, name=o.name, points=totals[k], share=verdict.shares[k],
-                            by_criterion=tuple((cr.id, by_criterion[k][cr.id])
-                                               for cr in rb.criteria))
-                for k, o in enumerate(options)),
+                OptionScore(
+                    option=o.id,
+                    name=o.name,
+                    points=totals[k],
+                    share=verdict.shares[k],
+                    by_criterion=tuple((cr.id, by_criterion[k][cr.id]) for cr in rb.criteria),
+                )
+                for k, o in enumerate(options)
+            ),
             answers=tuple(
-                Answer(question=q.id, prompt=q.prompt,
-                       choice=q.choices[s].id if s >= 0 else UNSURE,
-                       label=q.choices[s].label if s >= 0 else "Not sure")
-                for q, s in zip(rb.questions, eff, strict=True) if s != _HIDDEN),
+                Answer(
+                    question=q.id,
+                    prompt=q.prompt,
+                    choice=q.choices[s].id if s >= 0 else UNSURE,
+                    label=q.choices[s].label if s >= 0 else "Not sure",
+                )
+                for q, s in zip(rb.questions, eff, strict=True)
+                if s != _HIDDEN
+            ),
             reasons=reasons,
             flips=tuple(flips),
             outlook=Outlook(
                 unanswered=tuple(rb.questions[i].id for i, s in enumerate(eff) if s == _UNSURE),
-                share_now=verdict.shares[rec], share_low=worst.shares[rec],
-                share_high=best.shares[rec], holds=holds,
+                share_now=verdict.shares[rec],
+                share_low=worst.shares[rec],
+                share_high=best.shares[rec],
+                holds=holds,
                 worst_case=options[worst.recommendation].id,
-                next_question=next_question, next_swing=next_swing),
-            notes=tuple(Note(rule=r.id, text=r.note, source=self.source(r.source))
-                        for r in fired if r.note),
+                next_question=next_question,
+                next_swing=next_swing,
+            ),
+            notes=tuple(
+                Note(rule=r.id, text=r.note, source=self.source(r.source)) for r in fired if r.note
+            ),
             alternatives=tuple(a for r in fired for a in r.alternatives),
             links=options[rec].links,
-            features=tuple(FeatureLinks(feature=f.id, label=f.label, links=f.links)
-                           for f in features),
+            features=tuple(
+                FeatureLinks(feature=f.id, label=f.label, links=f.links) for f in features
+            ),
         )
 
     def source(self, source_id: str | None) -> Source | None:
@@ -553,8 +632,11 @@ class _Scorer:
         def signed(points: Mapping[str, float]) -> tuple[str, float]:
             others = max(points[o] for k, o in enumerate(options) if k != rec)
             net = points[options[rec]] - others
-            favours = options[rec] if net >= 0 else max(
-                (o for k, o in enumerate(options) if k != rec), key=lambda o: points[o])
+            favours = (
+                options[rec]
+                if net >= 0
+                else max((o for k, o in enumerate(options) if k != rec), key=lambda o: points[o])
+            )
             return favours, net
 
         for question, s in zip(rb.questions, eff, strict=True):
@@ -563,17 +645,33 @@ class _Scorer:
             choice = question.choices[s]
             favours, net = signed(choice.totals)
             if abs(net) > _EPSILON:
-                reasons.append(Reason(
-                    kind="answer", id=question.id, choice=choice.id,
-                    label=f"{question.prompt} {choice.label}", text=choice.reason,
-                    favours=favours, contribution=net, source=self.source(choice.source)))
+                reasons.append(
+                    Reason(
+                        kind="answer",
+                        id=question.id,
+                        choice=choice.id,
+                        label=f"{question.prompt} {choice.label}",
+                        text=choice.reason,
+                        favours=favours,
+                        contribution=net,
+                        source=self.source(choice.source),
+                    )
+                )
         for rule in fired:
             favours, net = signed(rule.totals)
             if abs(net) > _EPSILON:
-                reasons.append(Reason(
-                    kind="rule", id=rule.id, choice="", label="Combination of answers",
-                    text=rule.reason, favours=favours, contribution=net,
-                    source=self.source(rule.source)))
+                reasons.append(
+                    Reason(
+                        kind="rule",
+                        id=rule.id,
+                        choice="",
+                        label="Combination of answers",
+                        text=rule.reason,
+                        favours=favours,
+                        contribution=net,
+                        source=self.source(rule.source),
+                    )
+                )
         reasons.sort(key=lambda r: -abs(r.contribution))
         return tuple(reasons)
 
@@ -581,8 +679,12 @@ class _Scorer:
         rb = self.rulebook
         out = [dict.fromkeys((cr.id for cr in rb.criteria), 0.0) for _ in rb.options]
         position = {o: k for k, o in enumerate(rb.option_ids)}
-        effects = [e for q, s in zip(rb.questions, eff, strict=True) if s >= 0
-                   for e in q.choices[s].effects]
+        effects = [
+            e
+            for q, s in zip(rb.questions, eff, strict=True)
+            if s >= 0
+            for e in q.choices[s].effects
+        ]
         effects += [e for rule in fired for e in rule.effects]
         for effect in effects:
             weight = rb.criterion(effect.criterion).weight

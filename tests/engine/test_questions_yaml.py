@@ -35,8 +35,15 @@ def test_the_minimum_question_contract_holds(rulebook):
 
 def test_the_criteria_cover_what_the_articles_compare(rulebook):
     ids = {c.id for c in rulebook.criteria}
-    assert {"batteries", "learning_curve", "data_freedom", "api_tooling", "security_defaults",
-            "raw_speed", "time_to_market"} <= ids
+    assert {
+        "batteries",
+        "learning_curve",
+        "data_freedom",
+        "api_tooling",
+        "security_defaults",
+        "raw_speed",
+        "time_to_market",
+    } <= ids
 
 
 def test_both_options_have_starter_links(rulebook):
@@ -44,16 +51,20 @@ def test_both_options_have_starter_links(rulebook):
     assert all(len(o.links) >= 2 for o in rulebook.options)
 
 
-@pytest.mark.parametrize("question, choice, feature, flask_link, django_link", [
-    ("auth", "full", "auth", "Flask-Login", "django.contrib.auth"),
-    ("forms", "many", "forms", "Flask-WTF", "ModelForm"),
-    ("database", "nosql", "nosql", "Flask-PyMongo", "MongoDB"),
-    ("admin", "yes", "admin", "Flask-Admin", "admin"),
-    ("api", "full", "rest", "flask-smorest", "Django REST framework"),
-    ("rate_limiting", "yes", "rate_limit", "Flask-Limiter", "throttling"),
-])
-def test_feature_answers_bring_links_for_both_options(rulebook, question, choice, feature,
-                                                      flask_link, django_link):
+@pytest.mark.parametrize(
+    "question, choice, feature, flask_link, django_link",
+    [
+        ("auth", "full", "auth", "Flask-Login", "django.contrib.auth"),
+        ("forms", "many", "forms", "Flask-WTF", "ModelForm"),
+        ("database", "nosql", "nosql", "Flask-PyMongo", "MongoDB"),
+        ("admin", "yes", "admin", "Flask-Admin", "admin"),
+        ("api", "full", "rest", "flask-smorest", "Django REST framework"),
+        ("rate_limiting", "yes", "rate_limit", "Flask-Limiter", "throttling"),
+    ],
+)
+def test_feature_answers_bring_links_for_both_options(
+    rulebook, question, choice, feature, flask_link, django_link
+):
     answers = {question: choice}
     if question == "rate_limiting":
         answers["api"] = "full"
@@ -72,36 +83,80 @@ def test_every_source_is_cited_by_a_choice_or_a_rule(rulebook):
 SEED_VERDICTS = {
     # "If your model is small and you just need to answer HTTP requests, go for Flask."
     "a small ML model API for a beginner": (
-        {"project_size": "prototype", "python_experience": "beginner", "ml_model": "yes",
-         "auth": "none", "forms": "none", "database": "none", "admin": "no", "api": "simple"},
-        "flask", {CLEAR}),
+        {
+            "project_size": "prototype",
+            "python_experience": "beginner",
+            "ml_model": "yes",
+            "auth": "none",
+            "forms": "none",
+            "database": "none",
+            "admin": "no",
+            "api": "simple",
+        },
+        "flask",
+        {CLEAR},
+    ),
     # "If you want to build the next Facebook, Django is the better choice."
     "the next Facebook": (
-        {"project_size": "large", "auth": "full", "forms": "many", "database": "relational",
-         "admin": "yes", "api": "full", "architecture": "monolith"},
-        "django", {CLEAR}),
+        {
+            "project_size": "large",
+            "auth": "full",
+            "forms": "many",
+            "database": "relational",
+            "admin": "yes",
+            "api": "full",
+            "architecture": "monolith",
+        },
+        "django",
+        {CLEAR},
+    ),
     # Flask integrates freely with NoSQL stores; legacy data architectures favour Flask.
     "a NoSQL store": (
         {"project_size": "medium", "database": "nosql", "nosql_store": "other"},
-        "flask", {CLEAR, LEAN}),
+        "flask",
+        {CLEAR, LEAN},
+    ),
     "legacy data": (
-        {"project_size": "medium", "database": "relational", "legacy_integration": "yes",
-         "architecture": "microservice"},
-        "flask", {CLEAR, LEAN}),
+        {
+            "project_size": "medium",
+            "database": "relational",
+            "legacy_integration": "yes",
+            "architecture": "microservice",
+        },
+        "flask",
+        {CLEAR, LEAN},
+    ),
     # A brand-new CRUD build with no migration burden is where Django is most attractive.
     "a greenfield CRUD app with admin": (
-        {"project_size": "medium", "auth": "simple", "forms": "many", "database": "relational",
-         "admin": "yes", "legacy_integration": "no"},
-        "django", {CLEAR}),
+        {
+            "project_size": "medium",
+            "auth": "simple",
+            "forms": "many",
+            "database": "relational",
+            "admin": "yes",
+            "legacy_integration": "no",
+        },
+        "django",
+        {CLEAR},
+    ),
     # "For a small system or a micro-service, prefer Flask."
     "a micro-service": (
-        {"project_size": "small", "architecture": "microservice", "api": "simple",
-         "auth": "none", "database": "relational"},
-        "flask", {CLEAR, LEAN}),
+        {
+            "project_size": "small",
+            "architecture": "microservice",
+            "api": "simple",
+            "auth": "none",
+            "database": "relational",
+        },
+        "flask",
+        {CLEAR, LEAN},
+    ),
     # Django REST framework: versioning, throttling, permissions, browsable API.
     "a versioned REST API with throttling and permissions": (
         {"api": "full", "rate_limiting": "yes", "auth": "full", "database": "relational"},
-        "django", {CLEAR}),
+        "django",
+        {CLEAR},
+    ),
     # "If you are confused about which to go for, go for Flask."
     "the undecided": ({}, "flask", {CLOSE}),
 }

@@ -72,7 +72,9 @@ def test_a_margin_between_the_two_thresholds_is_a_lean(rulebook):
 def test_reasons_are_signed_towards_the_recommendation_and_largest_first(rulebook):
     result = score(rulebook, {"size": "large", "store": "nosql", "mongo": "no"})
     assert [(r.id, r.contribution, r.favours) for r in result.reasons] == [
-        ("size", 4.0, "django"), ("store", -3.0, "flask")]
+        ("size", 4.0, "django"),
+        ("store", -3.0, "flask"),
+    ]
     assert result.reasons[0].text == "Large favours Django."
     assert result.reasons[0].source.title == "Docs"
 
@@ -118,19 +120,22 @@ def test_the_outlook_could_still_flip_and_names_the_question_to_ask_next(ruleboo
 def test_flips_are_the_single_answer_changes_that_change_the_verdict(rulebook):
     result = score(rulebook, {"size": "large", "admin": "yes"})
     assert [(f.question, f.to_choice, f.recommendation) for f in result.flips] == [
-        ("size", "small", "flask")]
+        ("size", "small", "flask")
+    ]
 
 
 def test_links_are_the_options_starters_and_the_features_the_answers_call_for(rulebook):
     result = score(rulebook, {"size": "large", "admin": "yes"})
     assert [link.title for link in result.links] == ["Django tutorial"]
-    assert [(f.feature, [link.title for link in f.links["django"]]) for f in result.features] \
-        == [("admin", ["Django admin"])]
+    assert [(f.feature, [link.title for link in f.links["django"]]) for f in result.features] == [
+        ("admin", ["Django admin"])
+    ]
 
 
 def test_unsure_and_left_out_answers_are_the_same(rulebook):
-    assert score(rulebook, {"size": "large", "admin": UNSURE}).to_dict(rulebook) == \
-        score(rulebook, {"size": "large"}).to_dict(rulebook)
+    assert score(rulebook, {"size": "large", "admin": UNSURE}).to_dict(rulebook) == score(
+        rulebook, {"size": "large"}
+    ).to_dict(rulebook)
 
 
 def test_an_unknown_question_is_refused(rulebook):
@@ -149,8 +154,12 @@ def test_the_snapshot_is_json_and_carries_its_own_labels(rulebook):
     snapshot = score(rulebook, {"size": "large", "admin": "yes"}).to_dict(rulebook)
     assert json.loads(json.dumps(snapshot)) == snapshot
     assert snapshot["recommendation_name"] == "Django"
-    assert snapshot["answers"][0] == {"question": "size", "prompt": "How big?",
-                                      "choice": "large", "label": "Large"}
+    assert snapshot["answers"][0] == {
+        "question": "size",
+        "prompt": "How big?",
+        "choice": "large",
+        "label": "Large",
+    }
     assert snapshot["reasons"][0]["source"]["title"] == "Docs"
 
 
@@ -160,8 +169,16 @@ def all_completions(rulebook, answers):
         yield {**answers, **{q.id: c for q, c in zip(open_, combo, strict=True)}}
 
 
-@pytest.mark.parametrize("answers", [{}, {"size": "small"}, {"size": "large"},
-                                     {"store": "nosql"}, {"admin": "yes", "store": "sql"}])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"size": "small"},
+        {"size": "large"},
+        {"store": "nosql"},
+        {"admin": "yes", "store": "sql"},
+    ],
+)
 def test_the_outlook_range_matches_every_way_of_answering_the_rest(rulebook, answers):
     result = score(rulebook, answers)
     rec = result.recommendation

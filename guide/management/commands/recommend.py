@@ -15,8 +15,12 @@ class Command(BaseCommand):
     help = "Score answers (question=choice ...) and print the recommendation."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("answers", nargs="*", metavar="question=choice",
-                            help="answers; a question left out counts as 'unsure'")
+        parser.add_argument(
+            "answers",
+            nargs="*",
+            metavar="question=choice",
+            help="answers; a question left out counts as 'unsure'",
+        )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,40 +55,49 @@ def describe(result: dict[str, Any]) -> str:
     lines = [f"Recommendation: {name} ({result['confidence_label']}; {shares(result['scores'])})"]
     if result["confidence"] == "close" and result["leaning"] != result["recommendation"]:
         ahead = result["leaning_name"]
-        lines.append(f"  The simpler start: {floatformat(result['evidence'], -1)} of the "
-                     f"{floatformat(result['min_evidence'], -1)} points needed to pick a side, "
-                     f"all or most for {ahead}." if too_little_to_go_on(result) else
-                     f"  The simpler start on a close call; {ahead} is slightly ahead.")
+        lines.append(
+            f"  The simpler start: {floatformat(result['evidence'], -1)} of the "
+            f"{floatformat(result['min_evidence'], -1)} points needed to pick a side, "
+            f"all or most for {ahead}."
+            if too_little_to_go_on(result)
+            else f"  The simpler start on a close call; {ahead} is slightly ahead."
+        )
     names = {s["option"]: s["name"] for s in result["scores"]}
     if result["reasons"]:
         lines.append("Why:")
         for reason in result["reasons"]:
             source = f" [{reason['source']['title']}]" if reason["source"] else ""
-            lines.append(f"  +{points(reason['contribution'])} for {names[reason['favours']]}: "
-                         f"{reason['label']}."
-                         f" {reason['text']}{source}")
+            lines.append(
+                f"  +{points(reason['contribution'])} for {names[reason['favours']]}: "
+                f"{reason['label']}."
+                f" {reason['text']}{source}"
+            )
     outlook = result["outlook"]
     if unanswered := len(outlook["unanswered"]):
         state = "holds whatever the answers" if outlook["holds"] else "could still flip"
         low, high = percent(outlook["share_low"]), percent(outlook["share_high"])
         share = f"{low}%" if low == high else f"between {low}% and {high}%"
         worst = "" if outlook["holds"] else f"; at worst {outlook['worst_case_name']}"
-        lines.append(f"Not sure about {unanswered} question{'s' if unanswered != 1 else ''}: "
-                     f"{state} ({name} {share}{worst}).")
+        lines.append(
+            f"Not sure about {unanswered} question{'s' if unanswered != 1 else ''}: "
+            f"{state} ({name} {share}{worst})."
+        )
         if outlook["next_prompt"]:
             lines.append(f"Ask next: {outlook['next_prompt']}")
     if result["flips"]:
         lines.append("What would change it:")
         for flip in result["flips"]:
             close = ", as a close call" if flip["confidence"] == "close" else ""
-            lines.append(f"  {flip['prompt']} {flip['to_label']} -> "
-                         f"{flip['recommendation_name']}{close}")
+            lines.append(
+                f"  {flip['prompt']} {flip['to_label']} -> {flip['recommendation_name']}{close}"
+            )
     for note in result["notes"]:
         source = f" [{note['source']['title']}]" if note["source"] else ""
         lines.append(f"Note: {note['text']}{source}")
     for alternative in result["alternatives"]:
-        lines.append(f"Also consider {alternative['name']}: {alternative['why']} "
-                     f"{alternative['url']}")
+        lines.append(
+            f"Also consider {alternative['name']}: {alternative['why']} {alternative['url']}"
+        )
     lines.append("Start here:")
     lines.extend(f"  {link['title']}: {link['url']}" for link in result["links"]["framework"])
     for feature in result["links"]["features"]:
