@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test bench load lint clean
+.PHONY: run serve test check typecheck format lint lock bench load clean
 
-$(VENV)/.installed: pyproject.toml | .env
+# Everything comes from the lock file (exact versions and hashes of the whole tree), then the
+# project itself without touching its dependencies.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock | .env
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 # This checkout's own settings: a random SECRET_KEY, so manage.py works here. Never committed.
@@ -31,11 +34,32 @@ serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput && \
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py guide.wsgi
 
-## test: install with the dev extras, lint, and run the whole suite
-test: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
-	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py check
+## test: the habits (format, lint, types, migrations, system checks), then the whole suite
+test: check
 	$(PY) -m pytest
+
+## check: everything but the suite: quick, and what a pre-commit hook runs
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py check
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy
+
+## format: rewrite the code in ruff format's style and apply ruff's safe fixes
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## lock: resolve pyproject.toml's pins into the two lock files (run after changing a pin)
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 \
+	  -q --custom-compile-command "make lock" -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
+	  --python-version 3.11 -q --custom-compile-command "make lock" -o requirements-dev.lock
 
 ## bench: print timings and ratios (not a test: figures vary with the machine)
 bench: $(VENV)/.installed

@@ -1,10 +1,11 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Permalink
 
 
 @admin.register(Permalink)
-class PermalinkAdmin(admin.ModelAdmin):
+class PermalinkAdmin(admin.ModelAdmin[Permalink]):
     """Read-only: a permalink is a record of what was said; nobody edits history."""
 
     list_display = ("slug", "recommendation", "confidence", "ruleset_version", "created")
@@ -13,6 +14,7 @@ class PermalinkAdmin(admin.ModelAdmin):
     readonly_fields = (
         "slug",
         "answers",
+        "answers_key",
         "recommendation",
         "confidence",
         "ruleset_version",
@@ -21,11 +23,11 @@ class PermalinkAdmin(admin.ModelAdmin):
     )
     fields = readonly_fields
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Permalink | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Permalink | None = None) -> bool:
         return False

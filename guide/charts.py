@@ -1,10 +1,16 @@
-"""Geometry for the score chart, drawn as SVG by templates/guide/result.html#chart.
+"""Geometry for the charts drawn as SVG by templates/guide/_shared.html: the points by
+criterion and the share bar.
 
 Only layout happens here (where each bar goes and how long it is); the numbers come from the
-stored snapshot, so the chart of a permalink never changes.
+stored snapshot, so the chart of a permalink never changes. Colours come from the options'
+classes (static/guide/options.css), never from here.
 """
 
+from __future__ import annotations
+
 from typing import Any
+
+from .engine import Snapshot
 
 # Each criterion's label sits above its bars, so the drawing stays narrow enough to be
 # legible when a phone scales it down.
@@ -14,9 +20,10 @@ LABEL_HEIGHT = 16
 BAR_HEIGHT = 12
 ROW_GAP = 12
 TOP = 26
+LEGEND_SPACING = 90
 
 
-def score_chart(snapshot: dict[str, Any]) -> dict[str, Any]:
+def score_chart(snapshot: Snapshot) -> dict[str, Any]:
     """Rows of per-criterion bars, one bar per option, scaled to the largest value.
 
     Criteria on which no option scored are left out of the drawing and listed by name
@@ -55,6 +62,23 @@ def score_chart(snapshot: dict[str, Any]) -> dict[str, Any]:
         "rows": rows,
         "empty": empty,
         "options": [
-            {"option": s["option"], "name": s["name"], "x": i * 90} for i, s in enumerate(scores)
+            {
+                "option": s["option"],
+                "name": s["name"],
+                "x": i * LEGEND_SPACING,
+                "text_x": i * LEGEND_SPACING + 18,
+            }
+            for i, s in enumerate(scores)
         ],
     }
+
+
+def share_bar(snapshot: Snapshot) -> list[dict[str, Any]]:
+    """One segment per option, side by side on a 0..100 scale, each as wide as its share."""
+    segments = []
+    x = 0
+    for s in snapshot["scores"]:
+        width = round(s["share"] * 100)
+        segments.append({"option": s["option"], "x": x, "width": width})
+        x += width
+    return segments

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from typing import Any
 
 from django.db import IntegrityError, models, transaction
 
-from .engine import complete_snapshot
+from .engine import Snapshot, complete_snapshot
 from .rules import get_rulebook
 
 SLUG_BYTES = 12  # 96 random bits, 16 URL-safe characters
@@ -26,9 +25,7 @@ def answers_key(answers: dict[str, str]) -> str:
 
 
 class PermalinkQuerySet(models.QuerySet["Permalink"]):
-    def for_answers(
-        self, answers: dict[str, str], snapshot: dict[str, Any]
-    ) -> tuple[Permalink, bool]:
+    def for_answers(self, answers: dict[str, str], snapshot: Snapshot) -> tuple[Permalink, bool]:
         """The permalink for these answers under the snapshot's ruleset: the existing one, or
         a new one (True). Two identical submissions racing each other get the same row: the
         unique constraint lets one insert win and the other read it back."""
@@ -71,7 +68,7 @@ class Permalink(models.Model):
     objects = PermalinkQuerySet.as_manager()
 
     @property
-    def result(self) -> dict[str, Any]:
+    def result(self) -> Snapshot:
         """What was recommended, as stored, with the fields added since filled in where the
         ruleset is still the one it was made under."""
         return complete_snapshot(self.snapshot, get_rulebook())

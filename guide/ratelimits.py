@@ -19,14 +19,14 @@ def client_ip(request: HttpRequest) -> str:
             a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()
         ]
         if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+            return str(forwarded[-proxies])
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def permalink_rate(group: str, request: HttpRequest) -> str:
     """New permalinks per client (RATELIMIT_PERMALINKS, read per request so tests can change it)."""
-    return settings.RATELIMIT_PERMALINKS
+    return str(settings.RATELIMIT_PERMALINKS)
 
 
 def pdf_rate(group: str, request: HttpRequest) -> str:
-    return settings.RATELIMIT_PDF
+    return str(settings.RATELIMIT_PDF)

@@ -1,7 +1,10 @@
 """Django glue for the engine: the rulebook, loaded once per process, and its system check."""
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
@@ -19,7 +22,9 @@ def get_rulebook() -> Rulebook:
 
 
 @checks.register()
-def check_rulebook(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def check_rulebook(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     """`manage.py check` (and runserver, migrate, gunicorn via wsgi) fail on a bad rulebook."""
     try:
         load_rulebook(settings.GUIDE_QUESTIONS_FILE)

@@ -9,8 +9,13 @@ import hashlib
 import os
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+# Generic classes such as ModelAdmin[Permalink] subscriptable at run time, as the type checker
+# (django-stubs) reads them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()

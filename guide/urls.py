@@ -4,11 +4,12 @@ from django.urls import path, re_path
 from . import views
 from .api import api
 from .models import SLUG_PATTERN
+from .pdf import views as pdf_views
 
 urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/$", views.permalink, name="permalink"),
-    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", views.permalink_pdf, name="permalink_pdf"),
+    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", pdf_views.permalink_pdf, name="permalink_pdf"),
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -347,7 +347,7 @@ def test_the_openapi_document_lists_the_four_paths(client):
         "/api/recommendations",
         "/api/recommendations/{slug}",
     }
-    result = document["components"]["schemas"]["Result"]
+    result = document["components"]["schemas"]["Snapshot"]
     for field in (
         "recommendation",
         "confidence",
@@ -372,3 +372,59 @@ def test_the_openapi_document_lists_each_questions_choices(client):
 
 def test_there_is_no_interactive_docs_page(client):
     assert client.get("/api/docs").status_code == 404
+
+
+# -- one contract: the engine's snapshot --------------------------------------------------
+
+
+def typed_dicts(hint, found=None):
+    """Every TypedDict reachable from ``hint``, by name, with its declared fields."""
+    import typing
+
+    found = {} if found is None else found
+    if isinstance(hint, type) and typing.is_typeddict(hint):
+        hints = typing.get_type_hints(hint)
+        found[hint.__name__] = set(hints)
+        for sub in hints.values():
+            typed_dicts(sub, found)
+    for arg in typing.get_args(hint):
+        typed_dicts(arg, found)
+    return found
+
+
+def test_the_openapi_document_declares_every_field_of_the_snapshot(client):
+    from guide.engine import Snapshot
+
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    for name, fields in typed_dicts(Snapshot).items():
+        assert set(schemas[name]["properties"]) == fields, name
+    assert set(schemas["Snapshot"]["required"]) == Snapshot.__required_keys__
+
+
+def test_the_api_returns_the_engines_snapshot_whole(client):
+    import random
+
+    from guide import permalinks
+
+    rulebook = get_rulebook()
+    rng = random.Random(11)
+    for _ in range(60):
+        answers = {q.id: rng.choice(q.choice_ids) for q in rulebook.questions if rng.random() < 0.5}
+        body = post(client, "/api/recommend", {"answers": answers}).json()
+        assert body == permalinks.result_for(answers)
+
+
+def test_the_terminal_and_the_api_give_the_same_json_for_the_same_answers(client):
+    import random
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    rulebook = get_rulebook()
+    rng = random.Random(12)
+    for _ in range(40):
+        answers = {q.id: rng.choice(q.choice_ids) for q in rulebook.questions if rng.random() < 0.5}
+        out = StringIO()
+        call_command("recommend", *(f"{q}={c}" for q, c in answers.items()), "--json", stdout=out)
+        api = post(client, "/api/recommend", {"answers": answers})
+        assert json.loads(out.getvalue()) == api.json()

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from pypdf import PdfReader
 
-from guide import pdf as pdf_module
+from guide.pdf import render as pdf_module
 from guide.models import Permalink
 
 from .conftest import ALL_BUT_ONE_ANSWERED
@@ -198,7 +198,7 @@ def test_a_second_download_is_served_from_the_cache(client, link_url):
     client.get(link_url + "pdf")
     with (
         mock.patch.object(pdf_module, "HTML", side_effect=AssertionError("rendered again")),
-        mock.patch("guide.views.render_pdf", side_effect=AssertionError("rendered again")),
+        mock.patch("guide.pdf.views.render_pdf", side_effect=AssertionError("rendered again")),
     ):
         again = client.get(link_url + "pdf")
     assert again.status_code == 200
@@ -220,7 +220,7 @@ def test_a_new_release_renders_afresh_under_a_new_etag(client, summary, link_url
     caches = copy.deepcopy(settings.CACHES)
     caches["default"]["KEY_PREFIX"] = "next-release"
     settings.CACHES = caches  # a new prefix, as a release that changes any template gets
-    with mock.patch("guide.views.render_pdf", wraps=pdf_module.render_pdf) as render:
+    with mock.patch("guide.pdf.views.render_pdf", wraps=pdf_module.render_pdf) as render:
         again = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH=summary["ETag"])
     assert again.status_code == 200 and render.call_count == 1
     assert again["ETag"] != summary["ETag"]
@@ -236,7 +236,7 @@ def test_an_unknown_slug_gets_404_and_a_bad_paper_400(client, link_url):
 
 @pytest.mark.django_db
 def test_a_renderer_failure_is_a_clear_503_and_logged(client, link_url, caplog):
-    with mock.patch("guide.views.render_pdf", side_effect=RuntimeError("pango exploded")):
+    with mock.patch("guide.pdf.views.render_pdf", side_effect=RuntimeError("pango exploded")):
         response = client.get(link_url + "pdf")
     assert response.status_code == 503
     assert "could not be made just now" in response.content.decode()

@@ -1,9 +1,9 @@
 import re
-from unittest import mock
+from html import unescape
 
 import pytest
 
-from guide.models import Permalink, PermalinkQuerySet
+from guide.models import Permalink
 from guide.rules import get_rulebook
 
 from .conftest import ALL_BUT_ONE_ANSWERED, QUESTIONS
@@ -108,30 +108,6 @@ def test_a_hidden_follow_up_does_not_make_a_new_permalink(client):
 
 
 @pytest.mark.django_db
-def test_two_racing_identical_submissions_end_with_one_row():
-    """The loser of the race finds no row, tries to insert, hits the unique constraint, and
-    reads the winner's row back."""
-    from guide.engine import score
-
-    rulebook = get_rulebook()
-    snapshot = score(rulebook, DJANGO_ANSWERS).to_dict(rulebook)
-    winner, created = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
-    assert created
-    real_first = PermalinkQuerySet.first
-    calls = []
-
-    def miss_once(qs):
-        calls.append(1)
-        return None if len(calls) == 1 else real_first(qs)
-
-    with mock.patch.object(PermalinkQuerySet, "first", miss_once):
-        loser, created = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
-    assert not created
-    assert loser.slug == winner.slug
-    assert Permalink.objects.count() == 1
-
-
-@pytest.mark.django_db
 def test_the_results_page_explains_itself(client):
     url = client.post("/", DJANGO_ANSWERS)["Location"]
     page = html(client.get(url))
@@ -204,13 +180,13 @@ def test_a_change_that_wins_only_as_a_close_call_is_marked_so(client):
         },
     )["Location"]
     page = html(client.get(url))
-    assert "the guide would say <strong>Flask</strong>, as a close call." in page
-    assert "the guide would say <strong>Flask</strong>." in page  # database=nosql: a lean
+    assert "the guide would say Flask, as a close call.</li>" in page
+    assert "the guide would say Flask.</li>" in page  # database=nosql: a lean
 
 
 @pytest.mark.django_db
 def test_open_questions_that_cannot_move_the_share_say_it_stays(client):
-    page = html(client.get(client.post("/", ALL_BUT_ONE_ANSWERED)["Location"]))
+    page = unescape(html(client.get(client.post("/", ALL_BUT_ONE_ANSWERED)["Location"])))
     assert "With the 1 open question answered, Flask's share would stay at 62%." in page
     assert "between 62% and 62%" not in page
 

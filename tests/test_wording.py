@@ -1,8 +1,17 @@
+import io
 import random
+import re
+from html import unescape
+from io import StringIO
 
-from guide.engine import UNSURE, score
+import pytest
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from guide import permalinks
+from guide.engine import UNSURE, evaluate
 from guide.rules import get_rulebook
-from guide.wording import percent, points, shares, too_little_to_go_on
+from guide.wording import percent, points, shares, tell, too_little_to_go_on
 
 
 def test_a_half_percent_goes_to_the_even_number_so_two_shares_add_up_to_100():
@@ -16,7 +25,7 @@ def test_the_shares_of_real_results_always_add_up_to_100_percent():
     rng = random.Random(20261121)
     for _ in range(500):
         answers = {q.id: rng.choice([*q.choice_ids, UNSURE]) for q in rulebook.questions}
-        result = score(rulebook, answers).to_dict(rulebook)
+        result = evaluate(rulebook, answers)
         assert sum(percent(s["share"]) for s in result["scores"]) == 100, answers
 
 
@@ -37,3 +46,53 @@ def test_too_little_to_go_on_is_what_the_engine_labelled_so():
     assert too_little_to_go_on({"confidence": "close", "confidence_label": "Too little to go on"})
     assert not too_little_to_go_on({"confidence": "close", "confidence_label": "Close call"})
     assert not too_little_to_go_on({"confidence": "clear", "confidence_label": "Clear"})
+
+
+# -- one story on every surface -----------------------------------------------------------
+
+
+def plain(text: str) -> str:
+    """Text as a person reads it: tags gone, entities decoded, white space folded."""
+    text = re.sub(r"(?s)<(script|style|title|desc)[^>]*>.*?</\1>", " ", text)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def surfaces(client, answers: dict[str, str]) -> dict[str, str]:
+    """What the results page, the PDF summary, the terminal and the live panel say."""
+    url = client.post("/", answers)["Location"]
+    out = StringIO()
+    call_command("recommend", *(f"{q}={c}" for q, c in answers.items()), stdout=out)
+    pdf = PdfReader(io.BytesIO(client.get(url + "pdf").content))
+    return {
+        "page": plain(client.get(url).content.decode()),
+        "pdf": " ".join(" ".join(page.extract_text().split()) for page in pdf.pages),
+        "terminal": " ".join(out.getvalue().split()),
+        "panel": plain(client.get("/", answers, HTTP_HX_REQUEST="true").content.decode()),
+    }
+
+
+@pytest.mark.django_db
+def test_page_pdf_and_terminal_tell_each_result_in_the_same_sentences(client):
+    rulebook = get_rulebook()
+    rng = random.Random(20261123)
+    profiles = [
+        {"admin": "yes"},  # too little to go on
+        {"database": "relational", "admin": "no", "legacy_integration": "no"},  # a close call
+    ]
+    for _ in range(10):
+        profiles.append(
+            {q.id: rng.choice(q.choice_ids) for q in rulebook.questions if rng.random() < 0.6}
+        )
+    for answers in profiles:
+        told = tell(permalinks.result_for(answers))
+        sentences = [told.shares, told.outlook_status, told.outlook_range, *told.flips]
+        sentences += [told.close_note] if told.close_note else []
+        seen = surfaces(client, answers)
+        for sentence in filter(None, sentences):
+            for surface in ("page", "pdf", "terminal"):
+                assert sentence in seen[surface], (surface, sentence, answers)
+        for _, given, credit in told.reasons:  # the page adds "points" for screen readers
+            assert f"{given} points {credit}" in seen["page"], (given, credit)
+            assert f"{given} {credit}" in seen["pdf"] and f"{given} {credit}" in seen["terminal"]
+        for sentence in (told.panel_outlook, told.panel_confidence):
+            assert sentence in seen["panel"], (sentence, answers)

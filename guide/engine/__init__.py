@@ -1,37 +1,46 @@
-"""The decision engine: pure Python (standard library and PyYAML), no Django.
+"""The decision engine: pure Python (standard library, PyYAML and typing_extensions), no Django.
 
-rulebook = load_rulebook("questions.yaml")
-result = score(rulebook, {"project_size": "prototype", "auth": "none"})
-result.recommendation  # "flask"
+    rulebook = load_rulebook("questions.yaml")
+    checked = check_answers(rulebook, {"project_size": "prototype"}, strict=True)
+    snapshot = evaluate(rulebook, checked.answers)
+    snapshot["recommendation"]  # "flask"
+
+Modules: ``model`` (the rulebook's types), ``loader`` and ``yamlread`` (questions.yaml in, with
+errors that name file, path and line), ``answers`` (the one answer check), ``tally`` (the
+arithmetic), ``scoring`` (a :class:`Recommendation` from answers), ``result`` (its types and
+confidence words) and ``snapshot`` (the stored, served form every surface reads).
 """
 
-from .loader import RulebookError, load_rulebook, parse_rulebook
-from .model import UNSURE, Rulebook
-from .scoring import (
-    CLEAR,
-    CLOSE,
-    LEAN,
-    TOO_LITTLE_LABEL,
-    AnswerError,
-    Recommendation,
-    complete_snapshot,
-    normalise_answers,
-    score,
-)
+from .answers import AnswerError, AnswerProblem, CheckedAnswers, check_answers, counted_answers
+from .loader import load_rulebook, parse_rulebook
+from .model import UNSURE, UNSURE_LABEL, Rulebook
+from .result import CLEAR, CLOSE, LEAN, TOO_LITTLE_LABEL, Recommendation, confidence_label
+from .scoring import evaluate, score
+from .snapshot import FORMAT, Snapshot, complete_snapshot, make_snapshot
+from .yamlread import RulebookError
 
 __all__ = [
     "CLEAR",
     "CLOSE",
+    "FORMAT",
     "LEAN",
     "TOO_LITTLE_LABEL",
     "UNSURE",
+    "UNSURE_LABEL",
     "AnswerError",
+    "AnswerProblem",
+    "CheckedAnswers",
     "Recommendation",
     "Rulebook",
     "RulebookError",
+    "Snapshot",
+    "check_answers",
     "complete_snapshot",
+    "confidence_label",
+    "counted_answers",
+    "evaluate",
     "load_rulebook",
-    "normalise_answers",
+    "make_snapshot",
     "parse_rulebook",
     "score",
 ]

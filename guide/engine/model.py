@@ -12,6 +12,8 @@ from types import MappingProxyType
 
 #: The answer every question accepts; a question left out counts as this.
 UNSURE = "unsure"
+#: How "unsure" is shown wherever a person reads it.
+UNSURE_LABEL = "Not sure"
 
 
 @dataclass(frozen=True, slots=True)

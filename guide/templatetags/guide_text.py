@@ -1,4 +1,4 @@
-"""Template filters for the numbers of a snapshot; see :mod:`guide.wording`."""
+"""Template filters for the numbers and citations of a snapshot; see :mod:`guide.wording`."""
 
 from django import template
 
@@ -9,4 +9,4 @@ register = template.Library()
 register.filter("percent", wording.percent)
 register.filter("points", wording.points)
 register.filter("shares", wording.shares)
-register.filter("too_little_to_go_on", wording.too_little_to_go_on)
+register.filter("byline", wording.byline)

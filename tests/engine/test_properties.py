@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guide.engine import CLEAR, CLOSE, LEAN, UNSURE, load_rulebook, score
+from guide.engine import CLEAR, CLOSE, LEAN, UNSURE, evaluate, load_rulebook, score
 
 RULEBOOK = load_rulebook(Path(__file__).resolve().parents[2] / "questions.yaml")
 OPTIONS = set(RULEBOOK.option_ids)
@@ -19,9 +19,9 @@ answers = st.fixed_dictionaries(
 
 @given(answers)
 def test_scoring_is_deterministic(given_answers):
-    assert score(RULEBOOK, given_answers).to_dict(RULEBOOK) == score(
+    assert evaluate(RULEBOOK, given_answers) == evaluate(
         RULEBOOK, dict(reversed(given_answers.items()))
-    ).to_dict(RULEBOOK)
+    )
 
 
 @given(answers)

@@ -3,7 +3,16 @@ import json
 
 import pytest
 
-from guide.engine import CLEAR, CLOSE, LEAN, UNSURE, AnswerError, complete_snapshot, score
+from guide.engine import (
+    CLEAR,
+    CLOSE,
+    LEAN,
+    UNSURE,
+    AnswerError,
+    complete_snapshot,
+    evaluate,
+    score,
+)
 
 from .conftest import build
 
@@ -41,18 +50,18 @@ def test_too_little_evidence_is_a_close_call(data):
 def test_a_close_call_on_too_little_evidence_is_labelled_so_and_keeps_the_threshold(data):
     data["settings"]["min_evidence"] = 5
     rulebook = build(data)
-    thin = score(rulebook, {"admin": "yes"}).to_dict(rulebook)
+    thin = evaluate(rulebook, {"admin": "yes"})
     assert thin["confidence_label"] == "Too little to go on"
     assert thin["min_evidence"] == 5
     assert thin["evidence"] < 5
-    level = score(rulebook, {}).to_dict(rulebook)  # nothing answered: also too little
+    level = evaluate(rulebook, {})  # nothing answered: also too little
     assert level["confidence_label"] == "Too little to go on"
 
 
 def test_an_older_snapshot_is_completed_only_under_the_ruleset_it_was_made_with(data):
     data["settings"]["min_evidence"] = 5
     rulebook = build(data)
-    stored = score(rulebook, {"admin": "yes"}).to_dict(rulebook)
+    stored = evaluate(rulebook, {"admin": "yes"})
     del stored["min_evidence"]
     stored["confidence_label"] = "Close call"  # as snapshots were written before
     completed = complete_snapshot(stored, rulebook)
@@ -133,9 +142,9 @@ def test_links_are_the_options_starters_and_the_features_the_answers_call_for(ru
 
 
 def test_unsure_and_left_out_answers_are_the_same(rulebook):
-    assert score(rulebook, {"size": "large", "admin": UNSURE}).to_dict(rulebook) == score(
+    assert evaluate(rulebook, {"size": "large", "admin": UNSURE}) == evaluate(
         rulebook, {"size": "large"}
-    ).to_dict(rulebook)
+    )
 
 
 def test_an_unknown_question_is_refused(rulebook):
@@ -146,12 +155,12 @@ def test_an_unknown_question_is_refused(rulebook):
 def test_an_unknown_choice_is_refused_with_the_allowed_choices(rulebook):
     with pytest.raises(AnswerError) as caught:
         score(rulebook, {"size": "huge"})
-    assert caught.value.allowed == ("small", "large", "unsure")
+    assert caught.value.problems[0].allowed == ("small", "large", "unsure")
     assert "choose one of: small, large, unsure" in str(caught.value)
 
 
 def test_the_snapshot_is_json_and_carries_its_own_labels(rulebook):
-    snapshot = score(rulebook, {"size": "large", "admin": "yes"}).to_dict(rulebook)
+    snapshot = evaluate(rulebook, {"size": "large", "admin": "yes"})
     assert json.loads(json.dumps(snapshot)) == snapshot
     assert snapshot["recommendation_name"] == "Django"
     assert snapshot["answers"][0] == {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import segno
+from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
@@ -30,12 +31,14 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .charts import score_chart
+from guide.charts import score_chart
+from guide.wording import tell
 
 logger = logging.getLogger(__name__)
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 STYLESHEET = "guide/summary.css"
+OPTIONS_STYLESHEET = "guide/options.css"
 
 
 class FetchRefused(ValueError):
@@ -49,7 +52,7 @@ def static_roots() -> tuple[Path, ...]:
     return tuple(roots)
 
 
-class StaticOnlyFetcher(URLFetcher):
+class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
     """Fetches file:// URLs inside the static folders; refuses everything else.
 
     WeasyPrint catches the error, logs a warning and leaves the resource out, so a refused
@@ -75,7 +78,9 @@ def has_font_subsetter() -> bool:
 
 
 @checks.register(deploy=True)
-def check_font_subsetter(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def check_font_subsetter(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if has_font_subsetter():
         return []
     return [
@@ -102,6 +107,15 @@ def stylesheets(paper: str) -> tuple[CSS, ...]:
         CSS(filename=path, font_config=font_config(), url_fetcher=fetcher),
         CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", font_config=font_config()),
     )
+
+
+@lru_cache(maxsize=1)
+def svg_style() -> str:
+    """The options' colours (static/guide/options.css), for the <style> of the PDF's charts."""
+    path = finders.find(OPTIONS_STYLESHEET)
+    if not isinstance(path, str):
+        raise FileNotFoundError(OPTIONS_STYLESHEET)
+    return Path(path).read_text()
 
 
 def qr_svg(url: str) -> str:
@@ -158,9 +172,10 @@ def render_pdf(html: str, *, paper: str) -> bytes:
         document = HTML(
             string=html, base_url=str(static_roots()[0]) + "/", url_fetcher=StaticOnlyFetcher()
         )
-        return document.write_pdf(
+        pdf: bytes = document.write_pdf(
             stylesheets=stylesheets(paper), font_config=font_config(), pdf_tags=True
         )
+        return pdf
 
 
 def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
@@ -174,7 +189,9 @@ def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
         {
             "link": link,
             "result": result,
+            "told": tell(result),
             "chart": score_chart(result),
+            "svg_style": svg_style(),
             "share_url": share_url,
             "qr_svg": qr_svg(share_url),
             "stale": stale,

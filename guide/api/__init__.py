@@ -1,0 +1,16 @@
+"""The guide as a JSON API for programs (django-ninja), mounted at /api/.
+
+    GET  /api/guide                      the questions, options and criteria
+    POST /api/recommend                  score answers; stores nothing
+    POST /api/recommendations            score answers and store (or reuse) a permalink
+    GET  /api/recommendations/{slug}     a stored permalink
+    GET  /api/openapi.json               the OpenAPI document
+
+``routes`` holds the operations (thin, like the HTML views: the service in guide.permalinks
+does the work), ``schemas`` the request and response types (a result's is the engine's
+Snapshot itself), ``errors`` the handlers that make every refusal JSON.
+"""
+
+from .routes import api
+
+__all__ = ["api"]

@@ -1,0 +1,140 @@
+"""The API's operations: parse, ask the service (guide.permalinks), return the engine's
+types. See the package's docstring for the paths."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Status
+from ninja.errors import HttpError
+from ninja.parser import Parser
+
+from guide import permalinks
+from guide.engine import Snapshot
+from guide.engine.outline import Outline, outline
+from guide.models import SLUG_PATTERN, Permalink
+from guide.rules import get_rulebook
+
+from .errors import AnswersRefused, install
+from .schemas import AnswersIn, Created, Message, Problem, Stored
+
+SLUG = re.compile(SLUG_PATTERN)
+NO_SUCH_ADDRESS = "Not an API address: /api/openapi.json lists them."
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+DESCRIPTION = """\
+Ask the "Flask or Django?" guide from a program.
+
+Read the questions with `GET /api/guide`, then send answers as
+`{"answers": {"<question id>": "<choice id>", ...}}`. Every question also accepts `"unsure"`;
+a question left out counts as `"unsure"`, and a follow-up whose condition (`show_if`) does not
+hold is ignored. `POST /api/recommend` scores the answers and stores nothing;
+`POST /api/recommendations` also stores them as a permalink (the same answers under the same
+rules always get the same link, with status 201 whether the link is new or reused: `created`
+says which).
+
+Every result carries the `ruleset_version` it was scored under. Bad input is refused with
+status 400 and `{"detail": "...", "errors": [...]}`, one error per bad field, with the
+choices it allows.
+"""
+
+
+class StrictJSONParser(Parser):
+    """JSON, with a key given twice refused rather than silently overwritten."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body: dict[str, Any] = json.loads(request.body, object_pairs_hook=_no_duplicates)
+        return body
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"the key '{key[:40]}' is given more than once")
+        seen[key] = value
+    return seen
+
+
+api = NinjaAPI(
+    title="Flask or Django? API",
+    version="1.0.0",
+    description=DESCRIPTION,
+    docs_url=None,  # the docs page loads its assets from a CDN, which the site's CSP forbids
+    parser=StrictJSONParser(),
+    urls_namespace="api",
+)
+install(api)
+
+
+@api.get("/guide", response=Outline, summary="The questions, options and criteria")
+def guide(request: HttpRequest) -> Outline:
+    return outline(get_rulebook())
+
+
+@api.post(
+    "/recommend", response={200: Snapshot, 400: Problem}, summary="Score answers (stores nothing)"
+)
+def recommend(request: HttpRequest, payload: AnswersIn) -> Snapshot:
+    return permalinks.result_for(checked(payload.answers))
+
+
+@api.post(
+    "/recommendations",
+    response={201: Created, 400: Problem, 429: Message},
+    summary="Score answers and store them as a permalink",
+    description="The same answers under the same rules get the same permalink: status "
+    "is 201 whether it is new or reused, and `created` says which. A client "
+    "that makes too many links in a short time may get 429.",
+)
+def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str, Any]]:
+    link, created = permalinks.save(request, checked(payload.answers))
+    return Status(201, {**link_urls(request, link), "created": created, "result": link.result})
+
+
+@api.get(
+    "/recommendations/{slug}", response={200: Stored, 404: Message}, summary="A stored permalink"
+)
+def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
+    link = permalinks.find(slug) if SLUG.fullmatch(slug) else None
+    if link is None:
+        raise HttpError(404, "There is no permalink with this slug.")
+    return {
+        **link_urls(request, link),
+        "ruleset_version": link.ruleset_version,
+        "created": link.created,
+        "answers": link.answers,
+        "result": link.result,
+    }
+
+
+@api.api_operation(EVERY_METHOD, "", include_in_schema=False)
+def api_root(request: HttpRequest) -> None:
+    raise HttpError(404, NO_SUCH_ADDRESS)
+
+
+@api.api_operation(EVERY_METHOD, "/{path:rest}", include_in_schema=False)
+def no_such_address(request: HttpRequest, rest: str) -> None:
+    """Anything else under /api/ (a slug with a "/" in it, a typo) is a JSON 404 too."""
+    raise HttpError(404, NO_SUCH_ADDRESS)
+
+
+def checked(answers: dict[str, str]) -> dict[str, str]:
+    """The answers to score, "unsure" ones left out. Stricter than a form: a key that is not
+    a question and an empty choice are refused (a form ignores its other fields and reads an
+    empty value as "not sure")."""
+    result = permalinks.check(answers, strict=True)
+    if result.problems:
+        raise AnswersRefused(result.problems)
+    return result.answers
+
+
+def link_urls(request: HttpRequest, link: Permalink) -> dict[str, str]:
+    return {
+        "slug": link.slug,
+        "url": request.build_absolute_uri(permalinks.link_url(link)),
+        "pdf_url": request.build_absolute_uri(permalinks.pdf_url(link)),
+    }

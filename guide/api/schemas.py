@@ -1,0 +1,73 @@
+"""The API's request and response types. A result is the engine's :class:`Snapshot` and the
+guide is its :class:`Outline`: both defined once in guide.engine, never mirrored here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+from guide.engine import UNSURE, Snapshot
+from guide.rules import get_rulebook
+
+
+def answers_json_schema(schema: dict[str, Any]) -> None:
+    """Document ``answers`` with today's questions and choices (the OpenAPI document is built
+    per request, so it follows questions.yaml); the answer check enforces the same."""
+    rulebook = get_rulebook()
+    schema["properties"] = {
+        q.id: {"type": "string", "enum": [*q.choice_ids, UNSURE], "description": q.prompt}
+        for q in rulebook.questions
+    }
+    schema["additionalProperties"] = False
+
+
+class AnswersIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[str, str] = Field(
+        description='Question id to choice id, or "unsure"; a question left out is "unsure".',
+        examples=[{"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}],
+        json_schema_extra=answers_json_schema,
+    )
+
+
+class Created(Schema):
+    slug: str
+    url: str = Field(description="The permalink's page.")
+    pdf_url: str = Field(description="Its PDF summary.")
+    created: bool = Field(description="False when these answers already had a link.")
+    result: Snapshot
+
+
+class Stored(Schema):
+    slug: str
+    url: str
+    pdf_url: str
+    ruleset_version: str = Field(description="The rules it was scored under, maybe not today's.")
+    created: datetime
+    answers: dict[str, str]
+    result: Snapshot
+
+
+class ErrorItem(Schema):
+    field: str = Field(
+        description='Where in the request: "answers.<question id>", "answers", "body"...'
+    )
+    question: str | None = Field(description="The question id, when one answer is at fault.")
+    value: str | None = Field(description="The value given, cut to 40 characters.")
+    message: str
+    allowed: list[str] = Field(description="What is allowed there, when that is a short list.")
+
+
+class Problem(Schema):
+    detail: str
+    errors: list[ErrorItem]
+
+
+class Message(Schema):
+    """A refusal that is not about the request's content: 404, 429, 503."""
+
+    detail: str

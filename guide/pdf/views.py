@@ -1,0 +1,64 @@
+"""The PDF summary's address, /r/<slug>/pdf: a permalink's summary, rendered once and then
+served from the cache."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
+
+from guide import permalinks
+from guide.ratelimits import pdf_rate
+from guide.rules import get_rulebook
+
+from .render import PAPER_SIZES, render_pdf, summary_html
+
+logger = logging.getLogger("guide.pdf")
+
+DAY = 24 * 3600
+
+
+@require_GET
+@ratelimit(group="pdf", key="ip", rate=pdf_rate, block=True)  # type: ignore[untyped-decorator]
+def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The permalink's PDF summary. Rendered once, then served from the cache (no database
+    needed on a hit), with an ETag that every server computes alike."""
+    paper = request.GET.get("paper", "a4").lower()
+    if paper not in PAPER_SIZES:
+        message = "The paper size must be “a4” or “letter”."
+        return render(request, "400.html", {"message": message}, status=400)
+    rulebook = get_rulebook()
+    key = f"pdf:{rulebook.version}:{request.get_host()}:{slug}:{paper}"
+    entry = cache.get(key)
+    if entry is None:
+        link = permalinks.find_or_404(slug)
+        share_url = request.build_absolute_uri(permalinks.link_url(link))
+        html = summary_html(link, share_url, stale=link.ruleset_version != rulebook.version)
+        try:
+            pdf = render_pdf(html, paper=paper)
+        except Exception:
+            logger.exception("pdf: rendering the summary of %s failed", slug)
+            message = "The PDF summary could not be made just now. Please try again in a minute."
+            return render(request, "503.html", {"message": message}, status=503)
+        # The release's cache prefix is part of the tag: a release that changes the summary's
+        # look changes its bytes, and so its ETag.
+        release = settings.CACHES["default"].get("KEY_PREFIX", "")
+        tag = hashlib.sha256(f"{release}:{key}".encode()).hexdigest()[:24]
+        entry = {"pdf": pdf, "etag": f'"{tag}"', "last_modified": int(link.created.timestamp())}
+        cache.set(key, entry, timeout=DAY)
+    response = HttpResponse(entry["pdf"], content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="flask-or-django-{slug}.pdf"'
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    conditional = get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["last_modified"], response=response
+    )
+    return conditional or response

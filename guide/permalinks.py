@@ -1,0 +1,139 @@
+"""The service layer: what the surfaces (pages, JSON API, terminal) ask of the guide, in one
+place below them all. Surfaces never import one another; they import this.
+
+    checked = check(request.POST, strict=False)       # the one answer check
+    result = evaluate(checked.answers)                # scored once per process
+    link, created = save(request, checked.answers)    # a permalink, rate-limited
+    reevaluate(link)                                  # an old link under today's rules
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, QueryDict
+from django.urls import reverse
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.exceptions import Ratelimited
+
+from .engine import CheckedAnswers, Rulebook, Snapshot, check_answers, counted_answers, evaluate
+from .engine.snapshot import SnapshotReason
+from .models import Permalink
+from .ratelimits import permalink_rate
+from .rules import get_rulebook
+
+Submitted = QueryDict | Mapping[str, str | Sequence[str]]
+
+
+def check(data: Submitted, *, strict: bool) -> CheckedAnswers:
+    """The answers in ``data`` checked against today's rules; see
+    :func:`guide.engine.check_answers` for ``strict``. A form's fields may carry several
+    values: each is seen, so a question answered twice is refused rather than half-read."""
+    if isinstance(data, QueryDict):
+        data = {key: data.getlist(key) for key in data}
+    return check_answers(get_rulebook(), data, strict=strict)
+
+
+def result_for(answers: Mapping[str, str]) -> Snapshot:
+    """The result for checked ``answers`` under today's rules, scored once per process (it
+    depends only on the rules and the answers). Not to be modified."""
+    rulebook = get_rulebook()
+    ordered = tuple((q.id, answers[q.id]) for q in rulebook.questions if q.id in answers)
+    return _evaluate(rulebook, ordered)
+
+
+@lru_cache(maxsize=4096)
+def _evaluate(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> Snapshot:
+    return evaluate(rulebook, dict(answers))
+
+
+def save(request: HttpRequest, answers: Mapping[str, str]) -> tuple[Permalink, bool]:
+    """The permalink for checked ``answers`` under today's rules, and True if it is new.
+
+    New links and reused ones alike count towards the client's limit (RATELIMIT_PERMALINKS),
+    shared by the form and the API. Raises ``Ratelimited`` past it."""
+    if is_ratelimited(
+        request, group="permalinks", key="ip", rate=permalink_rate, method="POST", increment=True
+    ):
+        raise Ratelimited()
+    result = result_for(answers)
+    return Permalink.objects.for_answers(counted_answers(result["answers"]), result)
+
+
+def find(slug: str) -> Permalink | None:
+    return Permalink.objects.filter(slug=slug).first()
+
+
+def find_or_404(slug: str) -> Permalink:
+    """The permalink with this slug; Http404 (the site's 404 page) if there is none."""
+    link = find(slug)
+    if link is None:
+        raise Http404("There is no permalink with this slug.")
+    return link
+
+
+# -- addresses ----------------------------------------------------------------------------
+
+
+def link_url(link: Permalink) -> str:
+    return reverse("permalink", kwargs={"slug": link.slug})
+
+
+def pdf_url(link: Permalink) -> str:
+    return reverse("permalink_pdf", kwargs={"slug": link.slug})
+
+
+def questionnaire_url(answers: Mapping[str, str]) -> str:
+    """The questionnaire pre-filled with ``answers``."""
+    base = reverse("questionnaire")
+    return f"{base}?{urlencode(answers)}" if answers else base
+
+
+def edit_url(link: Permalink) -> str:
+    """The questionnaire pre-filled with a link's answers, in the questionnaire's order
+    (PostgreSQL's jsonb keeps no key order); answers the rules no longer ask come last."""
+    rulebook = get_rulebook()
+    ordered = {q.id: link.answers[q.id] for q in rulebook.questions if q.id in link.answers}
+    return questionnaire_url(ordered | link.answers)
+
+
+# -- an old link under today's rules ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reevaluation:
+    """A link made under older rules, scored again under today's, and what changed."""
+
+    result: Snapshot
+    answers: dict[str, str]  # the stored answers today's rules still accept
+    dropped: tuple[str, ...]  # the prompts of those they no longer accept
+    verdict_changed: bool
+    confidence_changed: bool
+    share_then: float  # today's recommendation's share then, and now
+    share_now: float
+    new_reasons: tuple[SnapshotReason, ...]
+    gone_reasons: tuple[SnapshotReason, ...]
+
+
+def reevaluate(link: Permalink) -> Reevaluation:
+    checked = check(link.answers, strict=True)
+    then, now = link.result, result_for(checked.answers)
+    prompts = {a["question"]: a["prompt"] for a in then["answers"]}
+    shares_then = {s["option"]: s["share"] for s in then["scores"]}
+    shares_now = {s["option"]: s["share"] for s in now["scores"]}
+    reasons_then = {(r["kind"], r["id"]) for r in then["reasons"]}
+    reasons_now = {(r["kind"], r["id"]) for r in now["reasons"]}
+    return Reevaluation(
+        result=now,
+        answers=checked.answers,
+        dropped=tuple(prompts.get(p.question, p.question) for p in checked.problems),
+        verdict_changed=now["recommendation"] != then["recommendation"],
+        confidence_changed=now["confidence"] != then["confidence"],
+        share_then=shares_then.get(now["recommendation"], 0),
+        share_now=shares_now[now["recommendation"]],
+        new_reasons=tuple(r for r in now["reasons"] if (r["kind"], r["id"]) not in reasons_then),
+        gone_reasons=tuple(r for r in then["reasons"] if (r["kind"], r["id"]) not in reasons_now),
+    )

@@ -1,0 +1,76 @@
+"""The questionnaire page's sections and questions: what is checked, what is shown, and when a
+follow-up counts. Built once per process for each set of answers (it depends on nothing else)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
+
+from .charts import share_bar
+from .engine import UNSURE, UNSURE_LABEL, Rulebook
+from .engine.model import Question
+from .permalinks import result_for
+from .rules import get_rulebook
+from .wording import tell
+
+
+def questionnaire_context(answers: dict[str, str]) -> dict[str, Any]:
+    """The template context for the questionnaire with checked ``answers``: its sections, the
+    live result and a cache key for the fragments. Not to be modified."""
+    rulebook = get_rulebook()
+    ordered = tuple((q.id, answers[q.id]) for q in rulebook.questions if q.id in answers)
+    return _context(rulebook, ordered)
+
+
+@lru_cache(maxsize=4096)
+def _context(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    sections: list[dict[str, Any]]
+    chosen = dict(answers)
+    result = result_for(chosen)
+    visible = {a["question"] for a in result["answers"]}
+    sections = [
+        {
+            "id": section.id,
+            "title": section.title,
+            "questions": [
+                _question(rulebook, q, chosen.get(q.id, UNSURE), q.id in visible)
+                for q in rulebook.questions
+                if q.section == section.id
+            ],
+        }
+        for section in rulebook.sections
+    ]
+    return {
+        "sections": sections,
+        "result": result,
+        "told": tell(result),
+        "bar": share_bar(result),
+        "answered": sum(1 for a in result["answers"] if a["choice"] != UNSURE),
+        "total": len(result["answers"]),
+        "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]],
+        "cache_key": f"{rulebook.version}:{urlencode(sorted(answers))}",
+    }
+
+
+def _question(rulebook: Rulebook, q: Question, chosen: str, visible: bool) -> dict[str, Any]:
+    choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in q.choices]
+    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": chosen == UNSURE})
+    return {
+        "id": q.id,
+        "prompt": q.prompt,
+        "help": q.help,
+        "follow_up": bool(q.show_if),
+        "visible": visible,
+        "condition": _condition_text(rulebook, q),
+        "choices": choices,
+    }
+
+
+def _condition_text(rulebook: Rulebook, question: Question) -> str:
+    parts = []
+    for cond in question.show_if:
+        parent = rulebook.question(cond.question)
+        labels = [parent.choice(c).label for c in parent.choice_ids if c in cond.choices]
+        parts.append(f"“{parent.prompt}” is {' or '.join(labels)}")
+    return " and ".join(parts)
