@@ -9,8 +9,8 @@ from unittest import mock
 import pytest
 from pypdf import PdfReader
 
-from guide.pdf import render as pdf_module
 from guide.models import Permalink
+from guide.pdf import render as pdf_module
 
 from .conftest import ALL_BUT_ONE_ANSWERED
 
