@@ -14,9 +14,10 @@ confidence words) and ``snapshot`` (the stored, served form every surface reads)
 from .answers import AnswerError, AnswerProblem, CheckedAnswers, check_answers, counted_answers
 from .loader import load_rulebook, parse_rulebook
 from .model import UNSURE, UNSURE_LABEL, Rulebook
-from .result import CLEAR, CLOSE, LEAN, TOO_LITTLE_LABEL, Recommendation, confidence_label
+from .result import Recommendation, make_snapshot
 from .scoring import evaluate, score
-from .snapshot import FORMAT, Snapshot, complete_snapshot, make_snapshot
+from .snapshot import FORMAT, Snapshot, complete_snapshot
+from .verdict import CLEAR, CLOSE, LEAN, TOO_LITTLE_LABEL, confidence_label
 from .yamlread import RulebookError
 
 __all__ = [

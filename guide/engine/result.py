@@ -1,7 +1,9 @@
 """What :func:`~guide.engine.scoring.score` returns: the verdict and everything said about it,
 as frozen dataclasses, and the confidence states with their words.
 
-The stored, JSON-ready form of a result is :mod:`guide.engine.snapshot`.
+:func:`make_snapshot` turns one into its stored, JSON-ready form, a
+:class:`~guide.engine.snapshot.Snapshot`. The confidence states are in
+:mod:`guide.engine.verdict`.
 """
 
 from __future__ import annotations
@@ -9,21 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .model import Alternative, Link, Source
-
-CLEAR, LEAN, CLOSE = "clear", "lean", "close"
-CONFIDENCE_LABELS = {CLEAR: "Clear", LEAN: "Lean", CLOSE: "Close call"}
-#: The label of a close call made because the answers give too few points in all.
-TOO_LITTLE_LABEL = "Too little to go on"
-
-
-def confidence_label(confidence: str, evidence: float, min_evidence: float) -> str:
-    """How a confidence is shown: a close call on fewer points than ``min_evidence`` is
-    "too little to go on", the rest by their own labels."""
-    if confidence == CLOSE and evidence < min_evidence:
-        return TOO_LITTLE_LABEL
-    return CONFIDENCE_LABELS[confidence]
-
+from .model import Alternative, Link, Rulebook, Source
+from .snapshot import Snapshot, SnapshotLink, SnapshotSource
+from .verdict import confidence_label
 
 # -- results ------------------------------------------------------------------------------
 
@@ -123,3 +113,119 @@ class Recommendation:
 
     def score_of(self, option: str) -> OptionScore:
         return next(s for s in self.scores if s.option == option)
+
+
+def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
+    """``result`` (scored under ``rulebook``) as a self-contained, JSON-ready snapshot in the
+    current :data:`FORMAT`. Numbers are rounded to four places."""
+    names = {o.id: o.name for o in rulebook.options}
+    outlook = result.outlook
+    return {
+        "ruleset_version": result.ruleset_version,
+        "recommendation": result.recommendation,
+        "recommendation_name": names[result.recommendation],
+        "recommendation_summary": rulebook.option(result.recommendation).summary,
+        "leaning": result.leaning,
+        "leaning_name": names[result.leaning],
+        "confidence": result.confidence,
+        "confidence_label": confidence_label(
+            result.confidence, result.evidence, rulebook.settings.min_evidence
+        ),
+        "margin": _round(result.margin),
+        "evidence": _round(result.evidence),
+        "min_evidence": rulebook.settings.min_evidence,
+        "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in rulebook.criteria],
+        "scores": [
+            {
+                "option": s.option,
+                "name": s.name,
+                "points": _round(s.points),
+                "share": _round(s.share),
+                "by_criterion": {c: _round(p) for c, p in s.by_criterion},
+            }
+            for s in result.scores
+        ],
+        "answers": [
+            {"question": a.question, "prompt": a.prompt, "choice": a.choice, "label": a.label}
+            for a in result.answers
+        ],
+        "reasons": [
+            {
+                "kind": r.kind,
+                "id": r.id,
+                "choice": r.choice,
+                "label": r.label,
+                "text": r.text,
+                "favours": r.favours,
+                "contribution": _round(r.contribution),
+                "source": _source(r.source),
+            }
+            for r in result.reasons
+        ],
+        "flips": [
+            {
+                "question": f.question,
+                "prompt": f.prompt,
+                "from_choice": f.from_choice,
+                "from_label": f.from_label,
+                "to_choice": f.to_choice,
+                "to_label": f.to_label,
+                "recommendation": f.recommendation,
+                "confidence": f.confidence,
+                "recommendation_name": names[f.recommendation],
+            }
+            for f in result.flips
+        ],
+        "outlook": {
+            "unanswered": list(outlook.unanswered),
+            "share_now": _round(outlook.share_now),
+            "share_low": _round(outlook.share_low),
+            "share_high": _round(outlook.share_high),
+            "holds": outlook.holds,
+            "worst_case": outlook.worst_case,
+            "next_question": outlook.next_question,
+            "next_swing": _round(outlook.next_swing),
+            "next_prompt": (
+                rulebook.question(outlook.next_question).prompt if outlook.next_question else ""
+            ),
+            "worst_case_name": names[outlook.worst_case],
+        },
+        "notes": [
+            {"rule": n.rule, "text": n.text, "source": _source(n.source)} for n in result.notes
+        ],
+        "alternatives": [{"name": a.name, "url": a.url, "why": a.why} for a in result.alternatives],
+        "links": {
+            "framework": [_link(link) for link in result.links],
+            "features": [
+                {
+                    "feature": f.feature,
+                    "label": f.label,
+                    "links": {
+                        option: [_link(x) for x in links] for option, links in f.links.items()
+                    },
+                }
+                for f in result.features
+            ],
+        },
+    }
+
+
+def _link(link: Link) -> SnapshotLink:
+    return {"title": link.title, "url": link.url}
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def _source(source: Source | None) -> SnapshotSource | None:
+    if source is None:
+        return None
+    return {
+        "id": source.id,
+        "title": source.title,
+        "kind": source.kind,
+        "url": source.url,
+        "author": source.author,
+        "year": source.year,
+    }

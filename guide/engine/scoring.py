@@ -33,8 +33,9 @@ from .result import (
     Outlook,
     Reason,
     Recommendation,
+    make_snapshot,
 )
-from .snapshot import Snapshot, make_snapshot
+from .snapshot import Snapshot
 from .tally import EPSILON, HIDDEN, UNANSWERED, Tally, Verdict, compile_rulebook
 
 

@@ -1,6 +1,7 @@
 """The snapshot: a result as it is stored, served and shown, defined once.
 
-A :class:`Snapshot` is the JSON-ready form of a :class:`~guide.engine.result.Recommendation`.
+A :class:`Snapshot` is the JSON-ready form of a :class:`~guide.engine.result.Recommendation`
+(:func:`~guide.engine.result.make_snapshot` makes one).
 It carries every label, name and source it shows, so a permalink renders the same after
 questions.yaml has changed. Every surface reads this one type: the results page, the live
 panel, the PDF summary, the JSON API (its response schema *is* this type) and the terminal.
@@ -21,8 +22,8 @@ from typing import NotRequired, TypeVar
 # typing_extensions rather than typing: pydantic reads TypedDicts from typing only on 3.12+.
 from typing_extensions import TypedDict
 
-from .model import Rulebook, Source
-from .result import Recommendation, confidence_label
+from .model import Rulebook
+from .verdict import confidence_label
 
 #: The snapshot format new results are made in; see the module's docstring.
 FORMAT = 2
@@ -195,102 +196,6 @@ class Snapshot(TypedDict):
     links: SnapshotLinks
 
 
-def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
-    """``result`` (scored under ``rulebook``) as a self-contained, JSON-ready snapshot in the
-    current :data:`FORMAT`. Numbers are rounded to four places."""
-    names = {o.id: o.name for o in rulebook.options}
-    outlook = result.outlook
-    return {
-        "ruleset_version": result.ruleset_version,
-        "recommendation": result.recommendation,
-        "recommendation_name": names[result.recommendation],
-        "recommendation_summary": rulebook.option(result.recommendation).summary,
-        "leaning": result.leaning,
-        "leaning_name": names[result.leaning],
-        "confidence": result.confidence,
-        "confidence_label": confidence_label(
-            result.confidence, result.evidence, rulebook.settings.min_evidence
-        ),
-        "margin": _round(result.margin),
-        "evidence": _round(result.evidence),
-        "min_evidence": rulebook.settings.min_evidence,
-        "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in rulebook.criteria],
-        "scores": [
-            {
-                "option": s.option,
-                "name": s.name,
-                "points": _round(s.points),
-                "share": _round(s.share),
-                "by_criterion": {c: _round(p) for c, p in s.by_criterion},
-            }
-            for s in result.scores
-        ],
-        "answers": [
-            {"question": a.question, "prompt": a.prompt, "choice": a.choice, "label": a.label}
-            for a in result.answers
-        ],
-        "reasons": [
-            {
-                "kind": r.kind,
-                "id": r.id,
-                "choice": r.choice,
-                "label": r.label,
-                "text": r.text,
-                "favours": r.favours,
-                "contribution": _round(r.contribution),
-                "source": _source(r.source),
-            }
-            for r in result.reasons
-        ],
-        "flips": [
-            {
-                "question": f.question,
-                "prompt": f.prompt,
-                "from_choice": f.from_choice,
-                "from_label": f.from_label,
-                "to_choice": f.to_choice,
-                "to_label": f.to_label,
-                "recommendation": f.recommendation,
-                "confidence": f.confidence,
-                "recommendation_name": names[f.recommendation],
-            }
-            for f in result.flips
-        ],
-        "outlook": {
-            "unanswered": list(outlook.unanswered),
-            "share_now": _round(outlook.share_now),
-            "share_low": _round(outlook.share_low),
-            "share_high": _round(outlook.share_high),
-            "holds": outlook.holds,
-            "worst_case": outlook.worst_case,
-            "next_question": outlook.next_question,
-            "next_swing": _round(outlook.next_swing),
-            "next_prompt": (
-                rulebook.question(outlook.next_question).prompt if outlook.next_question else ""
-            ),
-            "worst_case_name": names[outlook.worst_case],
-        },
-        "notes": [
-            {"rule": n.rule, "text": n.text, "source": _source(n.source)} for n in result.notes
-        ],
-        "alternatives": [{"name": a.name, "url": a.url, "why": a.why} for a in result.alternatives],
-        "links": {
-            "framework": [{"title": link.title, "url": link.url} for link in result.links],
-            "features": [
-                {
-                    "feature": f.feature,
-                    "label": f.label,
-                    "links": {
-                        option: [{"title": link.title, "url": link.url} for link in links]
-                        for option, links in f.links.items()
-                    },
-                }
-                for f in result.features
-            ],
-        },
-    }
-
-
 def complete_snapshot(snapshot: Snapshot, rulebook: Rulebook) -> Snapshot:
     """A stored snapshot with the fields added since it was made, where they can be known
     exactly: only under the very ruleset it was made with (the version is a digest of the
@@ -300,20 +205,3 @@ def complete_snapshot(snapshot: Snapshot, rulebook: Rulebook) -> Snapshot:
     minimum = rulebook.settings.min_evidence
     label = confidence_label(snapshot["confidence"], snapshot["evidence"], minimum)
     return {**snapshot, "min_evidence": minimum, "confidence_label": label}
-
-
-def _round(value: float) -> float:
-    return round(value, 4)
-
-
-def _source(source: Source | None) -> SnapshotSource | None:
-    if source is None:
-        return None
-    return {
-        "id": source.id,
-        "title": source.title,
-        "kind": source.kind,
-        "url": source.url,
-        "author": source.author,
-        "year": source.year,
-    }

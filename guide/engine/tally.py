@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from .model import Rulebook
-from .result import CLEAR, CLOSE, LEAN
+from .verdict import CLEAR, CLOSE, LEAN
 
 UNANSWERED = -1  # the question was answered "not sure", or not at all
 HIDDEN = -2  # a follow-up whose show_if does not hold: it does not count

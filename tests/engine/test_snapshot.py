@@ -6,7 +6,7 @@ import types
 import typing
 
 from guide.engine import FORMAT, UNSURE, Snapshot, evaluate, load_rulebook
-from guide.engine.snapshot import make_snapshot
+from guide.engine.result import make_snapshot
 from tests.conftest import QUESTIONS
 
 
