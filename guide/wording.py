@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .engine import CLOSE, TOO_LITTLE_LABEL, UNSURE, Snapshot
-from .engine.snapshot import SnapshotFlip, SnapshotReason, SnapshotSource
+from .engine import CLEAR, CLOSE, LEAN, TOO_LITTLE_LABEL, TOSS_UP, UNSURE, Snapshot
+from .engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
 
 #: Lead-ins shared by every surface.
 NEXT_QUESTION = "The most telling one to answer next:"
@@ -59,62 +59,126 @@ def plural(count: float, noun: str) -> str:
 
 
 def too_little_to_go_on(result: Mapping[str, Any]) -> bool:
-    """Whether a close call is one because the answers give too few points in all, rather
-    than because the options are level. The engine decides and labels it so; snapshots made
-    before it did count as level."""
+    """Whether the guide has too few points in all to call it (the engine labels it so)."""
     return result.get("confidence_label") == TOO_LITTLE_LABEL
 
 
-def close_note(result: Snapshot) -> str:
-    """Why a close call recommends what it does; empty for a lean or a clear result."""
-    if result["confidence"] != CLOSE:
+def state_of(result: Snapshot) -> str:
+    """The verdict's state; results stored before states were named are completed with one
+    by :func:`guide.engine.complete_snapshot`, and a bare old one counts as undecided."""
+    return result.get("state") or (
+        TOSS_UP if result["confidence"] == CLOSE else result["confidence"]
+    )
+
+
+def decided(result: Snapshot) -> bool:
+    return state_of(result) in (LEAN, CLEAR)
+
+
+def headline(result: Snapshot) -> str:
+    """The verdict in a few words, as a page's title says it."""
+    state, name = state_of(result), result["recommendation_name"]
+    if decided(result) or result["recommendation"] != result["leaning"]:
+        return name  # a verdict, or an old result that named the tie-break on a close call
+    if not result.get("gap", 1):
+        return "A toss-up" if state == TOSS_UP else "Too little to go on"
+    return (
+        f"A toss-up, leaning {name}" if state == TOSS_UP else f"Too little to go on, leaning {name}"
+    )
+
+
+def standing(result: Snapshot) -> str:
+    """Each option's points: "Flask 3 · Django 9 points"."""
+    return " · ".join(f"{s['name']} {amount(s['points'])}" for s in result["scores"]) + " points"
+
+
+def state_note(result: Snapshot) -> str:
+    """Why an undecided result names what it names; empty for a lean or a clear one."""
+    if decided(result):
         return ""
-    ahead = result["leaning"] != result["recommendation"]
-    if not result["evidence"]:
+    name, leader = result["recommendation_name"], result["leaning_name"]
+    if result["recommendation"] != result["leaning"]:  # stored before format 3
+        if too_little_to_go_on(result):
+            return (
+                "There was too little to go on: the guide then named the simpler start, "
+                f"{name}, although what there was pointed to {leader}."
+            )
         return (
-            "No answer gives points to either framework yet, so the guide suggests the "
-            "simpler start."
+            "It was a close call: when nothing clearly favoured either, the guide then advised "
+            f"the simpler start, {name}, although {leader} was slightly ahead on points."
         )
+    gap, given = result.get("gap", 0), result["evidence"]
+    if not given:
+        return (
+            "No answer gives points to either framework yet. With nothing to go on, the guide "
+            f"names {name}, the simpler start the articles advise when in doubt."
+        )
+    if not gap:
+        return (
+            "It is a toss-up: the answers give both frameworks the same points, so the guide "
+            f"names {name}, the simpler start the articles advise when in doubt."
+        )
+    lead = f"{name} is ahead by {amount(gap)} {plural(gap, 'point')}"
     if too_little_to_go_on(result):
-        given, needed = result["evidence"], result.get("min_evidence", 0)
+        needed = result.get("min_evidence", 0)
         return (
             f"There is too little to go on yet: the answers give {amount(given)} "
             f"{plural(given, 'point')} in all, and the guide needs {amount(needed)} before it "
-            "picks a side on them, so it suggests the simpler start"
-            + (f", although what there is points to {result['leaning_name']}." if ahead else ".")
+            f"calls it. {lead}, so far."
         )
+    lean = result.get("lean_points", 0)
     return (
-        "It is a close call: when nothing clearly favours either, the articles advise the "
-        "simpler start"
-        + (f", although {result['leaning_name']} is slightly ahead on points." if ahead else ".")
+        f"It is a toss-up: {lead}, short of the {amount(lean)} that make a lean. Either "
+        "framework will serve this project; the reasons below say what tips it."
     )
+
+
+#: What earlier versions called the state note.
+close_note = state_note
 
 
 def outlook_status(result: Snapshot) -> str:
     """Whether the questions left open could still change the recommendation."""
     outlook = result["outlook"]
-    if not outlook["unanswered"]:
+    count = len(outlook["unanswered"])
+    if not count:
         return ALL_ANSWERED
     if outlook["holds"]:
-        return "The recommendation holds whatever you answer to the rest."
-    return "The recommendation could still flip."
+        return "It holds whatever you answer to the rest."
+    return f"The {count} open {plural(count, 'question')} could still change it."
+
+
+def lead(points: float) -> str:
+    """A lead in points as a person says it: "3 points ahead", "level", "1.5 points behind"."""
+    if not round(points, 6):
+        return "level"
+    side = "ahead" if points > 0 else "behind"
+    return f"{amount(abs(points))} {plural(abs(points), 'point')} {side}"
 
 
 def outlook_range(result: Snapshot) -> str:
-    """Where the recommendation's share would go once the open questions are answered."""
+    """Where the recommendation would stand once the open questions are answered."""
     outlook = result["outlook"]
     count = len(outlook["unanswered"])
     if not count:
         return ""
-    low, high = percent(outlook["share_low"]), percent(outlook["share_high"])
-    where = f"stay at {low}%" if low == high else f"lie between {low}% and {high}%"
+    name = result["recommendation_name"]
     worst = (
         "" if outlook["holds"] else f"; at worst the guide would say {outlook['worst_case_name']}"
     )
-    return (
-        f"With the {count} open {plural(count, 'question')} answered, "
-        f"{result['recommendation_name']}'s share would {where}{worst}."
+    if "lead_low" in outlook:
+        low, high = lead(outlook["lead_low"]), lead(outlook["lead_high"])
+        where = f"stay {low}" if low == high else f"end between {low} and {high}"
+        return f"Answered, {name} would {where}{worst}."
+    # Results stored before format 3 kept the share only.
+    low_share, high_share = percent(outlook["share_low"]), percent(outlook["share_high"])
+    share = (
+        f"stay at {low_share}%"
+        if low_share == high_share
+        else f"lie between {low_share}% and {high_share}%"
     )
+    questions = f"{count} open {plural(count, 'question')}"
+    return f"With the {questions} answered, {name}'s share would {share}{worst}."
 
 
 def panel_outlook(result: Snapshot) -> str:
@@ -124,22 +188,23 @@ def panel_outlook(result: Snapshot) -> str:
         return "All questions answered."
     if result["outlook"]["holds"]:
         return "Holds whatever you answer to the rest."
-    return f"Could still flip: {count} {plural(count, 'question')} still open."
+    return f"Could still change: {count} {plural(count, 'question')} open."
 
 
 def panel_confidence(result: Snapshot) -> str:
-    """The live panel's line on how sure the guide is."""
-    if not result["evidence"]:
-        name = result["recommendation_name"]
-        return f"With nothing to go on, the guide would say {name}: the simpler start."
-    if result["confidence"] == CLOSE:
-        return f"{result['confidence_label']}: the guide would say {result['recommendation_name']}"
-    return result["confidence_label"]
+    """The live panel's line on how sure the guide is: the state, and for a verdict the rest
+    could still change, that it is so far."""
+    label = result["confidence_label"]
+    if not decided(result):
+        return state_note(result)
+    if result["outlook"]["unanswered"] and not result["outlook"]["holds"]:
+        return f"{label} so far"
+    return label
 
 
 def flip_sentence(flip: SnapshotFlip) -> str:
     was = f" instead of {flip['from_label']}" if flip["from_choice"] != UNSURE else ""
-    close = ", as a close call" if flip["confidence"] == CLOSE else ""
+    close = ", as a toss-up" if flip["confidence"] == CLOSE else ""
     return (
         f"If “{flip['prompt']}” were {flip['to_label']}{was}, the guide would say "
         f"{flip['recommendation_name']}{close}."
@@ -156,6 +221,16 @@ def citation(source: SnapshotSource) -> str:
     return source["title"] + byline(source)
 
 
+def citations(item: SnapshotReason | SnapshotNote) -> str:
+    """Every source of a reason or a note, cited: "Title (2019); Other title"; results stored
+    before format 3 name one source only."""
+    sources = item.get("sources") or ([item["source"]] if item["source"] else [])
+    if not sources:
+        return ""
+    label = "Source" if len(sources) == 1 else "Sources"
+    return f"{label}: " + "; ".join(citation(s) for s in sources)
+
+
 def byline(source: SnapshotSource) -> str:
     """What follows a source's title: ", Author (2019)"."""
     author = f", {source['author']}" if source["author"] else ""
@@ -170,7 +245,9 @@ def byline(source: SnapshotSource) -> str:
 class Told:
     """How one result is told: every sentence a surface shows, worded once."""
 
-    shares: str
+    standing: str
+    headline: str
+    decided: bool
     close_note: str
     outlook_status: str
     outlook_range: str
@@ -188,8 +265,10 @@ class Told:
 def tell(result: Snapshot) -> Told:
     names = {s["option"]: s["name"] for s in result["scores"]}
     return Told(
-        shares=shares(result["scores"]),
-        close_note=close_note(result),
+        standing=standing(result),
+        headline=headline(result),
+        decided=decided(result),
+        close_note=state_note(result),
         outlook_status=outlook_status(result),
         outlook_range=outlook_range(result),
         panel_outlook=panel_outlook(result),

@@ -4,7 +4,7 @@ import pytest
 
 from guide.rules import get_rulebook
 
-#: Every question answered but rate limiting, which cannot move the result: a lean to Flask
+#: Every question answered but rate limiting, which cannot move the result: Flask, clearly,
 #: with a note and alternatives.
 ALL_BUT_ONE_ANSWERED = {
     "project_size": "prototype",
@@ -19,6 +19,13 @@ ALL_BUT_ONE_ANSWERED = {
     "performance": "critical",
     "legacy_integration": "yes",
     "architecture": "microservice",
+    "team_knows": "both",
+    "existing_code": "none",
+    "team_size": "small",
+    "maintenance": "short",
+    "frontend": "spa",
+    "content": "no",
+    "realtime": "no",
 }
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
 

@@ -39,16 +39,22 @@ def test_the_same_answers_under_other_rules_get_a_link_of_their_own():
 
 
 @pytest.mark.django_db
-def test_a_result_stored_before_min_evidence_is_completed_only_under_its_own_rules():
-    snapshot = evaluate(get_rulebook(), {"admin": "yes"})
-    old_format = {k: v for k, v in snapshot.items() if k != "min_evidence"}
-    old_format["confidence_label"] = "Close call"
-    link, _ = Permalink.objects.for_answers({"admin": "yes"}, old_format)  # type: ignore[arg-type]
+def test_a_result_stored_in_an_older_format_is_completed_without_changing_its_verdict():
+    snapshot = evaluate(get_rulebook(), {"legacy_integration": "no"})  # 1 point: too little
+    old = {
+        k: v
+        for k, v in snapshot.items()
+        if k not in ("min_evidence", "state", "gap", "lean_points", "clear_points")
+    }
+    # As format 1 wrote it: a close call that named the tie-break.
+    old.update(recommendation="flask", confidence="close", confidence_label="Close call")
+    link, _ = Permalink.objects.for_answers({"legacy_integration": "no"}, old)  # type: ignore[arg-type]
     assert link.result["min_evidence"] == get_rulebook().settings.min_evidence
-    assert link.result["confidence_label"] == snapshot["confidence_label"]
-    elsewhere = {**old_format, "ruleset_version": "000000000000"}
-    other, _ = Permalink.objects.for_answers({"admin": "yes"}, elsewhere)  # type: ignore[arg-type]
-    assert "min_evidence" not in other.result
+    assert link.result["confidence_label"] == "Too little to go on"
+    assert (link.result["state"], link.result["recommendation"]) == ("too_little", "flask")
+    elsewhere = {**old, "ruleset_version": "000000000000"}
+    other, _ = Permalink.objects.for_answers({"legacy_integration": "no"}, elsewhere)  # type: ignore[arg-type]
+    assert "min_evidence" not in other.result and other.result["state"] == "toss_up"
 
 
 @pytest.mark.django_db

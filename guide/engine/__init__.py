@@ -17,7 +17,18 @@ from .model import UNSURE, UNSURE_LABEL, Rulebook
 from .result import Recommendation, make_snapshot
 from .scoring import evaluate, score
 from .snapshot import FORMAT, Snapshot, complete_snapshot
-from .verdict import CLEAR, CLOSE, LEAN, TOO_LITTLE_LABEL, confidence_label
+from .verdict import (
+    CLEAR,
+    CLOSE,
+    LEAN,
+    STATE_LABELS,
+    STATES,
+    STRENGTH,
+    TOO_LITTLE,
+    TOO_LITTLE_LABEL,
+    TOSS_UP,
+    confidence_label,
+)
 from .yamlread import RulebookError
 
 __all__ = [
@@ -25,7 +36,12 @@ __all__ = [
     "CLOSE",
     "FORMAT",
     "LEAN",
+    "STATES",
+    "STATE_LABELS",
+    "STRENGTH",
+    "TOO_LITTLE",
     "TOO_LITTLE_LABEL",
+    "TOSS_UP",
     "UNSURE",
     "UNSURE_LABEL",
     "AnswerError",

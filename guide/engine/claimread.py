@@ -53,15 +53,25 @@ class ClaimReader(Reader):
             totals[effect.option] += self.weights[effect.criterion] * effect.points
         return MappingProxyType(totals)
 
-    def source_ref(self, m: dict[str, Any], where: Where, *, needed: bool) -> str | None:
+    def source_refs(self, m: dict[str, Any], where: Where, *, needed: bool) -> tuple[str, ...]:
+        """``source``: one source id, or a list of them (most direct first)."""
         if "source" not in m:
             if needed:
                 raise self.fail(
                     where,
                     "missing required key 'source': every effect names the source it rests on",
                 )
-            return None
-        return self.ref(m["source"], (*where, "source"), self.sources, "source")
+            return ()
+        given = m["source"]
+        at = (*where, "source")
+        ids = given if isinstance(given, list) else [given]
+        refs = tuple(
+            self.ref(ident, (*at, i) if isinstance(given, list) else at, self.sources, "source")
+            for i, ident in enumerate(self.items(ids, at))
+        )
+        if len(set(refs)) != len(refs):
+            raise self.fail(at, "a source is named twice")
+        return refs
 
     def conditions(self, value: Any, where: Where) -> tuple[Condition, ...]:
         if not isinstance(value, dict) or not value:
@@ -110,7 +120,7 @@ class ClaimReader(Reader):
             label=self.text(m["label"], (*where, "label")),
             effects=effects,
             reason=reason,
-            source=self.source_ref(m, where, needed=bool(effects)),
+            sources=self.source_refs(m, where, needed=bool(effects)),
             features=features,
             totals=self.totals(effects),
         )
@@ -172,7 +182,7 @@ class ClaimReader(Reader):
             when=self.conditions(m["when"], (*where, "when")),
             effects=effects,
             reason=self.text(m["reason"], (*where, "reason")),
-            source=self.source_ref(m, where, needed=True),
+            sources=self.source_refs(m, where, needed=True),
             note=note,
             alternatives=tuple(alternatives),
             totals=self.totals(effects),

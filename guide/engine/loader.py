@@ -24,9 +24,11 @@ from .model import (
     Settings,
     Source,
 )
+from .monotone import direction_problems
 from .yamlread import RulebookError, Where, parse_yaml
 
 MAX_WEIGHT = 5.0
+MAX_GAP = 1000.0
 SOURCE_KINDS = ("article", "docs")
 TOP_LEVEL = (
     "title",
@@ -61,7 +63,11 @@ def parse_rulebook(raw: bytes | str, *, file: str = "<questions.yaml>") -> Ruleb
     data, root = parse_yaml(raw, file=file)
     data_bytes = raw.encode() if isinstance(raw, str) else raw
     version = hashlib.sha256(data_bytes).hexdigest()[:12]
-    return _RulebookReader(file, root).rulebook(data, version)
+    reader = _RulebookReader(file, root)
+    rulebook = reader.rulebook(data, version)
+    for problem in direction_problems(rulebook):
+        raise reader.fail(("questions", problem.index, "choices"), problem.message)
+    return rulebook
 
 
 class _RulebookReader(ClaimReader):
@@ -73,8 +79,8 @@ class _RulebookReader(ClaimReader):
         )
         self.sources = {s.id: s for s in self.list_of(top, "sources", self.source)}
         options = self.list_of(top, "options", self.option)
-        if len(options) < 2:
-            raise self.fail(("options",), "the guide needs at least two options")
+        if len(options) != 2:
+            raise self.fail(("options",), "the guide weighs exactly two options")
         self.option_ids = tuple(o.id for o in options)
         criteria = self.list_of(top, "criteria", self.criterion)
         self.weights = {c.id: c.weight for c in criteria}
@@ -104,15 +110,17 @@ class _RulebookReader(ClaimReader):
         m = self.mapping(
             value,
             where,
-            required=("tie_break", "close_margin", "clear_margin"),
+            required=("tie_break", "lean_points", "clear_points"),
             optional=("min_evidence",),
         )
-        close = self.number(m["close_margin"], (*where, "close_margin"), low=0, high=1)
-        clear = self.number(m["clear_margin"], (*where, "clear_margin"), low=close, high=1)
+        lean = self.number(
+            m["lean_points"], (*where, "lean_points"), low=0, high=MAX_GAP, low_open=True
+        )
+        clear = self.number(m["clear_points"], (*where, "clear_points"), low=lean, high=MAX_GAP)
         return Settings(
             tie_break=self.ref(m["tie_break"], (*where, "tie_break"), self.option_ids, "option"),
-            close_margin=close,
-            clear_margin=clear,
+            lean_points=lean,
+            clear_points=clear,
             min_evidence=self.number(
                 m.get("min_evidence", 0), (*where, "min_evidence"), low=0, high=1000
             ),
@@ -120,7 +128,7 @@ class _RulebookReader(ClaimReader):
 
     def source(self, value: Any, where: Where) -> Source:
         m = self.mapping(
-            value, where, required=("id", "title", "kind"), optional=("url", "author", "year")
+            value, where, required=("id", "title", "kind", "url"), optional=("author", "year")
         )
         kind = self.ref(m["kind"], (*where, "kind"), SOURCE_KINDS, "source kind")
         year = m.get("year")
@@ -130,7 +138,7 @@ class _RulebookReader(ClaimReader):
             id=self.ident(m["id"], (*where, "id")),
             title=self.text(m["title"], (*where, "title")),
             kind=kind,
-            url=self.url(m["url"], (*where, "url")) if "url" in m else "",
+            url=self.url(m["url"], (*where, "url")),
             author=self.text(m["author"], (*where, "author")) if "author" in m else "",
             year=year,
         )

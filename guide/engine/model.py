@@ -31,7 +31,7 @@ class Source:
     id: str
     title: str
     kind: str  # "article" or "docs"
-    url: str = ""
+    url: str
     author: str = ""
     year: int | None = None
 
@@ -80,7 +80,7 @@ class Choice:
     label: str
     effects: tuple[Effect, ...]
     reason: str
-    source: str | None
+    sources: tuple[str, ...]  # ids of the sources that say it, most direct first
     features: tuple[str, ...] = ()
     #: Weighted points per option, precomputed by the loader so scoring only adds numbers.
     totals: Mapping[str, float] = field(default_factory=dict)
@@ -131,7 +131,7 @@ class Rule:
     when: tuple[Condition, ...]
     effects: tuple[Effect, ...]
     reason: str
-    source: str | None
+    sources: tuple[str, ...]
     note: str = ""
     alternatives: tuple[Alternative, ...] = ()
     totals: Mapping[str, float] = field(default_factory=dict)
@@ -139,13 +139,15 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    #: The option recommended when the result is a close call.
+    """The thresholds of the verdict's states; see :mod:`guide.engine.verdict`."""
+
+    #: The option named when the options are exactly level.
     tie_break: str
-    #: Below this share margin (0..1) the result is a close call.
-    close_margin: float
-    #: At or above this share margin the result is clear; between the two it is a lean.
-    clear_margin: float
-    #: With fewer weighted points than this in total, the evidence is too thin to choose.
+    #: A lead of this many weighted points is a lean...
+    lean_points: float
+    #: ... and of this many, clear.
+    clear_points: float
+    #: An undecided result on fewer points than this in all is "too little to go on".
     min_evidence: float
 
 

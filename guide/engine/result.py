@@ -46,7 +46,7 @@ class Reason:
     text: str
     favours: str  # the option id this reason pushes towards
     contribution: float  # signed points towards the recommendation (negative: against it)
-    source: Source | None
+    sources: tuple[Source, ...]  # most direct first
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,7 @@ class Flip:
     to_label: str
     recommendation: str
     confidence: str
+    state: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,17 +72,20 @@ class Outlook:
     share_now: float  # the recommendation's share today
     share_low: float  # its share if the rest were answered against it
     share_high: float  # ... and in its favour
+    lead_now: float  # the recommendation's lead in points today (negative: behind)
+    lead_low: float  # its lead if the rest were answered against it
+    lead_high: float  # ... and in its favour
     holds: bool  # True when no way of answering the rest changes the recommendation
     worst_case: str  # the recommendation in the least favourable case
     next_question: str | None  # the unanswered question that would move the result most
-    next_swing: float  # how far (in share) that question alone can move it
+    next_swing: float  # how far (in points) that question alone can move the lead
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     rule: str
     text: str
-    source: Source | None
+    sources: tuple[Source, ...]  # most direct first
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +101,10 @@ class Recommendation:
 
     ruleset_version: str
     recommendation: str
-    leaning: str  # the option ahead on points (differs from the recommendation on a close call)
-    confidence: str  # CLEAR, LEAN or CLOSE
+    leaning: str  # the option ahead on points: always the recommendation, since format 3
+    confidence: str  # CLEAR, LEAN or CLOSE (both undecided states)
+    state: str  # CLEAR, LEAN, TOSS_UP or TOO_LITTLE; see guide.engine.verdict
+    gap: float  # the recommendation's lead in weighted points
     margin: float
     evidence: float  # all points given, to every option
     scores: tuple[OptionScore, ...]
@@ -128,12 +134,14 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
         "leaning": result.leaning,
         "leaning_name": names[result.leaning],
         "confidence": result.confidence,
-        "confidence_label": confidence_label(
-            result.confidence, result.evidence, rulebook.settings.min_evidence
-        ),
+        "confidence_label": confidence_label(result.state),
+        "state": result.state,
+        "gap": _round(result.gap),
         "margin": _round(result.margin),
         "evidence": _round(result.evidence),
         "min_evidence": rulebook.settings.min_evidence,
+        "lean_points": rulebook.settings.lean_points,
+        "clear_points": rulebook.settings.clear_points,
         "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in rulebook.criteria],
         "scores": [
             {
@@ -158,7 +166,8 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
                 "text": r.text,
                 "favours": r.favours,
                 "contribution": _round(r.contribution),
-                "source": _source(r.source),
+                "source": _source(r.sources[0] if r.sources else None),
+                "sources": [_source_of(x) for x in r.sources],
             }
             for r in result.reasons
         ],
@@ -173,6 +182,7 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
                 "recommendation": f.recommendation,
                 "confidence": f.confidence,
                 "recommendation_name": names[f.recommendation],
+                "state": f.state,
             }
             for f in result.flips
         ],
@@ -181,6 +191,8 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
             "share_now": _round(outlook.share_now),
             "share_low": _round(outlook.share_low),
             "share_high": _round(outlook.share_high),
+            "lead_low": _round(outlook.lead_low),
+            "lead_high": _round(outlook.lead_high),
             "holds": outlook.holds,
             "worst_case": outlook.worst_case,
             "next_question": outlook.next_question,
@@ -191,7 +203,13 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
             "worst_case_name": names[outlook.worst_case],
         },
         "notes": [
-            {"rule": n.rule, "text": n.text, "source": _source(n.source)} for n in result.notes
+            {
+                "rule": n.rule,
+                "text": n.text,
+                "source": _source(n.sources[0] if n.sources else None),
+                "sources": [_source_of(x) for x in n.sources],
+            }
+            for n in result.notes
         ],
         "alternatives": [{"name": a.name, "url": a.url, "why": a.why} for a in result.alternatives],
         "links": {
@@ -219,8 +237,10 @@ def _round(value: float) -> float:
 
 
 def _source(source: Source | None) -> SnapshotSource | None:
-    if source is None:
-        return None
+    return None if source is None else _source_of(source)
+
+
+def _source_of(source: Source) -> SnapshotSource:
     return {
         "id": source.id,
         "title": source.title,

@@ -36,7 +36,8 @@ from .result import (
     make_snapshot,
 )
 from .snapshot import Snapshot
-from .tally import EPSILON, HIDDEN, UNANSWERED, Tally, Verdict, compile_rulebook
+from .tally import EPSILON, HIDDEN, UNANSWERED, Tally, compile_rulebook
+from .verdict import CONFIDENCE_OF, state_of
 
 
 def score(rulebook: Rulebook, answers: Mapping[str, str]) -> Recommendation:
@@ -70,6 +71,7 @@ class _Scoring:
         self.state = state
         self.eff = tally.effective(state)
         self.totals = tally.totals(self.eff)
+        self.net = self.totals[1] - self.totals[0]
         self.verdict = tally.verdict(self.totals)
         self.rec = self.verdict.recommendation
         conditions = tally.c.rule_conditions
@@ -87,6 +89,8 @@ class _Scoring:
             recommendation=options[self.rec].id,
             leaning=options[verdict.leaning].id,
             confidence=verdict.confidence,
+            state=verdict.state,
+            gap=verdict.gap,
             margin=verdict.margin,
             evidence=verdict.evidence,
             scores=tuple(
@@ -113,7 +117,7 @@ class _Scoring:
             flips=self.flips(),
             outlook=self.outlook(),
             notes=tuple(
-                Note(rule=r.id, text=r.note, source=self.source(r.source))
+                Note(rule=r.id, text=r.note, sources=self.sources(r.sources))
                 for r in self.fired
                 if r.note
             ),
@@ -126,15 +130,21 @@ class _Scoring:
 
     def outlook(self) -> Outlook:
         tally, eff, rec, options = self.tally, self.eff, self.rec, self.rulebook.options
-        # Questions still open: unanswered and visible, or hidden behind an unanswered parent.
+        # Questions still open: unanswered and visible, or unanswered and hidden behind an
+        # open parent (an answer given to a hidden follow-up counts again if it is shown).
         free = [
             i
             for i, s in enumerate(eff)
             if s == UNANSWERED
-            or (s == HIDDEN and any(eff[p] in (UNANSWERED, HIDDEN) for p, _ in tally.c.show_if[i]))
+            or (
+                s == HIDDEN
+                and self.state[i] == UNANSWERED
+                and any(eff[p] in (UNANSWERED, HIDDEN) for p, _ in tally.c.show_if[i])
+            )
         ]
-        worst = tally.verdict(tally.extreme(self.state, eff, self.totals, free, rec, -1))
-        best = tally.verdict(tally.extreme(self.state, eff, self.totals, free, rec, 1))
+        low = tally.totals(tally.extreme(self.state, free, rec, -1))
+        high = tally.totals(tally.extreme(self.state, free, rec, 1))
+        worst, best = tally.verdict(low), tally.verdict(high)
         next_question, next_swing = self.next_question()
         return Outlook(
             unanswered=tuple(
@@ -143,6 +153,9 @@ class _Scoring:
             share_now=self.verdict.shares[rec],
             share_low=worst.shares[rec],
             share_high=best.shares[rec],
+            lead_now=tally.lead(self.net, rec),
+            lead_low=tally.lead(low[1] - low[0], rec),
+            lead_high=tally.lead(high[1] - high[0], rec),
             holds=worst.recommendation == rec and best.recommendation == rec,
             worst_case=options[worst.recommendation].id,
             next_question=next_question,
@@ -150,19 +163,19 @@ class _Scoring:
         )
 
     def next_question(self) -> tuple[str | None, float]:
-        """The unanswered question whose answer alone moves the recommendation's share most,
-        and by how much."""
-        tally, rec, now = self.tally, self.rec, self.verdict.shares[self.rec]
+        """The unanswered question whose answer alone moves the net most, and by how many
+        points."""
+        tally = self.tally
         best: str | None = None
         best_swing = 0.0
         for i, s in enumerate(self.eff):
             if s != UNANSWERED:
                 continue
-            shares = [
-                tally.share(tally.trial(self.state, self.eff, self.totals, i, choice), rec)
-                for choice in range(len(tally.c.choice_totals[i]))
+            nets = [
+                tally.trial(self.state, self.eff, self.net, i, choice)
+                for choice in range(len(tally.c.choice_nets[i]))
             ]
-            swing = max(*shares, now) - min(*shares, now)
+            swing = max(*nets, self.net) - min(*nets, self.net)
             if swing > best_swing + EPSILON:
                 best, best_swing = self.rulebook.questions[i].id, swing
         return best, best_swing
@@ -177,14 +190,22 @@ class _Scoring:
             for choice in range(len(question.choices)):
                 if choice == s:
                     continue
-                new = self.tally.verdict(
-                    self.tally.trial(self.state, self.eff, self.totals, i, choice)
-                )
-                if new.recommendation != self.rec:
-                    flips.append(self.flip(i, s, choice, new))
+                net = self.tally.trial(self.state, self.eff, self.net, i, choice)
+                if not self.tally.names(net, self.rec):
+                    flips.append(self.flip(i, s, choice, self.state_after(i, choice, net)))
         return tuple(flips)
 
-    def flip(self, question_index: int, was: int, choice: int, new: Verdict) -> Flip:
+    def state_after(self, question: int, choice: int, net: float) -> str:
+        """The verdict's state once one answer changes to ``choice``, leaving the net at
+        ``net``; the points in all are counted only when an undecided state needs them."""
+        tally = self.tally
+        gap = abs(round(net, 6))
+        if gap >= tally.lean - EPSILON:
+            return state_of(gap, tally.min_evidence, lean=tally.lean, clear=tally.clear, least=0)
+        changed = [*self.state[:question], choice, *self.state[question + 1 :]]
+        return tally.verdict(tally.totals(tally.effective(changed))).state
+
+    def flip(self, question_index: int, was: int, choice: int, state: str) -> Flip:
         question = self.rulebook.questions[question_index]
         return Flip(
             question=question.id,
@@ -193,14 +214,15 @@ class _Scoring:
             from_label=question.choices[was].label if was >= 0 else UNSURE_LABEL,
             to_choice=question.choices[choice].id,
             to_label=question.choices[choice].label,
-            recommendation=self.rulebook.options[new.recommendation].id,
-            confidence=new.confidence,
+            recommendation=self.rulebook.options[1 - self.rec].id,
+            confidence=CONFIDENCE_OF[state],
+            state=state,
         )
 
     # -- why ------------------------------------------------------------------------------
 
-    def source(self, source_id: str | None) -> Source | None:
-        return self.rulebook.sources[source_id] if source_id else None
+    def sources(self, ids: tuple[str, ...]) -> tuple[Source, ...]:
+        return tuple(self.rulebook.sources[i] for i in ids)
 
     def signed(self, points: Mapping[str, float]) -> tuple[str, float]:
         """The option ``points`` favour most, and their net points towards the
@@ -228,7 +250,7 @@ class _Scoring:
                         text=choice.reason,
                         favours=favours,
                         contribution=net,
-                        source=self.source(choice.source),
+                        sources=self.sources(choice.sources),
                     )
                 )
         for rule in self.fired:
@@ -243,7 +265,7 @@ class _Scoring:
                         text=rule.reason,
                         favours=favours,
                         contribution=net,
-                        source=self.source(rule.source),
+                        sources=self.sources(rule.sources),
                     )
                 )
         reasons.sort(key=lambda r: -abs(r.contribution))

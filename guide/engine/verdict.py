@@ -1,16 +1,54 @@
-"""The verdict's states and their words, defined once: every surface shows these labels."""
+"""The verdict's states and their words, defined once: every surface shows these labels.
+
+A verdict rests on one number, the *gap*: the leader's points minus the runner-up's. Its state
+is a step of the gap alone, so an answer that gives a framework more points can only move the
+verdict towards it (see docs/advice.md, "How the guide decides"):
+
+=============  =====================================================================
+state          when
+=============  =====================================================================
+``clear``      gap >= ``settings.clear_points``
+``lean``       gap >= ``settings.lean_points``
+``toss_up``    a smaller gap, on at least ``settings.min_evidence`` points in all
+``too_little`` a smaller gap, on fewer points than that
+=============  =====================================================================
+
+The recommendation is always the leader; only an exact tie is settled by
+``settings.tie_break`` (the articles' "if in doubt, the simpler start"), and the result then
+says it is a toss-up.
+"""
 
 from __future__ import annotations
 
-CLEAR, LEAN, CLOSE = "clear", "lean", "close"
-CONFIDENCE_LABELS = {CLEAR: "Clear", LEAN: "Lean", CLOSE: "Close call"}
-#: The label of a close call made because the answers give too few points in all.
-TOO_LITTLE_LABEL = "Too little to go on"
+CLEAR, LEAN, TOSS_UP, TOO_LITTLE = "clear", "lean", "toss_up", "too_little"
+STATES = (TOO_LITTLE, TOSS_UP, LEAN, CLEAR)
+STATE_LABELS = {
+    TOO_LITTLE: "Too little to go on",
+    TOSS_UP: "Toss-up",
+    LEAN: "Lean",
+    CLEAR: "Clear",
+}
+#: How sure each state is, for comparing two verdicts: the two undecided states are level.
+STRENGTH = {TOO_LITTLE: 0, TOSS_UP: 0, LEAN: 1, CLEAR: 2}
+
+#: ``confidence`` as results stored before the states were named say it (and the API still
+#: does): the two undecided states are both a "close" call.
+CLOSE = "close"
+CONFIDENCE_OF = {TOO_LITTLE: CLOSE, TOSS_UP: CLOSE, LEAN: LEAN, CLEAR: CLEAR}
+#: The labels of stored results made before the states were named.
+TOO_LITTLE_LABEL = STATE_LABELS[TOO_LITTLE]
+OLD_LABELS = {"Close call": TOSS_UP, TOO_LITTLE_LABEL: TOO_LITTLE, "Lean": LEAN, "Clear": CLEAR}
 
 
-def confidence_label(confidence: str, evidence: float, min_evidence: float) -> str:
-    """How a confidence is shown: a close call on fewer points than ``min_evidence`` is
-    "too little to go on", the rest by their own labels."""
-    if confidence == CLOSE and evidence < min_evidence:
-        return TOO_LITTLE_LABEL
-    return CONFIDENCE_LABELS[confidence]
+def state_of(gap: float, evidence: float, *, lean: float, clear: float, least: float) -> str:
+    """The state of a verdict whose leader is ``gap`` points ahead, on ``evidence`` points in
+    all, under the thresholds ``lean``, ``clear`` and ``least`` (min_evidence)."""
+    if gap >= clear - 1e-9:
+        return CLEAR
+    if gap >= lean - 1e-9:
+        return LEAN
+    return TOSS_UP if evidence >= least - 1e-9 else TOO_LITTLE
+
+
+def confidence_label(state: str) -> str:
+    return STATE_LABELS[state]

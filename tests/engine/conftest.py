@@ -10,7 +10,7 @@ from guide.engine import Rulebook, parse_rulebook
 
 BASE: dict[str, Any] = {
     "title": "Test guide",
-    "settings": {"tie_break": "flask", "close_margin": 0.1, "clear_margin": 0.3, "min_evidence": 2},
+    "settings": {"tie_break": "flask", "lean_points": 2, "clear_points": 6, "min_evidence": 2},
     "sources": [{"id": "docs", "title": "Docs", "kind": "docs", "url": "https://example.org/"}],
     "options": [
         {

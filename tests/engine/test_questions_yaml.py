@@ -20,6 +20,13 @@ CONTRACT = {
     "deadline": ["relaxed", "tight"],
     "legacy_integration": ["no", "yes"],
     "architecture": ["monolith", "microservice"],
+    "team_knows": ["flask", "django", "both", "neither"],
+    "existing_code": ["none", "flask", "django"],
+    "team_size": ["solo", "small", "large"],
+    "maintenance": ["short", "long"],
+    "frontend": ["server", "spa", "none"],
+    "content": ["no", "cms", "multilingual", "both"],
+    "realtime": ["no", "websockets", "streaming"],
 }
 
 
@@ -75,9 +82,18 @@ def test_feature_answers_bring_links_for_both_options(
 
 
 def test_every_source_is_cited_by_a_choice_or_a_rule(rulebook):
-    used = {c.source for q in rulebook.questions for c in q.choices if c.source}
-    used |= {r.source for r in rulebook.rules}
+    used = {s for q in rulebook.questions for c in q.choices for s in c.sources}
+    used |= {s for r in rulebook.rules for s in r.sources}
     assert used == set(rulebook.sources)
+
+
+def test_every_source_has_a_web_address(rulebook):
+    assert all(s.url.startswith("https://") for s in rulebook.sources.values())
+
+
+def test_every_claim_and_note_names_a_source(rulebook):
+    assert all(c.sources for q in rulebook.questions for c in q.choices if c.effects)
+    assert all(r.sources for r in rulebook.rules)
 
 
 SEED_VERDICTS = {

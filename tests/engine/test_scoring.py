@@ -7,6 +7,8 @@ from guide.engine import (
     CLEAR,
     CLOSE,
     LEAN,
+    TOO_LITTLE,
+    TOSS_UP,
     UNSURE,
     AnswerError,
     complete_snapshot,
@@ -25,57 +27,58 @@ def test_a_large_app_with_an_admin_is_a_clear_django(rulebook):
     assert result.score_of("django").points == 8.0  # 2*2 + 2*1 + the rule's 2*1
 
 
-def test_no_answers_is_a_close_call_that_falls_back_to_the_tie_break(rulebook):
+def test_no_answers_is_too_little_to_go_on_and_only_then_the_tie_break_names_flask(rulebook):
     result = score(rulebook, {})
     assert result.recommendation == "flask"
-    assert result.confidence == CLOSE
-    assert result.evidence == 0
+    assert (result.state, result.confidence) == (TOO_LITTLE, CLOSE)
+    assert result.evidence == 0 and result.gap == 0
 
 
-def test_a_close_call_recommends_the_tie_break_even_when_the_other_option_leads(data):
-    data["settings"]["close_margin"] = 0.2
-    result = score(build(data), {"size": "large", "store": "nosql", "mongo": "no"})
-    assert result.leaning == "django"
-    assert result.recommendation == "flask"
-    assert result.confidence == CLOSE
+def test_an_undecided_result_still_names_the_side_with_more_points(rulebook):
+    result = score(rulebook, {"size": "large", "store": "nosql", "mongo": "no"})  # 4 to 3
+    assert (result.leaning, result.recommendation) == ("django", "django")
+    assert (result.state, result.gap) == (TOSS_UP, 1.0)
 
 
-def test_too_little_evidence_is_a_close_call(data):
+def test_a_thin_lead_on_few_points_is_too_little_to_go_on_not_the_other_side(data):
+    data["settings"]["lean_points"] = 3
     data["settings"]["min_evidence"] = 5
     result = score(build(data), {"admin": "yes"})
-    assert result.leaning == "django"
-    assert (result.recommendation, result.confidence) == ("flask", CLOSE)
+    assert (result.recommendation, result.state, result.confidence) == ("django", TOO_LITTLE, CLOSE)
 
 
-def test_a_close_call_on_too_little_evidence_is_labelled_so_and_keeps_the_threshold(data):
+def test_states_are_labelled_once_and_the_snapshot_keeps_the_thresholds(data):
+    data["settings"]["lean_points"] = 3
     data["settings"]["min_evidence"] = 5
     rulebook = build(data)
     thin = evaluate(rulebook, {"admin": "yes"})
-    assert thin["confidence_label"] == "Too little to go on"
-    assert thin["min_evidence"] == 5
-    assert thin["evidence"] < 5
-    level = evaluate(rulebook, {})  # nothing answered: also too little
-    assert level["confidence_label"] == "Too little to go on"
+    assert (thin["state"], thin["confidence_label"]) == (TOO_LITTLE, "Too little to go on")
+    assert (thin["min_evidence"], thin["lean_points"], thin["clear_points"]) == (5, 3, 6)
+    level = evaluate(rulebook, {"size": "large", "store": "nosql", "mongo": "no"})
+    assert (level["state"], level["confidence_label"]) == (TOSS_UP, "Toss-up")
 
 
-def test_an_older_snapshot_is_completed_only_under_the_ruleset_it_was_made_with(data):
+def test_an_older_snapshot_is_completed_without_changing_what_it_said(data):
     data["settings"]["min_evidence"] = 5
+    data["settings"]["lean_points"] = 3
     rulebook = build(data)
-    stored = evaluate(rulebook, {"admin": "yes"})
-    del stored["min_evidence"]
-    stored["confidence_label"] = "Close call"  # as snapshots were written before
+    stored = dict(evaluate(rulebook, {"admin": "yes"}))
+    for key in ("min_evidence", "state", "gap", "lean_points", "clear_points"):
+        del stored[key]
+    # As format 1 wrote it: a close call that named Flask on Django's points.
+    stored.update(confidence_label="Close call", recommendation="flask", confidence="close")
     completed = complete_snapshot(stored, rulebook)
     assert completed["min_evidence"] == 5
     assert completed["confidence_label"] == "Too little to go on"
-    assert completed["recommendation"] == stored["recommendation"]
-    older = {**stored, "ruleset_version": "000000000000"}
-    assert complete_snapshot(older, rulebook) is older
+    assert completed["state"] == TOO_LITTLE
+    assert completed["recommendation"] == "flask" and completed["gap"] == -2.0
+    older = complete_snapshot({**stored, "ruleset_version": "000000000000"}, rulebook)
+    assert "min_evidence" not in older and older["state"] == TOSS_UP
 
 
-def test_a_margin_between_the_two_thresholds_is_a_lean(rulebook):
-    result = score(rulebook, {"size": "large", "store": "nosql", "mongo": "no"})
-    assert (result.recommendation, result.confidence) == ("django", LEAN)
-    assert result.margin == pytest.approx(1 / 7)
+def test_a_lead_between_the_two_thresholds_is_a_lean(rulebook):
+    result = score(rulebook, {"size": "large"})
+    assert (result.recommendation, result.state, result.gap) == ("django", LEAN, 4.0)
 
 
 def test_reasons_are_signed_towards_the_recommendation_and_largest_first(rulebook):
@@ -85,7 +88,7 @@ def test_reasons_are_signed_towards_the_recommendation_and_largest_first(ruleboo
         ("store", -3.0, "flask"),
     ]
     assert result.reasons[0].text == "Large favours Django."
-    assert result.reasons[0].source.title == "Docs"
+    assert [s.title for s in result.reasons[0].sources] == ["Docs"]
 
 
 def test_a_rule_that_fires_adds_its_points_reason_and_note(rulebook):

@@ -54,4 +54,5 @@ def test_new_snapshots_carry_every_field_of_the_current_format(rulebook):
     from guide.engine import score
 
     snapshot = make_snapshot(score(rulebook, {}), rulebook)
-    assert FORMAT == 2 and "min_evidence" in snapshot
+    assert FORMAT == 3
+    assert {"min_evidence", "state", "gap", "lean_points", "clear_points"} <= set(snapshot)

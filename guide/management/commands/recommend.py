@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from guide import permalinks
-from guide.engine import CLOSE, RulebookError, Snapshot
+from guide.engine import RulebookError, Snapshot
 from guide.rules import get_rulebook
-from guide.wording import NEXT_QUESTION, citation, tell
+from guide.wording import NEXT_QUESTION, citations, tell
 
 
 class Command(BaseCommand):
@@ -50,25 +50,22 @@ def describe(result: Snapshot) -> str:
     """A result as plain text for a terminal, in the words every surface uses
     (guide.wording)."""
     told = tell(result)
-    lines = [
-        f"Recommendation: {result['recommendation_name']} "
-        f"({result['confidence_label']}; {told.shares})"
-    ]
-    if result["confidence"] == CLOSE:
+    lines = [f"Recommendation: {told.headline} ({result['confidence_label']}; {told.standing})"]
+    if told.close_note:
         lines.append(f"  {told.close_note}")
     if told.reasons:
         lines.append("Why:")
         for reason, points, credit in told.reasons:
-            source = f" (Source: {citation(reason['source'])})" if reason["source"] else ""
+            source = f" ({citations(reason)})" if reason["source"] else ""
             lines.append(f"  {points} {credit}: {reason['label']}. {reason['text']}{source}")
     lines.append(f"Not sure: {told.outlook_status} {told.outlook_range}".rstrip())
-    if result["outlook"]["next_prompt"]:
+    if result["outlook"]["next_prompt"] and not result["outlook"]["holds"]:
         lines.append(f"{NEXT_QUESTION} {result['outlook']['next_prompt']}")
     if told.flips:
         lines.append("What would change it:")
         lines.extend(f"  {flip}" for flip in told.flips)
     for note in result["notes"]:
-        source = f" (Source: {citation(note['source'])})" if note["source"] else ""
+        source = f" ({citations(note)})" if note["source"] else ""
         lines.append(f"Note: {note['text']}{source}")
     for alternative in result["alternatives"]:
         lines.append(
