@@ -12,23 +12,23 @@ from typing import Any
 
 from .engine import Snapshot
 
-# Each criterion's label sits above its bars, so the drawing stays narrow enough to be
-# legible when a phone scales it down.
-WIDTH = 420
-VALUE_WIDTH = 36
-LABEL_HEIGHT = 16
-BAR_HEIGHT = 12
-ROW_GAP = 12
-TOP = 26
-LEGEND_SPACING = 90
+#: The bars' drawing: a centre line at HALF, Flask's bar grows to the left of it, Django's to
+#: the right; the largest value on either side spans MAX_BAR. Numbers and labels are HTML
+#: text beside the drawing, so they stay legible at any size.
+SPAN = 200
+HALF = SPAN / 2
+MAX_BAR = HALF - 2
 
 
 def score_chart(snapshot: Snapshot) -> dict[str, Any]:
-    """Rows of per-criterion bars, one bar per option, scaled to the largest value.
+    """One row per criterion that gave any points: a diverging bar, the first option's points
+    to the left and the second's to the right, scaled to the largest value. A zero is drawn as
+    nothing, never as a sliver.
 
     Criteria on which no option scored are left out of the drawing and listed by name
     (``empty``), so the chart shows only what moved the result."""
     scores = snapshot["scores"]
+    left, right = scores[0], scores[1]
     criteria = [
         c for c in snapshot["criteria"] if any(s["by_criterion"].get(c["id"], 0) for s in scores)
     ]
@@ -36,40 +36,30 @@ def score_chart(snapshot: Snapshot) -> dict[str, Any]:
     largest = (
         max((s["by_criterion"].get(c["id"], 0) for s in scores for c in criteria), default=0) or 1
     )
-    span = WIDTH - VALUE_WIDTH
     rows = []
-    y = TOP
     for criterion in criteria:
-        bars = []
-        for index, option in enumerate(scores):
-            points = option["by_criterion"].get(criterion["id"], 0)
-            width = round(span * points / largest, 1)
-            bars.append(
-                {
-                    "option": option["option"],
-                    "name": option["name"],
-                    "points": points,
-                    "y": y + LABEL_HEIGHT + index * (BAR_HEIGHT + 2),
-                    "width": max(width, 1),
-                    "text_x": width + 5,
-                }
-            )
-        rows.append({"label": criterion["label"], "y": y + LABEL_HEIGHT - 4, "bars": bars})
-        y += LABEL_HEIGHT + len(scores) * (BAR_HEIGHT + 2) + ROW_GAP
+        a = left["by_criterion"].get(criterion["id"], 0)
+        b = right["by_criterion"].get(criterion["id"], 0)
+        wa, wb = round(MAX_BAR * a / largest, 1), round(MAX_BAR * b / largest, 1)
+        rows.append(
+            {
+                "label": criterion["label"],
+                "left": a,
+                "right": b,
+                "left_x": HALF - wa,
+                "left_width": wa,
+                "right_width": wb,
+            }
+        )
     return {
-        "width": WIDTH,
-        "height": y if rows else TOP + 30,
+        "span": SPAN,
+        "half": HALF,
         "rows": rows,
         "empty": empty,
-        "options": [
-            {
-                "option": s["option"],
-                "name": s["name"],
-                "x": i * LEGEND_SPACING,
-                "text_x": i * LEGEND_SPACING + 18,
-            }
-            for i, s in enumerate(scores)
-        ],
+        "left": {"option": left["option"], "name": left["name"]},
+        "left_total": left["points"],
+        "right_total": right["points"],
+        "right": {"option": right["option"], "name": right["name"]},
     }
 
 

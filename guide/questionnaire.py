@@ -34,7 +34,7 @@ def _context(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> dict[s
             "id": section.id,
             "title": section.title,
             "questions": [
-                _question(rulebook, q, chosen.get(q.id, UNSURE), q.id in visible)
+                _question(rulebook, q, chosen.get(q.id, ""), q.id in visible)
                 for q in rulebook.questions
                 if q.section == section.id
             ],
@@ -50,12 +50,17 @@ def _context(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> dict[s
         "total": len(result["answers"]),
         "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]],
         "cache_key": f"{rulebook.version}:{urlencode(sorted(answers))}",
+        "total_questions": len(rulebook.questions),
+        # About ten seconds a question, rounded up to whole minutes.
+        "minutes": max(1, -(-len(rulebook.questions) * 10 // 60)),
     }
 
 
 def _question(rulebook: Rulebook, q: Question, chosen: str, visible: bool) -> dict[str, Any]:
     choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in q.choices]
-    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": chosen == UNSURE})
+    # "Not sure" is a plain choice like the others, never pre-selected: what is left
+    # unanswered counts as not sure anyway.
+    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": False})
     return {
         "id": q.id,
         "prompt": q.prompt,

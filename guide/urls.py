@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/$", views.permalink, name="permalink"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", pdf_views.permalink_pdf, name="permalink_pdf"),
+    path("rules/", views.rules, name="rules"),
+    path("rules/questions.yaml", views.rules_file, name="rules_file"),
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -4,13 +4,17 @@ one of its partials for htmx)."""
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
 from . import permalinks
@@ -53,6 +57,10 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         {**context, "errors": checked.problems},
         status=200 if checked.ok else 400,
     )
+    if fragment:
+        # One history entry for the whole questionnaire, at a short address that holds only
+        # the answered questions.
+        replace_url(response, permalinks.questionnaire_url(checked.answers))
     # The same URL answers a full page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -91,6 +99,25 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    """questions.yaml, read-only: everything the guide knows, as the footer promises."""
+    rulebook = get_rulebook()
+    return render(
+        request,
+        "guide/rules.html",
+        {"rulebook": rulebook, "text": rules_text(), "sources": rulebook.sources.values()},
+    )
+
+
+@require_GET
+def rules_file(request: HttpRequest) -> HttpResponse:
+    """questions.yaml itself, as plain text."""
+    response = HttpResponse(rules_text(), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="questions.yaml"'
+    return response
+
+
+@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: the process is up. It touches neither the database nor the cache."""
     return HttpResponse("ok", content_type="text/plain")
@@ -102,6 +129,11 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
+
+
+@lru_cache(maxsize=1)
+def rules_text() -> str:
+    return Path(settings.GUIDE_QUESTIONS_FILE).read_text(encoding="utf-8")
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:

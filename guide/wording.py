@@ -8,13 +8,14 @@ plain text; templates add only markup. :func:`tell` gathers it all for one resul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .engine import CLEAR, CLOSE, LEAN, TOO_LITTLE_LABEL, TOSS_UP, UNSURE, Snapshot
+from .engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOO_LITTLE_LABEL, TOSS_UP, UNSURE, Snapshot
 from .engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
+from .numbers import amount, lead, percent, plural, points
 
 #: Lead-ins shared by every surface.
 NEXT_QUESTION = "The most telling one to answer next:"
@@ -22,37 +23,6 @@ PANEL_NEXT_QUESTION = "Most telling next:"
 NO_REASONS = "No answer favoured either framework, so the guide falls back to the simpler start."
 NO_FLIPS = "No single change of answer would change the recommendation."
 ALL_ANSWERED = "Every question was answered."
-
-
-# -- numbers ------------------------------------------------------------------------------
-
-
-def percent(share: float) -> int:
-    """A share (0..1) as a whole percentage.
-
-    Halves go to the even number, so two shares that add up to 1 (Flask's and Django's) always
-    add up to 100 %: 60.5 % and 39.5 % become 60 % and 40 %, never 61 % and 40 %."""
-    return int((Decimal(str(share)) * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
-
-
-def points(value: float) -> str:
-    """Points to one decimal without a sign, halves away from zero: 1.25 -> "1.3"."""
-    return str(abs(Decimal(str(value))).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
-def amount(value: float) -> str:
-    """A number of points as a person writes it: "3", "4.5" (one decimal at most)."""
-    rounded = Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return str(rounded.to_integral()) if rounded == rounded.to_integral() else str(rounded)
-
-
-def shares(scores: Iterable[Mapping[str, Any]]) -> str:
-    """Each option's share of the points: "Flask 46% · Django 54%"."""
-    return " · ".join(f"{s['name']} {percent(s['share'])}%" for s in scores)
-
-
-def plural(count: float, noun: str) -> str:
-    return noun if count == 1 else noun + "s"
 
 
 # -- sentences ----------------------------------------------------------------------------
@@ -137,6 +107,32 @@ def state_note(result: Snapshot) -> str:
 close_note = state_note
 
 
+def because(result: Snapshot) -> str:
+    """The verdict in one line: the strongest reasons for it, in a few words each. Empty for an
+    undecided result (its state note says why) and for results stored before format 3."""
+    if not decided(result):
+        return ""
+    phrases = [
+        r["because"]
+        for r in result["reasons"]
+        if r["favours"] == result["recommendation"] and r.get("because")
+    ][:3]
+    if not phrases:
+        return ""
+    listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    return f"Because {listed}."
+
+
+def rules_date(result: Snapshot) -> str:
+    """When the rules behind a result were last reviewed, as a person writes a date."""
+    updated = result.get("rules_updated") or ""
+    try:
+        day = datetime.date.fromisoformat(updated)
+    except ValueError:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
 def outlook_status(result: Snapshot) -> str:
     """Whether the questions left open could still change the recommendation."""
     outlook = result["outlook"]
@@ -146,14 +142,6 @@ def outlook_status(result: Snapshot) -> str:
     if outlook["holds"]:
         return "It holds whatever you answer to the rest."
     return f"The {count} open {plural(count, 'question')} could still change it."
-
-
-def lead(points: float) -> str:
-    """A lead in points as a person says it: "3 points ahead", "level", "1.5 points behind"."""
-    if not round(points, 6):
-        return "level"
-    side = "ahead" if points > 0 else "behind"
-    return f"{amount(abs(points))} {plural(abs(points), 'point')} {side}"
 
 
 def outlook_range(result: Snapshot) -> str:
@@ -191,15 +179,26 @@ def panel_outlook(result: Snapshot) -> str:
     return f"Could still change: {count} {plural(count, 'question')} open."
 
 
-def panel_confidence(result: Snapshot) -> str:
-    """The live panel's line on how sure the guide is: the state, and for a verdict the rest
-    could still change, that it is so far."""
+def panel_status(result: Snapshot) -> str:
+    """The live panel's one line on how sure the guide is, for each state, so far."""
+    state = state_of(result)
+    if not result["evidence"]:
+        return "Answer a few questions: with nothing to go on, the guide leans neither way."
+    if state == TOO_LITTLE:
+        return "Too little to go on yet: a few more answers will let the guide call it."
+    if state == TOSS_UP:
+        return "A toss-up so far: either framework would serve."
     label = result["confidence_label"]
-    if not decided(result):
-        return state_note(result)
     if result["outlook"]["unanswered"] and not result["outlook"]["holds"]:
-        return f"{label} so far"
-    return label
+        return f"{label}, on the answers so far."
+    return f"{label}."
+
+
+def panel_announcement(result: Snapshot) -> str:
+    """What a screen reader hears after each answer: a few words."""
+    if not result["evidence"]:
+        return "No leaning yet."
+    return f"Leaning {result['leaning_name']}; {result['confidence_label'].lower()}."
 
 
 def flip_sentence(flip: SnapshotFlip) -> str:
@@ -248,11 +247,15 @@ class Told:
     standing: str
     headline: str
     decided: bool
+    because: str
+    rules_date: str  # "23 November 2026", or "" when the rules carry no date
     close_note: str
     outlook_status: str
     outlook_range: str
     panel_outlook: str
-    panel_confidence: str
+    panel_status: str
+    panel_announcement: str
+    state: str
     reasons: tuple[tuple[SnapshotReason, str, str], ...]  # (reason, "+3.0", "for Django")
     flips: tuple[str, ...]
     other_names: str  # the options not recommended: "Django"
@@ -268,11 +271,15 @@ def tell(result: Snapshot) -> Told:
         standing=standing(result),
         headline=headline(result),
         decided=decided(result),
+        because=because(result),
+        rules_date=rules_date(result),
         close_note=state_note(result),
         outlook_status=outlook_status(result),
         outlook_range=outlook_range(result),
         panel_outlook=panel_outlook(result),
-        panel_confidence=panel_confidence(result),
+        panel_status=panel_status(result),
+        panel_announcement=panel_announcement(result),
+        state=state_of(result),
         reasons=tuple(
             (r, "+" + points(r["contribution"]), credit(r, names)) for r in result["reasons"]
         ),

@@ -1,4 +1,4 @@
-from guide.charts import score_chart
+from guide.charts import MAX_BAR, score_chart
 
 
 def snapshot(flask: dict, django: dict) -> dict:
@@ -6,21 +6,36 @@ def snapshot(flask: dict, django: dict) -> dict:
     return {
         "criteria": criteria,
         "scores": [
-            {"option": "flask", "name": "Flask", "by_criterion": flask},
-            {"option": "django", "name": "Django", "by_criterion": django},
+            {
+                "option": "flask",
+                "name": "Flask",
+                "points": sum(flask.values()),
+                "by_criterion": flask,
+            },
+            {
+                "option": "django",
+                "name": "Django",
+                "points": sum(django.values()),
+                "by_criterion": django,
+            },
         ],
     }
 
 
-def test_bars_are_scaled_to_the_largest_value():
+def test_flask_grows_left_and_django_right_scaled_to_the_largest_value():
     chart = score_chart(
         snapshot({"speed": 2, "batteries": 0, "admin": 0}, {"speed": 0, "batteries": 8, "admin": 0})
     )
-    bars = {
-        (row["label"], bar["option"]): bar["width"] for row in chart["rows"] for bar in row["bars"]
-    }
-    assert bars[("Batteries", "django")] == chart["width"] - 36
-    assert bars[("Speed", "flask")] == (chart["width"] - 36) / 4
+    rows = {row["label"]: row for row in chart["rows"]}
+    assert rows["Batteries"]["right_width"] == MAX_BAR
+    assert rows["Speed"]["left_width"] == MAX_BAR / 4
+    assert rows["Speed"]["left_x"] + rows["Speed"]["left_width"] == chart["half"]
+
+
+def test_a_zero_is_drawn_as_nothing_not_a_sliver():
+    chart = score_chart(snapshot({"speed": 2}, {"batteries": 8}))
+    rows = {row["label"]: row for row in chart["rows"]}
+    assert rows["Speed"]["right_width"] == 0 and rows["Batteries"]["left_width"] == 0
 
 
 def test_criteria_nobody_scored_on_are_listed_not_drawn():

@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from guide import permalinks
 from guide.engine import UNSURE, evaluate
+from guide.numbers import percent, points, shares
 from guide.rules import get_rulebook
-from guide.wording import percent, points, shares, tell, too_little_to_go_on
+from guide.wording import tell, too_little_to_go_on
 
 
 def test_a_half_percent_goes_to_the_even_number_so_two_shares_add_up_to_100():
@@ -103,5 +104,5 @@ def test_page_pdf_and_terminal_tell_each_result_in_the_same_sentences(client):
         for _, given, credit in told.reasons:  # the page adds "points" for screen readers
             assert f"{given} points {credit}" in seen["page"], (given, credit)
             assert f"{given} {credit}" in seen["pdf"] and f"{given} {credit}" in seen["terminal"]
-        for sentence in (told.panel_outlook, told.panel_confidence):
+        for sentence in (told.panel_outlook, told.panel_status):
             assert sentence in seen["panel"], (sentence, answers)

@@ -98,7 +98,7 @@ class ClaimReader(Reader):
             value,
             where,
             required=("id", "label"),
-            optional=("effects", "reason", "source", "features"),
+            optional=("effects", "reason", "because", "source", "features"),
         )
         ident = self.ident(m["id"], (*where, "id"))
         if ident == UNSURE:
@@ -123,6 +123,7 @@ class ClaimReader(Reader):
             sources=self.source_refs(m, where, needed=bool(effects)),
             features=features,
             totals=self.totals(effects),
+            because=self.text(m["because"], (*where, "because")) if "because" in m else "",
         )
 
     def question(self, value: Any, where: Where) -> Question:
@@ -156,7 +157,7 @@ class ClaimReader(Reader):
             value,
             where,
             required=("id", "when", "reason", "source"),
-            optional=("effects", "note", "alternatives"),
+            optional=("effects", "note", "alternatives", "because"),
         )
         effects = self.effects(m.get("effects", {}), (*where, "effects"))
         alternatives = []
@@ -186,4 +187,5 @@ class ClaimReader(Reader):
             note=note,
             alternatives=tuple(alternatives),
             totals=self.totals(effects),
+            because=self.text(m["because"], (*where, "because")) if "because" in m else "",
         )

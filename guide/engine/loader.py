@@ -75,7 +75,10 @@ class _RulebookReader(ClaimReader):
 
     def rulebook(self, data: Any, version: str) -> Rulebook:
         top = self.mapping(
-            data, (), required=TOP_LEVEL[:6] + ("questions",), optional=("features", "rules")
+            data,
+            (),
+            required=TOP_LEVEL[:6] + ("questions",),
+            optional=("features", "rules", "updated"),
         )
         self.sources = {s.id: s for s in self.list_of(top, "sources", self.source)}
         options = self.list_of(top, "options", self.option)
@@ -96,6 +99,7 @@ class _RulebookReader(ClaimReader):
         return Rulebook(
             version=version,
             title=self.text(top["title"], ("title",)),
+            updated=self.date(top["updated"], ("updated",)) if "updated" in top else "",
             settings=settings,
             options=tuple(options),
             criteria=tuple(criteria),

@@ -82,6 +82,8 @@ class Choice:
     reason: str
     sources: tuple[str, ...]  # ids of the sources that say it, most direct first
     features: tuple[str, ...] = ()
+    #: The reason in a few words, to follow "because": "staff need an admin back office".
+    because: str = ""
     #: Weighted points per option, precomputed by the loader so scoring only adds numbers.
     totals: Mapping[str, float] = field(default_factory=dict)
 
@@ -133,6 +135,7 @@ class Rule:
     reason: str
     sources: tuple[str, ...]
     note: str = ""
+    because: str = ""
     alternatives: tuple[Alternative, ...] = ()
     totals: Mapping[str, float] = field(default_factory=dict)
 
@@ -164,6 +167,7 @@ class Rulebook:
 
     version: str  # a short hash of the file's content
     title: str
+    updated: str  # when the knowledge was last reviewed, YYYY-MM-DD ("" if the file omits it)
     settings: Settings
     options: tuple[Option, ...]
     criteria: tuple[Criterion, ...]

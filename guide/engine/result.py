@@ -47,6 +47,7 @@ class Reason:
     favours: str  # the option id this reason pushes towards
     contribution: float  # signed points towards the recommendation (negative: against it)
     sources: tuple[Source, ...]  # most direct first
+    because: str = ""  # the reason in a few words
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
     outlook = result.outlook
     return {
         "ruleset_version": result.ruleset_version,
+        "rules_updated": rulebook.updated,
         "recommendation": result.recommendation,
         "recommendation_name": names[result.recommendation],
         "recommendation_summary": rulebook.option(result.recommendation).summary,
@@ -168,6 +170,7 @@ def make_snapshot(result: Recommendation, rulebook: Rulebook) -> Snapshot:
                 "contribution": _round(r.contribution),
                 "source": _source(r.sources[0] if r.sources else None),
                 "sources": [_source_of(x) for x in r.sources],
+                "because": r.because,
             }
             for r in result.reasons
         ],

@@ -1,14 +1,8 @@
 """Score a person's answers against a :class:`~guide.engine.model.Rulebook`.
 
-How a verdict is reached:
-
-* every visible, answered question adds its choice's points (criterion weight × points) to
-  each option; every rule whose conditions all hold adds its own;
-* an option's share is its points over everyone's points; the *margin* is the leader's share
-  minus the runner-up's;
-* below ``settings.close_margin``, or with fewer points than ``settings.min_evidence`` in all,
-  the result is a close call and the guide recommends ``settings.tie_break``; at or above
-  ``settings.clear_margin`` it is clear; in between it is a lean.
+Every visible, answered question adds its choice's points (criterion weight × points) to each
+option, and every rule whose conditions all hold adds its own; the verdict is a step of the
+gap between the two (:mod:`guide.engine.verdict`).
 
 "Not sure" is carried through: the unanswered questions are searched for the answers that
 would most help and most hurt the recommendation, so the result can say whether it holds
@@ -251,6 +245,7 @@ class _Scoring:
                         favours=favours,
                         contribution=net,
                         sources=self.sources(choice.sources),
+                        because=choice.because,
                     )
                 )
         for rule in self.fired:
@@ -266,6 +261,7 @@ class _Scoring:
                         favours=favours,
                         contribution=net,
                         sources=self.sources(rule.sources),
+                        because=rule.because,
                     )
                 )
         reasons.sort(key=lambda r: -abs(r.contribution))

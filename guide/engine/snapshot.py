@@ -102,6 +102,8 @@ class SnapshotReason(TypedDict):
     """The most direct source: ``sources[0]``."""
     sources: NotRequired[list[SnapshotSource]]
     """Every source that says it, most direct first (format 3 on)."""
+    because: NotRequired[str]
+    """The reason in a few words, to follow "because" (format 3 on; may be empty)."""
 
 
 @described
@@ -183,6 +185,8 @@ class Snapshot(TypedDict):
 
     ruleset_version: str
     """The rules it was scored under: a short hash of questions.yaml."""
+    rules_updated: NotRequired[str]
+    """When those rules were last reviewed, YYYY-MM-DD (format 3 on; may be empty)."""
     recommendation: str
     recommendation_name: str
     recommendation_summary: str

@@ -8,6 +8,7 @@ never code. Every problem is a :class:`RulebookError` that names the file, the p
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -158,6 +159,12 @@ class Reader:
             bound = "(" if low_open else "["
             raise self.fail(where, f"{value} is out of range {bound}{low:g}, {high:g}]")
         return float(value)
+
+    def date(self, value: Any, where: Where) -> str:
+        """A calendar date, written YYYY-MM-DD (YAML reads it as a date)."""
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            raise self.fail(where, f"expected a date such as 2026-11-23, found {_kind(value)}")
+        return value.isoformat()
 
     def url(self, value: Any, where: Where) -> str:
         url = self.text(value, where)

@@ -104,6 +104,7 @@ def stylesheets(paper: str) -> tuple[CSS, ...]:
     path = finders.find(STYLESHEET)
     fetcher = StaticOnlyFetcher()
     return (
+        CSS(string=svg_style(), font_config=font_config()),  # the options' colours
         CSS(filename=path, font_config=font_config(), url_fetcher=fetcher),
         CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", font_config=font_config()),
     )

@@ -2,13 +2,13 @@
 
 from django import template
 
-from guide import wording
+from guide import numbers, wording
 
 register = template.Library()
 
-register.filter("percent", wording.percent)
-register.filter("points", wording.points)
-register.filter("shares", wording.shares)
+register.filter("percent", numbers.percent)
+register.filter("points", numbers.points)
+register.filter("shares", numbers.shares)
 register.filter("byline", wording.byline)
 
 

@@ -16,6 +16,27 @@
       if (status) status.textContent = "Select the link and copy it.";
     });
   });
+  // The live panel: say so when an update fails, and clear that once one succeeds. The
+  // answers stay in the form either way, so nothing is lost.
+  function liveError(text) {
+    var box = document.getElementById("live-error");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = !text;
+  }
+  document.addEventListener("htmx:responseError", function () {
+    liveError("The leaning could not be updated just now; your answers are kept. Change an answer to try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    liveError("The guide could not be reached; your answers are kept. Check the connection and change an answer to try again.");
+  });
+  document.addEventListener("htmx:timeout", function () {
+    liveError("The leaning took too long to update; your answers are kept. Change an answer to try again.");
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "live") liveError("");
+  });
+
   function showCopyButtons() {
     if (!navigator.clipboard) return;
     document.querySelectorAll("[data-copy]").forEach(function (b) { b.hidden = false; });

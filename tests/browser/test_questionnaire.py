@@ -29,14 +29,14 @@ def tab_until(page: Page, wanted, what: str, limit: int = 40) -> dict:
     raise AssertionError(f"{limit} presses of Tab never reached {what}; focus is on {now}")
 
 
-def tab_into_group(page: Page, question: str) -> None:
-    """Tab into a radio group: the focus lands on its checked radio ("Not sure" at first)."""
-    now = tab_until(
+def tab_into_group(page: Page, question: str) -> dict:
+    """Tab into a radio group: the focus lands on its checked radio, or on its first one when
+    nothing is chosen yet (nothing is pre-selected)."""
+    return tab_until(
         page,
         lambda f: f["tag"] == "INPUT" and f["name"] == question,
         f"the {question!r} radio group",
     )
-    assert now["checked"], f"Tab should land on the checked radio of {question!r}, got {now}"
 
 
 def arrow_to(page: Page, key: str, question: str, choice: str) -> None:
@@ -48,18 +48,25 @@ def arrow_to(page: Page, key: str, question: str, choice: str) -> None:
 
 def test_a_keyboard_user_can_answer_and_submit_without_a_mouse(questionnaire: Page):
     page = questionnaire
-    # "Not sure" is the last choice of every group: ArrowUp from it picks the last real answer.
-    tab_into_group(page, "project_size")
-    expect(page.locator("#id_project_size_unsure")).to_be_focused()
+    # Nothing is chosen at first: Tab lands on the first choice, unchecked; Space picks it and
+    # the arrow keys move along the group, wrapping from the first to "Not sure", the last.
+    landed = tab_into_group(page, "project_size")
+    assert landed["id"] == "id_project_size_prototype" and not landed["checked"], landed
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#id_project_size_unsure")).to_be_checked()
     arrow_to(page, "ArrowUp", "project_size", "large")
 
     tab_into_group(page, "auth")
+    page.keyboard.press("ArrowUp")
+    expect(page.locator("#id_auth_unsure")).to_be_checked()
     arrow_to(page, "ArrowUp", "auth", "full")
 
     tab_into_group(page, "forms")
+    arrow_to(page, "ArrowLeft", "forms", "unsure")
     arrow_to(page, "ArrowLeft", "forms", "many")
 
     tab_into_group(page, "admin")
+    arrow_to(page, "ArrowUp", "admin", "unsure")
     arrow_to(page, "ArrowUp", "admin", "yes")
     # Arrow keys wrap around the group: down from the last real answer comes back to "Not sure",
     # then up again to "Yes".

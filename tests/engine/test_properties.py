@@ -44,7 +44,7 @@ def test_every_combination_of_answers_gives_a_valid_result(given_answers):
     contributions = [abs(r.contribution) for r in result.reasons]
     assert contributions == sorted(contributions, reverse=True)
     outlook = result.outlook
-    assert outlook.share_low - 1e-9 <= outlook.share_now <= outlook.share_high + 1e-9
+    assert outlook.lead_low - 1e-9 <= outlook.lead_now <= outlook.lead_high + 1e-9
     assert all(f.recommendation != result.recommendation for f in result.flips)
 
 
