@@ -54,6 +54,7 @@ def score_chart(snapshot: Snapshot) -> dict[str, Any]:
     return {
         "span": SPAN,
         "half": HALF,
+        "axis_x": HALF - 0.5,
         "rows": rows,
         "empty": empty,
         "left": {"option": left["option"], "name": left["name"]},

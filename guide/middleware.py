@@ -7,6 +7,8 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .permalinks import way_back
+
 logger = logging.getLogger("guide.availability")
 
 RETRY_AFTER_SECONDS = 30
@@ -32,11 +34,10 @@ class ServiceUnavailableMiddleware:
             exception.__class__.__name__,
             exc_info=exception,
         )
-        response = render(
-            request,
-            "503.html",
-            {"message": "The guide could not reach its database just now."},
-            status=503,
-        )
+        back, label = way_back(request)
+        message = "The guide could not reach its database just now."
+        context: dict[str, object] = {"message": message, "back": back, "back_label": label}
+        context["retry_after"] = RETRY_AFTER_SECONDS
+        response = render(request, "503.html", context, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -9,6 +9,7 @@ place below them all. Surfaces never import one another; they import this.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,11 +22,12 @@ from django_ratelimit.exceptions import Ratelimited
 
 from .engine import CheckedAnswers, Rulebook, Snapshot, check_answers, counted_answers, evaluate
 from .engine.snapshot import SnapshotReason
-from .models import Permalink
+from .models import SLUG_PATTERN, Permalink
 from .ratelimits import permalink_rate
 from .rules import get_rulebook
 
 Submitted = QueryDict | Mapping[str, str | Sequence[str]]
+_PDF_PATH = re.compile(rf"^/r/(?P<slug>{SLUG_PATTERN})/pdf$")
 
 
 def check(data: Submitted, *, strict: bool) -> CheckedAnswers:
@@ -86,6 +88,10 @@ def pdf_url(link: Permalink) -> str:
     return reverse("permalink_pdf", kwargs={"slug": link.slug})
 
 
+def card_url(link: Permalink) -> str:
+    return reverse("permalink_card", kwargs={"slug": link.slug})
+
+
 def questionnaire_url(answers: Mapping[str, str]) -> str:
     """The questionnaire pre-filled with ``answers``."""
     base = reverse("questionnaire")
@@ -98,6 +104,22 @@ def edit_url(link: Permalink) -> str:
     rulebook = get_rulebook()
     ordered = {q.id: link.answers[q.id] for q in rulebook.questions if q.id in link.answers}
     return questionnaire_url(ordered | link.answers)
+
+
+def way_back(request: HttpRequest) -> tuple[str, str]:
+    """Where a refused or failed request should lead the person back to, so no work is lost:
+    the permalink a PDF was asked for, or the questionnaire with the answers just sent."""
+    match = _PDF_PATH.match(request.path)
+    if match:
+        return reverse("permalink", kwargs={"slug": match["slug"]}), "Back to the recommendation"
+    data = request.POST if request.method == "POST" else request.GET
+    try:
+        answers = check(data, strict=False).answers
+    except Exception:  # a body that cannot be read: start from an empty questionnaire
+        answers = {}
+    return questionnaire_url(answers), (
+        "Back to your answers" if answers else "Back to the questionnaire"
+    )
 
 
 # -- an old link under today's rules ------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path, re_path
 
-from . import views
+from . import card, views
 from .api import api
 from .models import SLUG_PATTERN
 from .pdf import views as pdf_views
@@ -12,6 +12,8 @@ urlpatterns = [
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", pdf_views.permalink_pdf, name="permalink_pdf"),
     path("rules/", views.rules, name="rules"),
     path("rules/questions.yaml", views.rules_file, name="rules_file"),
+    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/card\.png$", card.permalink_card, name="permalink_card"),
+    path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

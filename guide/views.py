@@ -10,8 +10,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import replace_url
@@ -89,6 +95,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
         "bar": share_bar(result),
         "edit_url": permalinks.edit_url(link),
         "share_url": request.build_absolute_uri(permalinks.link_url(link)),
+        "card_url": request.build_absolute_uri(permalinks.card_url(link)),
     }
     if link.ruleset_version != rulebook.version:
         context["current"] = permalinks.reevaluate(link)
@@ -118,6 +125,13 @@ def rules_file(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers that ask for /favicon.ico get the site's icon (its hashed, long-cached name is
+    known only at run time)."""
+    return HttpResponsePermanentRedirect(static("guide/favicon.svg"))
+
+
+@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: the process is up. It touches neither the database nor the cache."""
     return HttpResponse("ok", content_type="text/plain")
@@ -137,7 +151,11 @@ def rules_text() -> str:
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Too many permalinks or PDFs from one client: 429, and when to come back."""
-    response = render(request, "429.html", status=429)
+    """Too many permalinks or PDFs from one client: 429, when to come back, and a way back to
+    what they were doing."""
+    back, label = permalinks.way_back(request)
+    context = {"retry_after": RATELIMIT_RETRY_AFTER, "back": back, "back_label": label}
+    context["pdf"] = request.path.endswith("/pdf")
+    response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(RATELIMIT_RETRY_AFTER)
     return response

@@ -11,6 +11,7 @@ SURFACES = {
     "guide.views": ("guide.views", "guide.questionnaire"),
     "guide.pdf": ("guide.pdf",),  # its renderer and its view
     "guide.api": ("guide.api",),
+    "guide.card": ("guide.card",),  # the link-preview image
     "guide.management": ("guide.management",),
 }
 LONGEST = 300  # lines: a module that grows past this is split along its own seams

@@ -38,6 +38,8 @@ def test_a_database_error_is_a_503_that_says_to_try_again(client, caplog):
     page = response.content.decode()
     assert "try again" in page and "Traceback" not in page and "connection refused" not in page
     assert any("database unavailable" in r.getMessage() for r in caplog.records)
+    # The answers that could not be saved are one click away.
+    assert 'href="/?auth=full"' in page and "Back to your answers" in page
 
 
 @pytest.mark.services

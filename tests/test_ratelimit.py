@@ -57,3 +57,28 @@ def test_behind_a_proxy_the_client_is_the_address_the_proxy_appended(rf, setting
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.1")) == "10.0.0.1"  # no header: the peer
     settings.TRUSTED_PROXIES = 0
     assert client_ip(request) == "10.0.0.1"
+
+
+@pytest.mark.django_db
+def test_a_refused_save_leads_back_to_the_answers_just_sent(client, limits):
+    answers = {"auth": "full", "admin": "yes"}
+    for _ in range(3):
+        client.post("/", answers)
+    refused = client.post("/", answers)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert 'href="/?auth=full&amp;admin=yes"' in page and "Back to your answers" in page
+    assert "in 60 seconds" in page
+
+
+@pytest.mark.django_db
+def test_a_refused_pdf_is_a_page_that_says_when_and_leads_back_to_the_result(client, limits):
+    url = client.post("/", {"auth": "full"})["Location"]
+    statuses = [client.get(url + "pdf").status_code for _ in range(3)]
+    assert statuses[-1] == 429
+    refused = client.get(url + "pdf")
+    assert refused["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in refused  # shown, not saved as "pdf.html"
+    page = refused.content.decode()
+    assert f'href="{url}"' in page and "Back to the recommendation" in page
+    assert "ready for you again in 60 seconds" in page

@@ -1,3 +1,4 @@
+import datetime
 import re
 from html import unescape
 
@@ -308,3 +309,35 @@ def test_a_refused_form_keeps_its_valid_answers_and_the_panel_agrees(client):
     assert 'value="yes" id="id_admin_yes" checked' in page
     assert 'value="many" id="id_forms_many" checked' in page
     assert "2 of 19 questions answered" in page  # the two follow-ups are not shown yet
+
+
+def test_the_rules_are_readable_from_the_site_as_the_footer_promises(client):
+    home = client.get("/").content.decode()
+    assert '<a href="/rules/"><code>questions.yaml</code></a>' in home
+    page = client.get("/rules/").content.decode()
+    assert "The rules behind the guide" in page and get_rulebook().version in page
+    assert "lean_points:" in page  # the file itself, escaped into the page
+    for source in get_rulebook().sources.values():
+        assert f'<a href="{source.url}">' in page
+    raw = client.get("/rules/questions.yaml")
+    assert raw["Content-Type"] == "text/plain; charset=utf-8"
+    assert raw.content.decode() == QUESTIONS.read_text()
+    assert client.post("/rules/").status_code == 405  # read-only
+
+
+def test_the_site_has_an_icon_where_browsers_look_for_one(client):
+    assert '<link rel="icon" href="/static/guide/favicon.svg"' in client.get("/").content.decode()
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.django_db
+def test_a_result_says_in_one_line_why_and_puts_its_actions_first(client):
+    url = client.post("/", DJANGO_ANSWERS)["Location"]
+    page = html(client.get(url))
+    because = page.index('<p class="because">Because staff need an admin back office')
+    actions = [page.index(a) for a in ("Copy link", "PDF summary", "Edit my answers")]
+    assert because < min(actions) < max(actions) < page.index('id="why"')
+    assert " download" not in page  # a refused PDF shows its page rather than saving it
+    day = datetime.date.fromisoformat(get_rulebook().updated)
+    assert f"with the guide's knowledge as of {day.day} {day:%B %Y}" in page

@@ -47,7 +47,9 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         except Exception:
             logger.exception("pdf: rendering the summary of %s failed", slug)
             message = "The PDF summary could not be made just now. Please try again in a minute."
-            return render(request, "503.html", {"message": message}, status=503)
+            back, label = permalinks.way_back(request)
+            context = {"message": message, "back": back, "back_label": label, "retry_after": 60}
+            return render(request, "503.html", context, status=503)
         # The release's cache prefix is part of the tag: a release that changes the summary's
         # look changes its bytes, and so its ETag.
         release = settings.CACHES["default"].get("KEY_PREFIX", "")

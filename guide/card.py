@@ -1,0 +1,83 @@
+"""The link preview of a permalink: a 1200 x 630 PNG of its verdict card, for the Open Graph
+and Twitter card tags of the results page, drawn with Pillow (which WeasyPrint already brings)
+and served at /r/<slug>/card.png. Drawn once per permalink, then served from the cache with an
+ETag, like the PDF summary.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import textwrap
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+from django.views.decorators.http import require_GET
+from PIL import Image, ImageDraw, ImageFont
+
+from . import permalinks
+from .engine import Snapshot
+from .rules import get_rulebook
+from .wording import tell
+
+SIZE = (1200, 630)
+DAY = 24 * 3600
+#: DejaVu is what the PDF summary uses too (Debian's fonts-dejavu-core); Pillow's own font is
+#: the fallback where it is missing.
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+COLOURS = {"flask": "#1f2a44", "django": "#3aa57a"}  # static/guide/options.css
+TEXT_COLOURS = {"flask": "#1f2a44", "django": "#0b4d33"}  # the same, dark enough for text
+INK, MUTED, PAPER = "#1a1a1a", "#55606e", "#ffffff"
+
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@lru_cache(maxsize=8)
+def font(size: int, *, bold: bool = False) -> Font:
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in FONT_DIRS:
+        if (folder / name).exists():
+            return ImageFont.truetype(str(folder / name), size)
+    return ImageFont.load_default(size)
+
+
+def draw_card(result: Snapshot) -> bytes:
+    """The verdict card as PNG bytes: who the guide names, how sure, the points and why."""
+    told = tell(result)
+    image = Image.new("RGB", SIZE, PAPER)
+    draw = ImageDraw.Draw(image)
+    colour = COLOURS.get(result["recommendation"], INK)
+    draw.rectangle((0, 0, SIZE[0], 18), fill=colour)
+    draw.text((70, 60), "FLASK OR DJANGO? · THE GUIDE'S RECOMMENDATION", font=font(26), fill=MUTED)
+    draw.text((70, 110), told.headline, font=font(96 if told.decided else 64, bold=True), fill=INK)
+    line = f"{result['confidence_label']} · {told.standing}"
+    text_colour = TEXT_COLOURS.get(result["recommendation"], INK)
+    draw.text((70, 250), line, font=font(38, bold=True), fill=text_colour)
+    summary = told.because or told.close_note or result["recommendation_summary"]
+    for i, text in enumerate(textwrap.wrap(summary, width=52)[:4]):
+        draw.text((70, 330 + i * 52), text, font=font(36), fill=INK)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@require_GET
+def permalink_card(request: HttpRequest, slug: str) -> HttpResponse:
+    """The permalink's preview image, drawn once and then served from the cache."""
+    key = f"card:{get_rulebook().version}:{slug}"
+    entry = cache.get(key)
+    if entry is None:
+        link = permalinks.find_or_404(slug)
+        png = draw_card(link.result)
+        release = settings.CACHES["default"].get("KEY_PREFIX", "")
+        tag = hashlib.sha256(f"{release}:{key}".encode()).hexdigest()[:24]
+        entry = {"png": png, "etag": f'"{tag}"'}
+        cache.set(key, entry, timeout=DAY)
+    response = HttpResponse(entry["png"], content_type="image/png")
+    response["ETag"] = entry["etag"]
+    response["Cache-Control"] = "public, max-age=86400"
+    return get_conditional_response(request, etag=entry["etag"], response=response) or response
