@@ -44,7 +44,8 @@ def test_the_preview_image_is_a_1200_by_630_png_drawn_once_and_cached(client, li
     with mock.patch("guide.card.draw_card", side_effect=AssertionError("drawn again")):
         again = client.get(link_url + "card.png")
         assert again.content == first.content
-        assert client.get(link_url + "card.png", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+        cached = client.get(link_url + "card.png", HTTP_IF_NONE_MATCH=first["ETag"])
+        assert cached.status_code == 304
 
 
 @pytest.mark.django_db
