@@ -84,3 +84,32 @@ def test_the_not_found_page_has_no_serious_accessibility_violations(page: Page, 
     assert response is not None and response.status == 404
     expect(page.locator("h1")).to_have_text("We can't find that page")
     assert_no_serious_violations(page, "the 404 page")
+
+
+PAGES = {
+    "the empty questionnaire": "/",
+    "the questionnaire with follow-ups": "/?auth=full&database=nosql&api=simple",
+    "the rules": "/rules/",
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_every_page_is_clean_in_both_schemes_with_and_without_javascript(
+    new_context, live_server, scheme, javascript
+):
+    context = new_context(color_scheme=scheme)
+    if not javascript:
+        # axe itself runs as JavaScript, so the page is shown as it is without ours: the
+        # site's scripts (htmx, guide.js) are not loaded.
+        context.route("**/*.js", lambda route: route.abort())
+    page = context.new_page()
+    for what, url in PAGES.items():
+        page.goto(url)
+        assert_no_serious_violations(page, f"{what} ({scheme}, js={javascript})")
+    page.goto("/?auth=full&admin=yes")
+    page.get_by_role("button", name="Get my recommendation").click()
+    expect(page).to_have_url(re.compile(PERMALINK))
+    assert_no_serious_violations(page, f"the results page ({scheme}, js={javascript})")
+    page.goto("/r/AAAAAAAAAAAAAAAA/")
+    assert_no_serious_violations(page, f"the 404 page ({scheme}, js={javascript})")

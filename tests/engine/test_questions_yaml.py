@@ -200,3 +200,9 @@ def test_a_fast_pure_api_is_pointed_at_fastapi_and_falcon(rulebook):
 def test_the_next_facebook_holds_whatever_the_rest_says(rulebook):
     answers, _, _ = SEED_VERDICTS["the next Facebook"]
     assert score(rulebook, answers).outlook.holds
+
+
+def test_docs_advice_names_every_source_and_what_rests_on_it(rulebook):
+    advice = (QUESTIONS.parent / "docs" / "advice.md").read_text()
+    for source in rulebook.sources.values():
+        assert f"]({source.url})" in advice, source.id
