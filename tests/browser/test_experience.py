@@ -129,3 +129,24 @@ def test_each_scheme_has_its_colours_and_a_focus_ring_of_at_least_3_to_1(
     page.keyboard.press("Tab")  # the brand link
     ring = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
     assert contrast(ring, background) >= 3, (ring, background)
+
+
+def test_on_a_phone_the_panel_never_covers_the_focused_control(new_context, live_server):
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/?auth=full")
+    covered = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        page.wait_for_timeout(30)  # let the scroll that follows focus settle
+        found = page.evaluate(
+            """() => {
+              const e = document.activeElement, panel = document.getElementById('live-wrap');
+              if (!e || panel.contains(e)) return null;
+              const box = (e.closest('label') || e).getBoundingClientRect();
+              return [e.id || e.tagName, box.bottom, panel.getBoundingClientRect().top];
+            }"""
+        )
+        if found and found[1] > found[2] + 1:
+            covered.append(found)
+    assert covered == [], covered
