@@ -57,6 +57,14 @@ def headline(result: Snapshot) -> str:
     )
 
 
+def title(result: Snapshot) -> str:
+    """The verdict as a sentence, for titles: "The guide recommends Django", or the headline
+    of an undecided result ("A toss-up, leaning Django")."""
+    if decided(result):
+        return f"The guide recommends {result['recommendation_name']}"
+    return headline(result)
+
+
 def standing(result: Snapshot) -> str:
     """Each option's points: "Flask 3 · Django 9 points"."""
     return " · ".join(f"{s['name']} {amount(s['points'])}" for s in result["scores"]) + " points"
@@ -101,10 +109,6 @@ def state_note(result: Snapshot) -> str:
         f"It is a toss-up: {lead}, short of the {amount(lean)} that make a lean. Either "
         "framework will serve this project; the reasons below say what tips it."
     )
-
-
-#: What earlier versions called the state note.
-close_note = state_note
 
 
 def because(result: Snapshot) -> str:
@@ -246,6 +250,7 @@ class Told:
 
     standing: str
     headline: str
+    title: str
     decided: bool
     because: str
     rules_date: str  # "23 November 2026", or "" when the rules carry no date
@@ -270,6 +275,7 @@ def tell(result: Snapshot) -> Told:
     return Told(
         standing=standing(result),
         headline=headline(result),
+        title=title(result),
         decided=decided(result),
         because=because(result),
         rules_date=rules_date(result),
