@@ -25,14 +25,15 @@ run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, gunicorn.
+## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, then nginx
+## (Debian's nginx-light) in front of gunicorn on a Unix socket (deploy/serve.py).
 ## Uses SECRET_KEY from the environment, or a fresh random one for this run.
 serve: $(VENV)/.installed
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	  SECURE_HTTPS="$${SECURE_HTTPS:-0}" PORT=$(PORT); \
 	$(PY) manage.py collectstatic --noinput -v0 && \
 	$(PY) manage.py migrate --noinput && \
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py guide.wsgi
+	$(PY) deploy/serve.py
 
 ## test: the habits (format, lint, types, migrations, system checks), then the whole suite
 test: check

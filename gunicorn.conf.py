@@ -1,6 +1,8 @@
 """gunicorn settings for the guide: `gunicorn -c gunicorn.conf.py guide.wsgi`.
 
-Everything can be set from the environment (PORT, WEB_CONCURRENCY, GUNICORN_TIMEOUT).
+Everything can be set from the environment (BIND, PORT, WEB_CONCURRENCY, GUNICORN_THREADS,
+GUNICORN_TIMEOUT). In production gunicorn sits behind nginx (deploy/), which buffers slow
+clients; `make serve` starts both.
 """
 
 import os
@@ -8,6 +10,11 @@ import sys
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads, so that a request waiting on a database that does not answer (up to
+# DATABASE_QUERY_TIMEOUT) holds one thread, not a whole worker, while pages that need no
+# database go on being served.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 # Load Django, the rulebook and the PDF renderer once in the master: workers fork ready, so a
@@ -18,6 +25,9 @@ max_requests_jitter = 2000
 # Request limits well above this site's largest legitimate request.
 limit_request_line = 4094
 limit_request_fields = 60
+# No control socket (gunicorn 24+ opens one in ~/.gunicorn by default): the guide is run and
+# stopped by signals, and several servers on one machine would share that path.
+control_socket_disable = True
 accesslog = "-"
 errorlog = "-"
 # Trust X-Forwarded-* only from the local proxy; set FORWARDED_ALLOW_IPS behind a balancer.

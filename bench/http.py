@@ -41,6 +41,45 @@ def free_port() -> int:
 
 
 @contextmanager
+def stack(env: dict[str, str], port: int, workers: int = 2):
+    """What `make serve` starts (nginx in front of gunicorn, deploy/serve.py) on a loopback
+    port, for the length of a block."""
+    with tempfile.TemporaryDirectory() as run_dir:
+        proc = subprocess.Popen(
+            [sys.executable, "deploy/serve.py"],
+            cwd=ROOT,
+            env={
+                **env,
+                "PORT": str(port),
+                "WEB_CONCURRENCY": str(workers),
+                "SERVE_RUN_DIR": run_dir,
+                "CACHE_DIR": str(Path(run_dir) / "cache"),
+                "GUNICORN_CMD_ARGS": "--log-level warning --access-logfile /dev/null",
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            wait_for(port, proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def wait_for(port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError("the server did not start: " + proc.stderr.read1().decode())
+
+
+@contextmanager
 def gunicorn(env: dict[str, str], port: int, workers: int = 2):
     """The project's gunicorn (gunicorn.conf.py) on a loopback port, for the length of a block."""
     proc = subprocess.Popen(

@@ -1,6 +1,7 @@
-"""The load test (`make load`): the production-like stack (gunicorn on PostgreSQL and Redis)
-under wrk on loopback, bounded in time: each endpoint's throughput, p50 and p99 latency,
-errors, and throughput as a ratio to /healthz in the same run.
+"""The load test (`make load`): the production-like stack (nginx in front of gunicorn, as
+`make serve` starts it, on PostgreSQL and Redis) under wrk on loopback, bounded in time: each
+endpoint's throughput, p50 and p99 latency, errors, and throughput as a ratio to /healthz in
+the same run.
 
 Needs wrk (Debian package `wrk`) and the local PostgreSQL and Redis services.
 """
@@ -16,7 +17,7 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from .http import ROOT, free_port, gunicorn, wrk_errors
+from .http import ROOT, free_port, gunicorn, make_permalink, stack, wrk_errors
 
 POSTGRES = os.environ.get("LOAD_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -76,6 +77,35 @@ def wrk(
     }
 
 
+def measure(start, env: dict[str, str]) -> dict[str, dict[str, float]]:
+    """Each endpoint under wrk, on a server that ``start`` starts."""
+    with start(env, free_port(), workers=WORKERS) as base, tempfile.TemporaryDirectory() as tmp:
+        with urllib.request.urlopen(base + "/") as response:
+            page = response.read().decode()
+            cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        script = Path(tmp) / "create.lua"
+        script.write_text(CREATE_SCRIPT % {"cookie": cookie, "token": token})
+        permalink = make_permalink(base)
+        urllib.request.urlopen(base + permalink + "pdf").read()
+        endpoints = [
+            ("/healthz", base + "/healthz", {}, None),
+            ("questionnaire", base + "/", {}, None),
+            (
+                "live panel",
+                base + "/?auth=full&admin=yes&database=relational",
+                {"HX-Request": "true"},
+                None,
+            ),
+            ("permalink create", base + "/", {}, str(script)),
+            ("permalink view", base + permalink, {}, None),
+            ("PDF", base + permalink + "pdf", {}, None),
+        ]
+        return {
+            name: wrk(url, headers=headers, script=lua) for name, url, headers, lua in endpoints
+        }
+
+
 def run() -> None:
     if not shutil.which("wrk"):
         sys.exit("the load test needs wrk: apt-get install wrk")
@@ -97,45 +127,32 @@ def run() -> None:
         "DJANGO_SETTINGS_MODULE": "guide.settings",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    setups = [
+        # What `make serve` ran before nginx went in front: gunicorn alone, sync workers.
+        ("gunicorn alone, sync workers", gunicorn, {**env, "GUNICORN_WORKER_CLASS": "sync"}),
+        ("make serve: nginx + gunicorn, 4 threads", stack, env),
+    ]
     print(
-        f"== load (gunicorn {WORKERS} sync workers, PostgreSQL and Redis; wrk, {CONNECTIONS} "
+        f"== load (PostgreSQL and Redis; {WORKERS} gunicorn workers; wrk, {CONNECTIONS} "
         f"connections, {DURATION} s per endpoint, loopback)"
     )
-    with gunicorn(env, free_port(), workers=WORKERS) as base, tempfile.TemporaryDirectory() as tmp:
-        with urllib.request.urlopen(base + "/") as response:
-            page = response.read().decode()
-            cookie = re.search(r"csrftoken=([^;]+)", response.headers["Set-Cookie"]).group(1)
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        script = Path(tmp) / "create.lua"
-        script.write_text(CREATE_SCRIPT % {"cookie": cookie, "token": token})
-        from .http import make_permalink
-
-        permalink = make_permalink(base)
-        urllib.request.urlopen(base + permalink + "pdf").read()
-        endpoints = [
-            ("/healthz", base + "/healthz", {}, None),
-            ("questionnaire", base + "/", {}, None),
-            (
-                "live panel",
-                base + "/?auth=full&admin=yes&database=relational",
-                {"HX-Request": "true"},
-                None,
-            ),
-            ("permalink create", base + "/", {}, str(script)),
-            ("permalink view", base + permalink, {}, None),
-            ("PDF", base + permalink + "pdf", {}, None),
-        ]
-        results = {
-            name: wrk(url, headers=headers, script=lua) for name, url, headers, lua in endpoints
-        }
-    baseline = results["/healthz"]["rps"]
-    print(f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}")
-    for name, r in results.items():
+    runs = [(name, measure(start, setup_env)) for name, start, setup_env in setups]
+    for name, results in runs:
+        baseline = results["/healthz"]["rps"]
+        print(f"-- {name}")
         print(
-            f"{name:<18} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} {r['errors']:7d} "
-            f"{r['rps'] / baseline:6.2f}"
+            f"{'endpoint':<18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'ratio':>6}"
         )
-    total_errors = sum(r["errors"] for r in results.values())
+        for endpoint, r in results.items():
+            print(
+                f"{endpoint:<18} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} "
+                f"{r['errors']:7d} {r['rps'] / baseline:6.2f}"
+            )
+    (before_name, before), (after_name, after) = runs
+    print(f"-- throughput of '{after_name}' as a ratio to '{before_name}', same run")
+    for endpoint in after:
+        print(f"{endpoint:<18} {after[endpoint]['rps'] / before[endpoint]['rps']:6.2f}")
+    total_errors = sum(r["errors"] for _, results in runs for r in results.values())
     print(f"errors and 5xx in all: {total_errors}")
     if total_errors:
         sys.exit(1)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
@@ -90,6 +91,12 @@ def pdf_url(link: Permalink) -> str:
 
 def card_url(link: Permalink) -> str:
     return reverse("permalink_card", kwargs={"slug": link.slug})
+
+
+def absolute(url: str) -> str:
+    """``url`` at the site's public origin (SITE_URL), whatever Host the request named: share
+    links and cached pages never depend on what a client sent."""
+    return str(settings.SITE_URL) + url
 
 
 def questionnaire_url(answers: Mapping[str, str]) -> str:

@@ -5,6 +5,8 @@ X-Forwarded-For: the one our own proxy appended. Entries further left are whatev
 chose to send, so they are never trusted.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -21,6 +23,16 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return str(forwarded[-proxies])
     return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def login_ip(request: HttpRequest) -> str | None:
+    """The client's address for django-axes, which stores it: None when there is none (a
+    request made inside the process, such as a test client's log-in)."""
+    address = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def permalink_rate(group: str, request: HttpRequest) -> str:

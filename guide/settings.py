@@ -13,6 +13,8 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from guide import stores
+
 # Generic classes such as ModelAdmin[Permalink] subscriptable at run time, as the type checker
 # (django-stubs) reads them.
 django_stubs_ext.monkeypatch()
@@ -56,11 +58,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "ninja",
+    "axes",
     "guide",
 ]
 
 MIDDLEWARE = [
+    "guide.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "guide.middleware.ServiceUnavailableMiddleware",
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "guide.urls"
@@ -95,36 +102,35 @@ WSGI_APPLICATION = "guide.wsgi.application"
 
 # -- data -------------------------------------------------------------------------------------
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-# Keep connections open between requests instead of reconnecting for each one.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Fail fast when the database is unreachable: a 503 in seconds, not a hung worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-        "DATABASE_CONNECT_TIMEOUT", default=3
+#: Seconds a query may wait for PostgreSQL before the request gives up with a 503, and seconds
+#: a process then leaves the database alone (guide/db/base.py).
+DATABASE_QUERY_TIMEOUT = env.float("DATABASE_QUERY_TIMEOUT", default=5.0)
+DATABASE_RETRY_SECONDS = env.float("DATABASE_RETRY_SECONDS", default=5.0)
+DATABASES = {
+    "default": stores.database(
+        env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+        | {"CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60)},
+        connect_timeout=env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        query_timeout=DATABASE_QUERY_TIMEOUT,
     )
+}
 
-# CACHE_URL: locmemcache:// (default, one process) or redis://host:6379/0 (shared by servers).
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"].startswith("django_redis"):
-    CACHES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "SOCKET_CONNECT_TIMEOUT": 0.5,
-            "SOCKET_TIMEOUT": 0.5,
-        }
-    )
-# With Redis down the site keeps serving: cache reads miss, writes are dropped, and each
-# failure is logged (django-redis).
-DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-DJANGO_REDIS_LOGGER = "guide.cache"
+_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
+#: The site's public origin, e.g. https://guide.example.org. Share links, preview images and
+#: PDFs are built from it, never from the request's Host header, so a page is cached once
+#: whatever Host a client sends.
+SITE_URL = env(
+    "SITE_URL",
+    default=f"https://{ALLOWED_HOSTS[0]}"
+    if _HTTPS
+    else f"http://{ALLOWED_HOSTS[0]}:{env('PORT', default='8000')}",
+).rstrip("/")
 
 
-def _release() -> str:
-    """A short hash of the code and templates, so a deploy never serves pages cached by the
-    previous release from a shared cache."""
-    digest = hashlib.sha256()
+def _release(origin: str) -> str:
+    """A short hash of the code, the templates and the site's origin, so a deploy never serves
+    pages cached by the previous release (or with other share links) from a shared cache."""
+    digest = hashlib.sha256(origin.encode())
     for folder in ("guide", "templates", "static/guide"):
         for path in sorted((BASE_DIR / folder).rglob("*")):
             if path.is_file() and path.suffix in {".py", ".html", ".css", ".js"}:
@@ -132,7 +138,17 @@ def _release() -> str:
     return digest.hexdigest()[:10]
 
 
-CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default=_release())
+# CACHE_URL unset: a file cache in CACHE_DIR shared by the machine's workers; redis://...: Redis,
+# with per-process memory behind it while it is down (guide/stores.py, guide/cache.py).
+CACHE_DIR = env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
+CACHES = stores.caches(
+    env.cache("CACHE_URL") if "CACHE_URL" in os.environ else None,
+    directory=CACHE_DIR,
+    key_prefix=env("CACHE_KEY_PREFIX", default=_release(SITE_URL)),
+)
+# guide.cache.FallbackCache sees Redis's failures (and logs them once a minute) instead of
+# django-redis hiding them.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = False
 
 # -- static files -------------------------------------------------------------------------------
 
@@ -153,7 +169,7 @@ STORAGES = {
 
 # SECURE_HTTPS: the site is reached over HTTPS (directly or through a TLS-terminating proxy).
 # On by default in production; `make serve` and the tests turn it off on plain-HTTP loopback.
-SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
+SECURE_HTTPS = _HTTPS
 # The proxy or load balancer terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = SECURE_HTTPS
@@ -186,9 +202,36 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The questionnaire is 14 short fields: anything much bigger is not our form.
+# The questionnaire is a few dozen short fields: anything much bigger is not our form.
+# RequestGuardMiddleware refuses a larger body (413) or any file upload (415) before it is
+# read; with no upload handlers, nothing a request carries is ever written to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
+FILE_UPLOAD_HANDLERS: list[str] = []
+# Other sites may not embed the guide's pages or scripts; the preview image is the exception
+# (guide.middleware). No page uses a device API.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+_DEVICE_APIS = "accelerometer camera geolocation gyroscope magnetometer microphone payment usb"
+PERMISSIONS_POLICY: dict[str, list[str]] = {api: [] for api in _DEVICE_APIS.split()}
+
+# -- the admin ----------------------------------------------------------------------------------
+
+#: Where the (read-only) admin lives; a path of your own keeps it out of every scanner's list.
+ADMIN_PATH = env("ADMIN_PATH", default="admin/").strip("/") + "/"
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords, that client and that user name are
+# locked out for AXES_COOLOFF_TIME (429, logged), and a locked-out try costs no password hash.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = env.float("ADMIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one, on its own
+AXES_CLIENT_IP_CALLABLE = "guide.ratelimits.login_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429_login.html"
+AXES_VERBOSE = True
 CSRF_FAILURE_VIEW = "guide.views.csrf_failure"
 
 # -- rate limits (django-ratelimit, counted in the shared cache) -----------------------------
@@ -199,7 +242,8 @@ RATELIMIT_VIEW = "guide.views.ratelimited"
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 RATELIMIT_IP_META_KEY = "guide.ratelimits.client_ip"
-# If the cache cannot count (Redis down), let requests through rather than refuse everyone.
+# The cache always counts (Redis down: in per-process memory, guide/cache.py); should the
+# file cache itself fail, let requests through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
 
 # -- the rest ------------------------------------------------------------------------------------
@@ -237,5 +281,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step
         "fontTools": {"level": "WARNING"},  # a dozen lines per font subset in every PDF
+        "django_redis": {"level": "CRITICAL"},  # guide.cache reports Redis's failures
     },
 }

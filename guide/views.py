@@ -76,12 +76,13 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
 def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     """What was recommended when the link was made, from its stored snapshot.
 
-    A permalink under the current rules never changes, so its page is cached whole: a cache
-    hit needs no database. A link made under older rules also shows today's verdict, with a
-    form (and so a CSRF token): that page is rendered each time.
+    A permalink under the current rules never changes, so its page is cached whole, for every
+    visitor: a cache hit needs no database, and the page holds nothing of one visitor's (no
+    CSRF token; its links are built from SITE_URL). A link made under older rules also shows
+    today's verdict, with a form (and so a CSRF token): that page is rendered each time.
     """
     rulebook = get_rulebook()
-    page_key = f"permalink-page:{rulebook.version}:{request.get_host()}:{slug}"
+    page_key = f"permalink-page:{rulebook.version}:{slug}"
     page = cache.get(page_key)
     if page is not None:
         return HttpResponse(page)
@@ -94,8 +95,8 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
         "chart": score_chart(result),
         "bar": share_bar(result),
         "edit_url": permalinks.edit_url(link),
-        "share_url": request.build_absolute_uri(permalinks.link_url(link)),
-        "card_url": request.build_absolute_uri(permalinks.card_url(link)),
+        "share_url": permalinks.absolute(permalinks.link_url(link)),
+        "card_url": permalinks.absolute(permalinks.card_url(link)),
     }
     if link.ruleset_version != rulebook.version:
         context["current"] = permalinks.reevaluate(link)

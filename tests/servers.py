@@ -6,12 +6,16 @@ the project's gunicorn.conf.py and stopped at the end of the test.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import selectors
+import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,11 +129,16 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def command(self) -> tuple[list[str], dict[str, str]]:
+        """What starts the server, and its environment."""
+        gunicorn = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"]
+        return gunicorn, {**self.env, "PORT": str(self.port)}
+
     def start(self, *, wait: bool = True) -> Server:
-        env = {**self.env, "PORT": str(self.port)}
+        command, env = self.command()
         with open(self.log_path, "w") as log:  # the child keeps its own copy of the file
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"],
+                command,
                 cwd=ROOT,
                 env=env,
                 stdout=log,
@@ -137,17 +146,21 @@ class Server:
                 text=True,
             )
         if wait:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError("gunicorn exited: " + self.output())
-                try:
-                    if requests.get(self.url + "/healthz", timeout=1).ok:
-                        return self
-                except requests.ConnectionError:
-                    time.sleep(0.2)
-            raise RuntimeError("gunicorn did not answer in 30 s")
+            self.wait_until_up()
         return self
+
+    def wait_until_up(self) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the server exited: " + self.output())
+            try:
+                if requests.get(self.url + "/healthz", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError("the server did not answer in 30 s: " + self.output())
 
     def stop(self) -> str:
         """Stop the server; returns what it logged."""
@@ -169,6 +182,20 @@ class Server:
         return [int(pid) for pid in out.split()]
 
 
+@dataclass
+class Stack(Server):
+    """What `make serve` starts: nginx on a loopback port in front of gunicorn on a Unix socket
+    (deploy/serve.py)."""
+
+    run_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="guide-stack-")))
+
+    def command(self) -> tuple[list[str], dict[str, str]]:
+        nginx = shutil.which("nginx", path=os.environ.get("PATH", "") + ":/usr/sbin")
+        require("nginx", nginx is not None)
+        env = {**self.env, "PORT": str(self.port), "SERVE_RUN_DIR": str(self.run_dir)}
+        return [sys.executable, "deploy/serve.py"], env
+
+
 class Browser(requests.Session):
     """A client that behaves like a browser: it keeps cookies and sends the form's CSRF token."""
 
@@ -183,3 +210,61 @@ class Browser(requests.Session):
             allow_redirects=False,
             timeout=30,
         )
+
+
+class Relay:
+    """A TCP relay on loopback to a real server, that can stop forwarding without closing
+    anything: what a hung database (or a network that drops everything) looks like."""
+
+    def __init__(self, target: tuple[str, int]):
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.frozen = threading.Event()
+        self.stopped = threading.Event()
+        self.sockets: list[socket.socket] = [self.listener]
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def freeze(self) -> None:
+        """From now on nothing is forwarded, and new connections are accepted and held."""
+        self.frozen.set()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        for sock in self.sockets:
+            sock.close()
+
+    def _run(self) -> None:
+        selector = selectors.DefaultSelector()
+        selector.register(self.listener, selectors.EVENT_READ, None)
+        while not self.stopped.is_set():
+            if self.frozen.is_set():
+                for key in list(selector.get_map().values()):
+                    if key.data is not None:
+                        selector.unregister(key.fileobj)
+            for key, _ in selector.select(timeout=0.1):
+                if key.data is None:
+                    client, _ = self.listener.accept()
+                    self.sockets.append(client)
+                    if self.frozen.is_set():
+                        continue  # accepted, never answered
+                    upstream = socket.create_connection(self.target, timeout=3)
+                    self.sockets.append(upstream)
+                    selector.register(client, selectors.EVENT_READ, upstream)
+                    selector.register(upstream, selectors.EVENT_READ, client)
+                    continue
+                source, sink = key.fileobj, key.data
+                try:
+                    data = source.recv(65536)
+                    if data:
+                        sink.sendall(data)
+                        continue
+                except OSError:
+                    pass
+                for sock in (source, sink):
+                    with contextlib.suppress(KeyError, ValueError):
+                        selector.unregister(sock)
+                    sock.close()
+        selector.close()

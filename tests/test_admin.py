@@ -1,7 +1,11 @@
 import re
+from importlib import reload
+from unittest import mock
 
 import pytest
+from django.urls import clear_url_caches, reverse
 
+from guide import urls
 from guide.admin import PermalinkAdmin
 from guide.models import Permalink
 
@@ -55,3 +59,73 @@ def test_every_field_stays_read_only_even_if_editing_were_allowed():
     # Change permission is one line; the read-only list is the second guard behind it.
     fields = {f.name for f in Permalink._meta.concrete_fields if f.name != "id"}
     assert fields <= set(PermalinkAdmin.readonly_fields)
+
+
+def log_in(client, password: str, address: str = "198.51.100.7", user: str = "admin"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": user, "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return django_user_model.objects.create_superuser("admin", "admin@example.org", "right-pw-1")
+
+
+@pytest.mark.django_db
+def test_after_five_wrong_passwords_even_the_right_one_is_refused_for_a_while(
+    client, admin_user, caplog
+):
+    for _ in range(4):
+        assert log_in(client, "wrong").status_code == 200  # the form again, with its error
+    locked = log_in(client, "wrong")
+    assert locked.status_code == 429
+    assert "Too many wrong passwords" in locked.content.decode()
+    assert "15 minutes" in locked.content.decode()
+    assert log_in(client, "right-pw-1").status_code == 429
+    assert any("locking out" in r.getMessage().lower() for r in caplog.records)  # logged
+
+
+@pytest.mark.django_db
+def test_a_locked_out_user_name_stays_locked_from_another_address(client, admin_user):
+    for n in range(5):
+        log_in(client, "wrong", address=f"198.51.100.{n}")
+    assert log_in(client, "right-pw-1", address="192.0.2.200").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_locked_out_address_cannot_try_other_user_names(client, admin_user):
+    for n in range(5):
+        log_in(client, "wrong", user=f"guess{n}")
+    assert log_in(client, "right-pw-1").status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_few_mistakes_then_the_right_password_signs_in(client, admin_user):
+    for _ in range(3):
+        log_in(client, "wrong")
+    assert log_in(client, "right-pw-1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_locked_out_try_costs_no_password_hash(client, admin_user):
+    for _ in range(5):
+        log_in(client, "wrong")
+    with mock.patch("django.contrib.auth.hashers.PBKDF2PasswordHasher.verify") as verify:
+        log_in(client, "right-pw-1")
+    verify.assert_not_called()
+
+
+def test_the_admin_can_live_at_a_path_of_your_own(settings):
+    settings.ADMIN_PATH = "back-office-7f3a/"
+    try:
+        reload(urls)
+        clear_url_caches()
+        assert reverse("admin:index") == "/back-office-7f3a/"
+    finally:
+        settings.ADMIN_PATH = "admin/"
+        reload(urls)
+        clear_url_caches()
+    assert reverse("admin:index") == "/admin/"

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from guide.models import Permalink
 from guide.pdf import render as pdf_module
+from guide.pdf.render import render_pdf
 
 from .conftest import ALL_BUT_ONE_ANSWERED
 
@@ -218,7 +219,8 @@ def test_a_matching_etag_gets_304(client, summary, link_url):
 @pytest.mark.django_db
 def test_a_new_release_renders_afresh_under_a_new_etag(client, summary, link_url, settings):
     caches = copy.deepcopy(settings.CACHES)
-    caches["default"]["KEY_PREFIX"] = "next-release"
+    for cache in caches.values():
+        cache["KEY_PREFIX"] = "next-release"
     settings.CACHES = caches  # a new prefix, as a release that changes any template gets
     with mock.patch("guide.pdf.views.render_pdf", wraps=pdf_module.render_pdf) as render:
         again = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH=summary["ETag"])
@@ -307,3 +309,13 @@ def test_overlapping_renders_keep_the_collector_off_until_the_last_one_ends():
     assert not gc.isenabled()  # the second is still rendering
     second.__exit__(None, None, None)
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_a_pdf_is_rendered_once_whatever_host_a_client_names(client, link_url):
+    with mock.patch("guide.pdf.views.render_pdf", wraps=render_pdf) as rendered:
+        bodies = {
+            client.get(link_url + "pdf", HTTP_HOST=f"localhost:{7000 + n}").content
+            for n in range(20)
+        }
+    assert rendered.call_count == 1 and len(bodies) == 1

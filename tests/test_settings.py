@@ -116,11 +116,6 @@ def test_pages_use_no_inline_script_or_style(client):
     assert "<script>" not in page and " style=" not in page and "<style" not in page
 
 
-def test_htmx_sends_the_csrf_token_in_a_header(client):
-    page = client.get("/").content.decode()
-    assert '<body hx-headers=\'{"X-CSRFToken": "' in page
-
-
 @pytest.mark.django_db
 def test_the_load_balancer_probe_is_not_redirected(production):
     assert production.get("/healthz").status_code == 200

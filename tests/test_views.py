@@ -1,9 +1,12 @@
 import datetime
 import re
 from html import unescape
+from unittest import mock
 
 import pytest
+from django.test import Client
 
+from guide import views
 from guide.models import Permalink
 from guide.rules import get_rulebook
 
@@ -346,3 +349,25 @@ def test_a_result_says_in_one_line_why_and_puts_its_actions_first(client):
     assert " download" not in page  # a refused PDF shows its page rather than saving it
     day = datetime.date.fromisoformat(get_rulebook().updated)
     assert f"with the guide's knowledge as of {day.day} {day:%B %Y}" in page
+
+
+@pytest.mark.django_db
+def test_a_permalink_page_cached_for_everyone_carries_no_visitors_secret(client):
+    location = client.post("/", DJANGO_ANSWERS)["Location"]
+    first = Client().get(location)  # renders and caches the page
+    second = Client().get(location)  # served from the cache
+    assert first.content == second.content
+    for response in (first, second):
+        page = html(response)
+        assert "csrfmiddlewaretoken" not in page and "X-CSRFToken" not in page
+        assert "csrftoken" not in response.cookies
+
+
+@pytest.mark.django_db
+def test_the_share_link_is_the_sites_whatever_host_was_asked_and_the_page_is_made_once(client):
+    location = client.post("/", DJANGO_ANSWERS)["Location"]
+    with mock.patch("guide.views.render", wraps=views.render) as rendered:
+        pages = {html(client.get(location, HTTP_HOST=f"localhost:{5000 + n}")) for n in range(50)}
+    assert len(pages) == 1 and rendered.call_count <= 1
+    page = pages.pop()
+    assert f'value="http://testserver{location}"' in page and "localhost:50" not in page

@@ -135,6 +135,6 @@ def checked(answers: dict[str, str]) -> dict[str, str]:
 def link_urls(request: HttpRequest, link: Permalink) -> dict[str, str]:
     return {
         "slug": link.slug,
-        "url": request.build_absolute_uri(permalinks.link_url(link)),
-        "pdf_url": request.build_absolute_uri(permalinks.pdf_url(link)),
+        "url": permalinks.absolute(permalinks.link_url(link)),
+        "pdf_url": permalinks.absolute(permalinks.pdf_url(link)),
     }

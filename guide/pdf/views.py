@@ -36,11 +36,11 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         message = "The paper size must be “a4” or “letter”."
         return render(request, "400.html", {"message": message}, status=400)
     rulebook = get_rulebook()
-    key = f"pdf:{rulebook.version}:{request.get_host()}:{slug}:{paper}"
+    key = f"pdf:{rulebook.version}:{slug}:{paper}"
     entry = cache.get(key)
     if entry is None:
         link = permalinks.find_or_404(slug)
-        share_url = request.build_absolute_uri(permalinks.link_url(link))
+        share_url = permalinks.absolute(permalinks.link_url(link))
         html = summary_html(link, share_url, stale=link.ruleset_version != rulebook.version)
         try:
             pdf = render_pdf(html, paper=paper)

@@ -1,5 +1,7 @@
 """Template filters for the numbers and citations of a snapshot; see :mod:`guide.wording`."""
 
+from datetime import timedelta
+
 from django import template
 
 from guide import numbers, wording
@@ -18,3 +20,10 @@ def as_list(value: object) -> list[object]:
     if value is None or value == "":
         return []
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+@register.filter
+def minutes(value: timedelta | None) -> str:
+    """A wait in whole minutes, in words: "15 minutes", "1 minute"."""
+    count = max(1, round(value.total_seconds() / 60)) if value else 1
+    return f"{count} minute{'s' if count != 1 else ''}"

@@ -1,0 +1,90 @@
+"""`make serve`: the production-like stack on one machine.
+
+nginx (Debian's nginx-light) listens on BIND (default 127.0.0.1:$PORT) and buffers every
+request; gunicorn (gunicorn.conf.py) serves the guide on a Unix socket in a run folder that only
+nginx talks to. Both stop together: on Ctrl-C or SIGTERM, or when either one exits.
+
+    python deploy/serve.py        # what `make serve` runs after collectstatic and migrate
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "deploy" / "nginx.conf"
+
+
+def nginx_conf(run_dir: Path, listen: str, socket: Path) -> str:
+    """deploy/nginx.conf with this run's folder, address and socket filled in."""
+    # As root, nginx's workers drop to an unprivileged user; the run folder is readable by it.
+    user = "user nobody nogroup;" if os.geteuid() == 0 else ""
+    text = TEMPLATE.read_text()
+    for name, value in {"USER": user, "RUN": str(run_dir), "LISTEN": listen}.items():
+        text = text.replace(f"@{name}@", value)
+    return text.replace("@SOCKET@", str(socket))
+
+
+def wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if process.poll() is not None:
+            sys.exit(f"serve: gunicorn exited ({process.returncode}) before it was ready")
+        if time.monotonic() > deadline:
+            process.terminate()
+            sys.exit(f"serve: gunicorn did not open {path} in {seconds:.0f} s")
+        time.sleep(0.05)
+
+
+def main() -> int:
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if nginx is None:
+        sys.exit("serve: the stack needs nginx in front of gunicorn: apt-get install nginx-light")
+    listen = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+    run_dir = Path(os.environ.get("SERVE_RUN_DIR") or tempfile.mkdtemp(prefix="guide-serve-"))
+    run_dir.mkdir(parents=True, exist_ok=True)
+    run_dir.chmod(0o755)
+    socket = run_dir / "gunicorn.sock"
+    socket.unlink(missing_ok=True)
+    # nginx is the one trusted proxy: the guide counts the address it passes on.
+    env = {**os.environ, "BIND": f"unix:{socket}", "TRUSTED_PROXIES": "1"}
+    app = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"],
+        cwd=ROOT,
+        env=env,
+    )
+    wait_for(socket, app, 60)
+    conf = run_dir / "nginx.conf"
+    conf.write_text(nginx_conf(run_dir, listen, socket))
+    proxy = subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"])
+    print(f"serve: http://{listen} (nginx) -> unix:{socket} (gunicorn)", flush=True)
+
+    def stop(*_: object) -> None:
+        for process in (proxy, app):
+            if process.poll() is None:
+                process.send_signal(signal.SIGQUIT if process is proxy else signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while proxy.poll() is None and app.poll() is None:
+            time.sleep(0.2)
+    finally:
+        stop()
+        for process in (proxy, app):
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return app.returncode or proxy.returncode or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""PostgreSQL as Django's own backend has it, with a deadline on every wait for the server.
+
+libpq's ``connect_timeout`` bounds a connection attempt, but a server (or anything in between)
+that takes a query and never answers holds the request for good: psycopg waits without a
+limit, and TCP keepalives do not fire while the peer's kernel still acknowledges. So every wait
+on an open connection gets a deadline, ``DATABASE_QUERY_TIMEOUT`` seconds; past it the
+connection is closed and the query fails with ``OperationalError``, which the site answers with
+a 503 (guide.middleware). After such a failure the process does not try the database again for
+``DATABASE_RETRY_SECONDS``, so a hung server costs each thread one wait, not one per request.
+
+Use it as ``ENGINE: "guide.db"``; settings.py does so for every postgres:// DATABASE_URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+import psycopg
+from django.conf import settings
+from django.db.backends.postgresql import base
+from psycopg import errors
+
+logger = logging.getLogger("guide.availability")
+
+
+class _Breaker:
+    """When this process may try the database again (monotonic seconds)."""
+
+    lock = threading.Lock()
+    until = 0.0
+
+    @classmethod
+    def trip(cls, why: str) -> None:
+        with cls.lock:
+            if time.monotonic() >= cls.until:
+                logger.error(
+                    "database circuit open: %s; requests that need it get a 503 for %g s",
+                    why,
+                    settings.DATABASE_RETRY_SECONDS,
+                )
+            cls.until = time.monotonic() + settings.DATABASE_RETRY_SECONDS
+
+    @classmethod
+    def check(cls) -> None:
+        if time.monotonic() < cls.until:
+            raise psycopg.OperationalError("the database failed a moment ago; not trying yet")
+
+
+class DeadlineConnection(psycopg.Connection[Any]):
+    """A psycopg connection whose waits for the server end at DATABASE_QUERY_TIMEOUT."""
+
+    def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+        limit = settings.DATABASE_QUERY_TIMEOUT if timeout is None else timeout
+        try:
+            return super().wait(gen, interval=interval, timeout=limit)
+        except errors._WaitTimeout:
+            # Mid-query: the connection's state is unknown, so it is not used again.
+            self.close()
+            message = f"the database did not answer within {limit:g} s"
+            _Breaker.trip(message)
+            raise psycopg.OperationalError(message) from None
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
+        _Breaker.check()
+        try:
+            connection = super().get_new_connection(conn_params)
+        except psycopg.OperationalError as exc:
+            _Breaker.trip(f"could not connect: {exc.__class__.__name__}")
+            raise
+        connection.__class__ = DeadlineConnection
+        return connection

@@ -1,0 +1,97 @@
+"""The caches behind the rate limits, pages and PDFs (guide/cache.py)."""
+
+import logging
+import multiprocessing
+import threading
+
+import pytest
+from django.core.cache.backends.locmem import LocMemCache
+
+from guide import cache as cache_module
+from guide.cache import FallbackCache, SharedFileCache
+
+
+def count_in(directory: str, times: int) -> None:
+    cache = SharedFileCache(directory, {})
+    for _ in range(times):
+        if not cache.add("hits", 1, 60):
+            cache.incr("hits")
+
+
+def test_workers_sharing_the_file_cache_lose_no_count(tmp_path):
+    """Four processes counting at once, as gunicorn's workers count a client's requests."""
+    context = multiprocessing.get_context("fork")
+    processes = [context.Process(target=count_in, args=(str(tmp_path), 50)) for _ in range(4)]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    assert SharedFileCache(str(tmp_path), {}).get("hits") == 200
+
+
+def test_the_file_cache_is_bounded(tmp_path):
+    cache = SharedFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 3}})
+    for n in range(100):
+        cache.set(f"page-{n}", "x" * 100)
+    assert len(list(tmp_path.glob("*.djcache"))) <= 30
+
+
+class BrokenCache(LocMemCache):
+    """A shared cache that is down: every call fails, as django-redis's do without Redis."""
+
+    calls = 0
+
+    def _fail(self, *args, **kwargs):
+        BrokenCache.calls += 1
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    add = get = set = incr = touch = delete = has_key = _fail
+
+
+@pytest.fixture
+def fallback(settings):
+    settings.CACHES = {
+        "default": settings.CACHES["default"],
+        "down": {"BACKEND": "tests.test_cache.BrokenCache", "LOCATION": "down"},
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fb"},
+    }
+    BrokenCache.calls = 0
+    cache_module._HEALTH.clear()
+    yield FallbackCache("", {"OPTIONS": {"PRIMARY": "down", "FALLBACK": "memory"}})
+    cache_module._HEALTH.clear()
+
+
+def test_with_the_shared_cache_down_counts_and_pages_are_kept_in_memory(fallback):
+    assert fallback.add("count", 1, 60)
+    assert fallback.incr("count") == 2
+    fallback.set("pdf", b"%PDF-", 60)
+    assert fallback.get("pdf") == b"%PDF-"
+
+
+def test_a_down_shared_cache_is_logged_once_not_once_a_request(fallback, caplog, monkeypatch):
+    monkeypatch.setattr(FallbackCache, "RETRY_SECONDS", 0)  # try the shared cache every time
+    with caplog.at_level(logging.ERROR, logger="guide.cache"):
+        for n in range(100):
+            fallback.get(f"page-{n}")
+        # Django gives each thread a cache object of its own; the report is the process's.
+        twin = FallbackCache("", {"OPTIONS": {"PRIMARY": "down", "FALLBACK": "memory"}})
+        other = threading.Thread(target=lambda: [twin.get(f"x-{n}") for n in range(100)])
+        other.start()
+        other.join()
+    errors = [r for r in caplog.records if r.name == "guide.cache"]
+    assert BrokenCache.calls >= 199  # it was tried again and again...
+    assert len(errors) == 1  # ...and said so once
+    assert "Connection refused" in errors[0].getMessage()
+
+
+def test_a_missing_counter_is_an_answer_not_an_outage(settings):
+    settings.CACHES = {
+        "default": settings.CACHES["default"],
+        "up": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "up"},
+        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "m2"},
+    }
+    cache = FallbackCache("", {"OPTIONS": {"PRIMARY": "up", "FALLBACK": "memory"}})
+    with pytest.raises(ValueError):
+        cache.incr("never-added")
+    cache.set("k", "shared", 60)
+    assert cache.get("k") == "shared"

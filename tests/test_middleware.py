@@ -1,0 +1,108 @@
+"""What every request goes through: HEAD, over-large bodies, security headers, database
+errors (guide/middleware.py)."""
+
+from unittest import mock
+
+import pytest
+from django.db import DataError, ProgrammingError, connection
+
+from guide.middleware import MAX_BODY_BYTES
+from guide.models import Permalink
+
+
+@pytest.fixture
+def link_url(client):
+    return client.post("/", {"auth": "full", "admin": "yes"})["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/", "/?auth=full", "/rules/", "/api/guide"])
+def test_head_is_answered_wherever_get_is_with_no_body(client, path):
+    get, head = client.get(path), client.head(path)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert int(head["Content-Length"]) == len(get.content)
+    assert head["Content-Type"] == get["Content-Type"]
+
+
+@pytest.mark.django_db
+def test_head_works_on_a_permalink_and_its_pdf(client, link_url):
+    assert client.head(link_url).status_code == 200
+    pdf = client.head(link_url + "pdf")
+    assert (
+        pdf.status_code == 200 and pdf.content == b"" and pdf["Content-Type"] == "application/pdf"
+    )
+
+
+@pytest.mark.django_db
+def test_a_body_larger_than_any_form_is_refused_before_it_is_read(client):
+    body = b"auth=full&pad=" + b"x" * MAX_BODY_BYTES
+    with mock.patch("django.core.handlers.wsgi.LimitedStream.read") as read:
+        response = client.generic(
+            "POST", "/", body, content_type="application/x-www-form-urlencoded"
+        )
+    assert response.status_code == 413
+    assert "larger than any form" in response.content.decode()
+    read.assert_not_called()
+    assert Permalink.objects.count() == 0
+
+
+def test_the_api_refuses_an_over_large_body_in_json(client):
+    response = client.generic(
+        "POST",
+        "/api/recommend",
+        b"{" + b" " * MAX_BODY_BYTES + b"}",
+        content_type="application/json",
+    )
+    assert response.status_code == 413 and "detail" in response.json()
+
+
+@pytest.mark.django_db
+def test_a_file_sent_with_a_form_is_never_stored(client, tmp_path, settings):
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # any file would go to disk, were it kept
+    upload = tmp_path.parent / "upload.bin"
+    upload.write_bytes(b"\0" * 30_000)
+    with upload.open("rb") as handle:
+        client.post("/", {"auth": "full", "file": handle})
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_pages_say_what_other_sites_and_device_apis_may_do(client, link_url):
+    page = client.get("/")
+    assert page["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert (
+        "camera=()" in page["Permissions-Policy"] and "geolocation=()" in page["Permissions-Policy"]
+    )
+    # The preview image is meant to be shown elsewhere.
+    assert client.get(link_url + "card.png")["Cross-Origin-Resource-Policy"] == "cross-origin"
+
+
+@pytest.mark.django_db
+def test_data_the_database_refuses_is_a_400_not_an_outage(client):
+    with mock.patch(
+        "guide.models.PermalinkQuerySet.for_answers",
+        side_effect=DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"),
+    ):
+        response = client.post("/", {"auth": "full"})
+    assert response.status_code == 400
+    assert "could not reach" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_an_admin_filter_is_not_an_outage(admin_client):
+    response = admin_client.get(
+        "/admin/guide/permalink/", {"q": "a\x00b", "recommendation": "\x00"}
+    )
+    # SQLite finds nothing; PostgreSQL refuses a NUL byte in text, and that is the request's fault.
+    assert response.status_code == (400 if connection.vendor == "postgresql" else 200)
+
+
+@pytest.mark.django_db
+def test_a_bug_in_a_query_is_not_passed_off_as_an_outage(client):
+    with (
+        mock.patch("guide.models.PermalinkQuerySet.for_answers", side_effect=ProgrammingError("x")),
+        pytest.raises(ProgrammingError),
+    ):
+        client.post("/", {"auth": "full"})

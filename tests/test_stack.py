@@ -1,0 +1,216 @@
+"""The stack `make serve` starts (nginx in front of gunicorn, deploy/) under the attacks and
+failures a public site meets: slow clients, a hung database, spoofed addresses, huge bodies.
+
+Every loop here is bounded in count and time, and talks to loopback only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from .servers import (
+    Browser,
+    Relay,
+    Server,
+    Stack,
+    drop_postgres_database,
+    migrate,
+    postgres_database,
+    production_env,
+)
+
+pytestmark = pytest.mark.services
+
+
+def stack_env(tmp_path, **overrides: str) -> dict[str, str]:
+    """A production-like environment with the single-machine defaults: SQLite in tmp_path and
+    the file cache every worker shares (no CACHE_URL)."""
+    defaults = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env = production_env(**defaults | {"CACHE_DIR": str(tmp_path / "cache")} | overrides)
+    env.pop("CACHE_URL", None)
+    return env
+
+
+@pytest.fixture
+def stack(tmp_path):
+    env = stack_env(tmp_path, RATELIMIT_PERMALINKS="5/m")
+    migrate(env)
+    server = Stack(env).start()
+    yield server
+    server.stop()
+
+
+def timed_get(url: str, **kwargs) -> tuple[int, float]:
+    start = time.monotonic()
+    response = requests.get(url, timeout=20, **kwargs)
+    return response.status_code, time.monotonic() - start
+
+
+def test_fifty_slow_clients_do_not_slow_anyone_else(stack):
+    """50 connections trickle a header line a second; meanwhile every other visitor is served
+    at once (without nginx in front, the first eight such clients take every thread)."""
+    host, port = "127.0.0.1", stack.port
+    stop = threading.Event()
+    slow = []
+    for _ in range(50):
+        sock = socket.create_connection((host, port), timeout=5)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        slow.append(sock)
+
+    def trickle() -> None:
+        for n in range(8):  # about 8 s, bounded
+            if stop.wait(1):
+                return
+            for sock in slow:
+                with contextlib.suppress(OSError):
+                    sock.sendall(f"X-Slow-{n}: y\r\n".encode())
+
+    trickler = threading.Thread(target=trickle)
+    trickler.start()
+    try:
+        time.sleep(1.5)  # the slow clients are all connected and sending
+        timings = [timed_get(stack.url + path) for path in ["/healthz", "/", "/rules/"] * 6]
+    finally:
+        stop.set()
+        trickler.join()
+        for sock in slow:
+            sock.close()
+    assert all(status == 200 for status, _ in timings)
+    assert max(seconds for _, seconds in timings) < 2, timings
+
+
+def test_rate_limits_hold_for_the_machine_not_for_each_worker(stack):
+    """Two workers, one shared count: 5 links a minute means 5, and a made-up X-Forwarded-For
+    does not make a new client (nginx replaces the header with the address it saw)."""
+    browser = Browser()
+    statuses = []
+    for n in range(9):
+        browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
+        answers = {"project_size": ("small", "medium", "large")[n % 3], "auth": "full"}
+        statuses.append(browser.submit(stack.url, answers).status_code)
+    assert statuses.count(303) == 5 and statuses[5:] == [429] * 4, statuses
+
+
+def test_the_app_server_listens_on_a_socket_only_the_proxy_reaches(stack):
+    sock = stack.run_dir / "gunicorn.sock"
+    assert sock.is_socket()
+    listening = [line for line in stack.output().splitlines() if "Listening at:" in line]
+    assert len(listening) == 1 and f"unix:{sock}" in listening[0]  # and no TCP port
+
+
+def huge_upload(port: int, megabytes: int = 50) -> tuple[bytes, float]:
+    """Start a multipart upload of ``megabytes`` with a CSRF cookie; send at most 1 MB of it,
+    and return the start of what the server answers, and how long until it did."""
+    boundary = "x" * 16
+    head = (
+        f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: csrftoken={'a' * 32}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\n"
+        f"Content-Length: {megabytes * 1024 * 1024}\r\n\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="f"; filename="f.bin"\r\n\r\n'
+    )
+    start = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        try:
+            for _ in range(16):
+                sock.sendall(b"\0" * 65536)
+        except OSError:
+            pass  # refused part-way: as it should be
+        try:
+            answer = sock.recv(65536)  # the status line and headers come first
+        except OSError:
+            answer = b""
+    return answer, time.monotonic() - start
+
+
+def test_a_huge_upload_is_refused_before_it_is_read(stack, tmp_path):
+    answer, seconds = huge_upload(stack.port)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert seconds < 5
+
+
+def test_the_app_server_alone_refuses_a_huge_upload_and_stores_nothing(tmp_path):
+    """Behind another proxy, or none, the guide itself still refuses it, and nothing reaches
+    the disk."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = stack_env(tmp_path, TMPDIR=str(scratch))
+    migrate(env)
+    server = Server(env).start()
+    try:
+        answer, _ = huge_upload(server.port)
+    finally:
+        server.stop()
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert list(scratch.iterdir()) == []
+
+
+def test_head_is_answered_wherever_get_is(stack):
+    for path in ["/healthz", "/", "/rules/", "/api/guide", "/favicon.ico"]:
+        response = requests.head(stack.url + path, timeout=10)
+        assert response.status_code in (200, 301), (path, response.status_code)
+        assert response.content == b""
+
+
+def test_a_hung_database_costs_a_503_in_seconds_and_the_rest_keeps_serving(tmp_path):
+    """PostgreSQL behind a relay that stops answering (connections accepted, never served):
+    every request that needs the database answers 503 within 10 s, with the answers kept,
+    while pages that need none are served as usual."""
+    name = f"guide_hung_{os.getpid()}"
+    database = postgres_database(name)
+    relay = Relay(("127.0.0.1", 5432))
+    url = database.replace(":5432/", f":{relay.port}/")
+    env = stack_env(tmp_path, DATABASE_URL=url)
+    migrate(env)
+    server = Stack(env).start()
+    try:
+        saved = Browser().submit(server.url, {"auth": "full", "admin": "yes"})
+        assert saved.status_code == 303  # the database works, and connections are kept open
+        relay.freeze()
+        results: dict[str, tuple[int, float, str]] = {}
+
+        def needs_database(label: str, method: str, path: str, data=None) -> None:
+            start = time.monotonic()
+            browser = Browser()
+            if method == "POST":
+                response = browser.submit(server.url, data)
+            else:
+                response = browser.get(server.url + path, timeout=30)
+            results[label] = (response.status_code, time.monotonic() - start, response.text)
+
+        threads = [
+            threading.Thread(
+                target=needs_database, args=("unknown link", "GET", "/r/" + "B" * 16 + "/")
+            ),
+            threading.Thread(
+                target=needs_database,
+                args=("save", "POST", "/", {"auth": "simple", "forms": "many"}),
+            ),
+            threading.Thread(
+                target=needs_database, args=("api", "GET", "/api/recommendations/" + "C" * 16)
+            ),
+        ]
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        others = [timed_get(server.url + path) for path in ["/healthz", "/", "/rules/"] * 3]
+        panel = timed_get(server.url + "/?auth=full", headers={"HX-Request": "true"})
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        log = server.stop()
+        relay.close()
+        drop_postgres_database(name)
+    assert set(results) == {"unknown link", "save", "api"}, log[-2000:]
+    for label, (status, seconds, text) in results.items():
+        assert status == 503 and seconds < 10, (label, status, seconds)
+        assert "Traceback" not in text
+    assert 'href="/?auth=simple&amp;forms=many"' in results["save"][2]  # nothing lost
+    assert all(status == 200 and seconds < 2 for status, seconds in [*others, panel]), others
