@@ -7,4 +7,4 @@ class GuideConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import pdf, rules  # noqa: F401  register their system checks
+        from . import checks, pdf, rules  # noqa: F401  register their system checks

@@ -27,6 +27,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "DEBUG",
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "SITE_URL",
         }
     }
     environment["ENV_FILE"] = "/nonexistent/.env"  # this checkout's .env must not help
@@ -69,6 +70,20 @@ def test_the_deploy_check_passes_with_production_settings():
         return
     assert run.returncode == 0, run.stdout + run.stderr
     assert "System check identified no issues" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "site_url", ["http://guide.example", "https://elsewhere.example", "https://evil.example:8443"]
+)
+def test_the_deploy_check_warns_when_share_links_would_point_elsewhere(site_url):
+    run = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="guide.example",
+        SITE_URL=site_url,
+    )
+    assert "guide.W002" in run.stderr and site_url in run.stderr
 
 
 def test_the_deploy_check_warns_when_pdf_renders_would_be_slow(monkeypatch):

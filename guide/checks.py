@@ -1,0 +1,29 @@
+"""Deploy checks for how the site is reached (`manage.py check --deploy`)."""
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.core import checks
+from django.http.request import validate_host
+
+
+@checks.register(deploy=True)
+def check_site_url(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Share links, preview images and PDFs are built from SITE_URL: it must be the public
+    HTTPS origin the site answers to."""
+    site = urlsplit(settings.SITE_URL)
+    if site.scheme == "https" and validate_host(site.hostname or "", settings.ALLOWED_HOSTS):
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: share links and PDFs would point there, but "
+            "it is not an https:// origin whose host is in ALLOWED_HOSTS.",
+            hint="Set SITE_URL to the public origin, e.g. https://guide.example.org.",
+            id="guide.W002",
+        )
+    ]
