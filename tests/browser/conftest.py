@@ -70,6 +70,13 @@ def base_url(live_server) -> str:
     return live_server.url
 
 
+@pytest.fixture(autouse=True)
+def site_url(live_server, settings) -> str:
+    """The live server is the site's public origin here: share links point to it."""
+    settings.SITE_URL = live_server.url
+    return live_server.url
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     """A desktop-sized window: the live panel sits beside the questions."""
