@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,7 +23,8 @@ from .http import ROOT, free_port, gunicorn, make_permalink, stack, wrk_errors
 POSTGRES = os.environ.get("LOAD_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/4")
 DATABASE = "guide_load"
-DURATION = int(os.environ.get("LOAD_SECONDS", "8"))
+DURATION = int(os.environ.get("LOAD_SECONDS", "5"))
+ROUNDS = int(os.environ.get("LOAD_ROUNDS", "3"))
 CONNECTIONS = 16
 WORKERS = 4
 
@@ -75,6 +77,13 @@ def wrk(
         "p99": ms("99"),
         "errors": wrk_errors(out),
     }
+
+
+def median_of(samples: list[dict[str, float]]) -> dict[str, float]:
+    """Each figure's median over the rounds; errors are summed."""
+    result = {k: statistics.median(s[k] for s in samples) for k in samples[0]}
+    result["errors"] = sum(s["errors"] for s in samples)
+    return result
 
 
 def measure(start, env: dict[str, str]) -> dict[str, dict[str, float]]:
@@ -134,9 +143,15 @@ def run() -> None:
     ]
     print(
         f"== load (PostgreSQL and Redis; {WORKERS} gunicorn workers; wrk, {CONNECTIONS} "
-        f"connections, {DURATION} s per endpoint, loopback)"
+        f"connections, {DURATION} s per endpoint, loopback; the two setups take turns, "
+        f"{ROUNDS} rounds, medians)"
     )
-    runs = [(name, measure(start, setup_env)) for name, start, setup_env in setups]
+    # Taking turns, so that whatever else the machine does falls on both alike.
+    rounds = [[measure(start, setup_env) for _, start, setup_env in setups] for _ in range(ROUNDS)]
+    runs = []
+    for n, (name, _, _) in enumerate(setups):
+        samples = [r[n] for r in rounds]
+        runs.append((name, {e: median_of([s[e] for s in samples]) for e in samples[0]}))
     for name, results in runs:
         baseline = results["/healthz"]["rps"]
         print(f"-- {name}")
@@ -146,7 +161,7 @@ def run() -> None:
         for endpoint, r in results.items():
             print(
                 f"{endpoint:<18} {r['rps']:8.0f} {r['p50']:8.2f} {r['p99']:8.2f} "
-                f"{r['errors']:7d} {r['rps'] / baseline:6.2f}"
+                f"{r['errors']:7.0f} {r['rps'] / baseline:6.2f}"
             )
     (before_name, before), (after_name, after) = runs
     print(f"-- throughput of '{after_name}' as a ratio to '{before_name}', same run")
