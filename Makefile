@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test check typecheck format lint lock bench load clean
+.PHONY: run serve test test-starters check typecheck format lint lock bench load clean
 
 # Everything comes from the lock file (exact versions and hashes of the whole tree), then the
 # project itself without touching its dependencies.
@@ -38,6 +38,11 @@ serve: $(VENV)/.installed
 ## test: the habits (format, lint, types, migrations, system checks), then the whole suite
 test: check
 	$(PY) -m pytest
+
+## test-starters: generate the starter projects (both frameworks, all features and none),
+## install each in a fresh venv and run its own tests, as a person following its README would
+test-starters: $(VENV)/.installed
+	$(PY) -m pytest -m starter_projects
 
 ## check: everything but the suite: quick, and what a pre-commit hook runs
 check: $(VENV)/.installed

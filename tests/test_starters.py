@@ -1,0 +1,385 @@
+"""The starter kits (guide/starters.py and the templates in starters/), for every feature
+combination of both frameworks: the files each needs and no others, imports the project
+declares, nothing left unrendered, clean code, safe and repeatable zips. Installing and
+running the projects is tests/test_starter_projects.py's job."""
+
+import ast
+import io
+import itertools
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+import yaml
+from copier import Settings, run_copy
+
+from guide import starters
+from guide.engine import check_answers, evaluate
+from guide.rules import get_rulebook
+from guide.starters import (
+    FEATURES,
+    FRAMEWORKS,
+    STARTERS,
+    Link,
+    NextStep,
+    StarterSpec,
+    key_files,
+    render_files,
+    resolve_features,
+    spec_from_result,
+    tree,
+    write_tree,
+    zip_bytes,
+)
+
+COMBINATIONS = [
+    frozenset(combination)
+    for size in range(len(FEATURES) + 1)
+    for combination in itertools.combinations(FEATURES, size)
+]
+#: Every spec a combination can make (several combinations resolve to one spec).
+SPECS = sorted(
+    {
+        StarterSpec(framework, combination)
+        for framework in FRAMEWORKS
+        for combination in COMBINATIONS
+    },
+    key=lambda spec: (spec.framework, sorted(spec.features)),
+)
+EVERYTHING = {framework: StarterSpec(framework, frozenset(FEATURES)) for framework in FRAMEWORKS}
+
+# fmt: off
+#: The files every starter has, and those each feature adds (and no other feature does).
+BASE = {
+    "flask": {
+        ".copier-answers.yml", ".gitignore", "README.md", "pyproject.toml", "requirements.txt",
+        "starter/__init__.py", "starter/config.py", "starter/main.py",
+        "starter/templates/base.html", "starter/templates/index.html",
+        "tests/conftest.py", "tests/test_main.py",
+    },
+    "django": {
+        ".copier-answers.yml", ".gitignore", "README.md", "pyproject.toml", "requirements.txt",
+        "manage.py", "starter/__init__.py", "starter/settings.py", "starter/urls.py",
+        "starter/wsgi.py", "core/__init__.py", "core/apps.py", "core/views.py",
+        "core/templates/core/base.html", "core/templates/core/index.html", "tests/test_main.py",
+    },
+}
+OWN = {
+    "flask": {
+        "auth": {"starter/auth.py", "starter/templates/auth/login.html",
+                 "starter/templates/auth/account.html", "tests/test_auth.py"},
+        "forms": {"starter/forms.py", "starter/templates/notes/new.html", "tests/test_forms.py"},
+        "orm": {"starter/db.py", "starter/models.py", "migrations/alembic.ini",
+                "migrations/env.py", "migrations/script.py.mako",
+                "migrations/versions/0001_initial.py", "tests/test_orm.py"},
+        "nosql": {"starter/mongo.py", "tests/test_nosql.py"},
+        "admin": {"starter/admin.py", "tests/test_admin.py"},
+        "rest": {"starter/api.py", "tests/test_api.py"},
+        "rate_limit": {"starter/limits.py", "tests/test_limits.py"},
+        "predict": {"starter/predict.py", "tests/test_predict.py"},
+    },
+    "django": {
+        "auth": {"core/accounts.py", "core/templates/registration/login.html",
+                 "core/templates/core/account.html", "tests/test_auth.py"},
+        "forms": {"core/forms.py", "core/templates/core/note_form.html", "tests/test_forms.py"},
+        "orm": {"core/models.py", "core/migrations/__init__.py",
+                "core/migrations/0001_initial.py", "tests/test_orm.py"},
+        "nosql": {"core/mongo.py", "tests/test_nosql.py"},
+        "admin": {"core/admin.py", "tests/test_admin.py"},
+        "rest": {"core/api.py", "tests/test_api.py"},
+        "rate_limit": {"tests/test_throttling.py"},
+        "predict": {"core/predict.py", "tests/test_predict.py"},
+    },
+}
+#: Files two features share: the notes' pages (either data store); Django's conftest.
+SHARED = {
+    "flask": {"starter/notes.py": {"orm", "nosql"},
+              "starter/templates/notes/list.html": {"orm", "nosql"}},
+    "django": {"core/templates/core/note_list.html": {"orm", "nosql"},
+               "tests/conftest.py": {"nosql", "auth", "rate_limit"}},
+}
+
+#: Import name -> the distribution that provides it, as requirements.txt names it.
+DISTRIBUTIONS = {
+    "alembic": "alembic", "bson": "pymongo", "click": "click", "dj_database_url": "dj-database-url",
+    "django": "Django", "flask": "Flask", "flask_admin": "Flask-Admin",
+    "flask_limiter": "Flask-Limiter", "flask_login": "Flask-Login",
+    "flask_migrate": "Flask-Migrate",
+    "flask_smorest": "flask-smorest", "flask_sqlalchemy": "Flask-SQLAlchemy",
+    "flask_wtf": "Flask-WTF", "marshmallow": "marshmallow", "mongomock": "mongomock",
+    "pymongo": "pymongo", "pytest": "pytest", "rest_framework": "djangorestframework",
+    "sqlalchemy": "SQLAlchemy", "werkzeug": "Werkzeug", "wtforms": "WTForms",
+}
+# fmt: on
+PIN = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==\d[\w.]*")
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    """Every spec's files, rendered once for the whole module."""
+    return {spec: render_files(spec) for spec in SPECS}
+
+
+def canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def text_files(files):
+    return {path: content.decode() for path, content in files.items()}
+
+
+def test_every_combination_has_the_files_of_its_features_and_no_others(rendered):
+    for spec, files in rendered.items():
+        framework, features = spec.framework, spec.features
+        expected = BASE[framework].union(*(OWN[framework][feature] for feature in features))
+        expected |= {path for path, users in SHARED[framework].items() if users & features}
+        assert set(files) == expected, (spec, set(files) ^ expected)
+
+
+def test_every_combination_resolves_to_a_spec_the_answers_file_records(rendered):
+    for framework, combination in itertools.product(FRAMEWORKS, COMBINATIONS):
+        spec = StarterSpec(framework, combination)
+        recorded = yaml.safe_load(rendered[spec][".copier-answers.yml"])
+        assert recorded.pop("_src_path") == f"starters/{framework}"
+        assert {feature for feature, on in recorded.items() if on} == spec.features
+        assert recorded.keys() == FEATURES.keys()
+
+
+def test_every_import_is_the_standard_library_the_project_or_a_pinned_requirement(rendered):
+    for spec, files in rendered.items():
+        pins = [
+            line for line in files["requirements.txt"].decode().splitlines() if line[:1].isalnum()
+        ]
+        assert all(PIN.fullmatch(line) for line in pins), pins
+        pinned = {canonical(PIN.fullmatch(line)["name"]) for line in pins}
+        own = {path.split("/")[0] for path in files if path.endswith("/__init__.py")}
+        own |= {path.removesuffix(".py") for path in files if "/" not in path}
+        for path, source in text_files(files).items():
+            if not path.endswith(".py"):
+                continue
+            for node in ast.walk(ast.parse(source, path)):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and not node.level:
+                    names = [node.module or ""]
+                else:
+                    continue
+                for top in {name.split(".")[0] for name in names}:
+                    if top in sys.stdlib_module_names or top in own:
+                        continue
+                    assert top in DISTRIBUTIONS, f"{spec}: {path} imports {top}: map it"
+                    assert canonical(DISTRIBUTIONS[top]) in pinned, f"{spec}: {path} needs {top}"
+
+
+def test_packages_pinned_in_both_starters_are_pinned_to_the_same_version(rendered):
+    pins: dict[str, set[str]] = {}
+    for files in rendered.values():
+        for match in PIN.finditer(files["requirements.txt"].decode()):
+            pins.setdefault(canonical(match["name"]), set()).add(match[0].split("==")[1])
+    assert {name: versions for name, versions in pins.items() if len(versions) > 1} == {}
+
+
+def test_nothing_is_left_unrendered_and_no_path_of_this_server_leaks(rendered):
+    here = str(STARTERS.parent)
+    for spec, files in rendered.items():
+        for path, text in text_files(files).items():
+            assert not path.endswith(".jinja") and not re.search(r"[\[{][%#\[{]", path), path
+            assert not re.search(r"\[\[|\[%|\[#", text), (spec, path)
+            if not path.endswith(".html"):  # Flask's and Django's own templates use {{ }}
+                assert "{{" not in text and "{%" not in text, (spec, path)
+            assert here not in text, (spec, path)
+
+
+def test_every_python_file_is_clean_and_formatted_by_ruff(rendered, tmp_path):
+    # Folder names that are no module's, so ruff sorts `flask` as a third-party import.
+    for index, (spec, files) in enumerate(rendered.items()):
+        root = tmp_path / f"{spec.name}-{index:03}"
+        for path, content in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(content)
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    first_party = 'lint.isort.known-first-party = ["starter", "core"]'
+    rules = ["--select", "B,C4,E,F,I,SIM,UP,W", "--target-version", "py311"]
+    lint = subprocess.run(
+        [ruff, "check", "--isolated", "--config", first_party, *rules, "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 0, lint.stdout[-3000:]
+    formatting = subprocess.run(
+        [ruff, "format", "--isolated", "--check", "."], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert formatting.returncode == 0, formatting.stdout[-3000:]
+
+
+def test_the_readme_gives_two_commands_to_get_going_and_names_each_feature(rendered):
+    for spec, files in rendered.items():
+        readme = files["README.md"].decode()
+        block = re.search(r"## Get going\n.*?```sh\n(.*?)```", readme, re.DOTALL)[1]
+        assert block.splitlines() == [
+            "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt",
+            ".venv/bin/python -m pytest",
+        ]
+        assert "## Run it" in readme
+        for feature, label in FEATURES.items():
+            assert (f"| {label}" in readme) == (feature in spec.features), (spec, label)
+
+
+def test_each_feature_has_a_key_file_in_the_starter(rendered):
+    for spec, files in rendered.items():
+        shown = key_files(spec)
+        assert list(shown) == [feature for feature in FEATURES if feature in spec.features]
+        assert all(path in files for path in shown.values()), (spec, shown)
+
+
+def test_every_zip_holds_the_files_under_one_safe_top_folder(rendered):
+    for spec, files in rendered.items():
+        with zipfile.ZipFile(io.BytesIO(zip_bytes(spec))) as archive:
+            entries = archive.infolist()
+            names = [entry.filename for entry in entries]
+            assert names == sorted(names)
+            for entry in entries:
+                path = PurePosixPath(entry.filename)
+                assert path.parts[0] == spec.name and ".." not in path.parts
+                assert not path.is_absolute() and "\\" not in entry.filename
+                assert entry.date_time == (1980, 1, 1, 0, 0, 0)
+                assert entry.external_attr >> 16 in {0o100644, 0o100755}
+            assert {name.split("/", 1)[1]: archive.read(name) for name in names} == files
+
+
+def test_a_zip_is_the_same_bytes_every_time_even_after_a_new_render():
+    for spec in EVERYTHING.values():
+        first = zip_bytes(spec)
+        starters._rendered.cache_clear()
+        assert zip_bytes(spec) == first
+
+
+def test_write_tree_writes_the_files_and_never_overwrites(tmp_path):
+    spec = EVERYTHING["django"]
+    write_tree(spec, tmp_path / "site")
+    written = {
+        path.relative_to(tmp_path / "site").as_posix(): path.read_bytes()
+        for path in (tmp_path / "site").rglob("*")
+        if path.is_file()
+    }
+    assert written == render_files(spec)
+    assert (tmp_path / "site" / "manage.py").stat().st_mode & 0o777 == 0o755
+    with pytest.raises(FileExistsError):
+        write_tree(spec, tmp_path / "site")
+
+
+def test_the_tree_lists_every_folder_and_file_once():
+    spec = EVERYTHING["flask"]
+    lines = tree(spec)
+    paths = render_files(spec)
+    folders = {str(PurePosixPath(path).parent) for path in paths} - {"."}
+    folders |= {str(parent) for folder in folders for parent in PurePosixPath(folder).parents}
+    assert lines[0] == "flask-starter/"
+    assert len(lines) == 1 + len(paths) + len(folders - {"."})
+    assert "├── starter/" in lines and "└── requirements.txt" in lines
+
+
+def test_the_relational_database_wins_when_both_data_stores_are_asked_for():
+    assert resolve_features({"orm", "nosql"}) == {"orm"}
+
+
+def test_a_feature_brings_what_it_needs_to_work():
+    assert resolve_features({"admin"}) == {"admin", "auth", "orm"}
+    assert resolve_features({"rate_limit"}) == {"rate_limit", "rest", "orm"}
+    assert resolve_features({"forms", "nosql"}) == {"forms", "nosql"}
+    assert resolve_features({"predict"}) == {"predict"}
+    assert resolve_features(()) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: StarterSpec("pyramid"),
+        lambda: StarterSpec("flask", frozenset({"graphql"})),
+        lambda: StarterSpec("django", "auth"),
+        lambda: Link("Docs", "http://flask.palletsprojects.com/"),
+        lambda: Link("[Docs](javascript:alert(1))", "https://example.com/"),
+        lambda: Link("Docs", "https://example.com/a b"),
+        lambda: NextStep("auth", "Log-in"),
+        lambda: NextStep("i18n", "Several\nlanguages"),
+        lambda: spec_from_result(
+            {"recommendation": "rails", "links": {"features": []}, "answers": []}
+        ),
+    ],
+)
+def test_unknown_ids_and_unsafe_text_are_refused(make):
+    with pytest.raises(ValueError):
+        make()
+
+
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+@pytest.mark.parametrize(
+    "answers",
+    [{"admin": True}, {"rate_limit": True}, {"orm": True, "nosql": True}, {"forms": True}],
+)
+def test_the_templates_refuse_incoherent_answers_given_directly(framework, answers, tmp_path):
+    data = dict.fromkeys(FEATURES, False) | answers
+    with pytest.raises(ValueError, match="Validation error"):
+        run_copy(
+            str(STARTERS / framework),
+            tmp_path,
+            data=data,
+            defaults=True,
+            quiet=True,
+            settings=Settings(),
+        )
+
+
+def test_the_catalogue_calls_features_what_the_guide_calls_them():
+    guide = get_rulebook().features
+    assert {id: label for id, label in FEATURES.items() if id in guide} == {
+        id: guide[id].label for id in FEATURES if id in guide
+    }
+
+
+def result(**answers):
+    rulebook = get_rulebook()
+    checked = check_answers(rulebook, answers, strict=True)
+    assert checked.ok, checked.problems
+    return evaluate(rulebook, checked.answers)
+
+
+def test_a_result_becomes_the_starter_its_answers_call_for():
+    snapshot = result(
+        auth="full",
+        admin="yes",
+        database="relational",
+        api="full",
+        rate_limiting="yes",
+        ml_model="yes",
+    )
+    spec = spec_from_result(snapshot)
+    assert spec.framework == snapshot["recommendation"]
+    assert spec.features == {"auth", "admin", "orm", "rest", "rate_limit", "predict"}
+    assert spec.next_steps == ()
+    assert "predict" not in spec_from_result(result(ml_model="no", api="simple")).features
+
+
+def test_needs_the_starter_writes_no_code_for_become_next_steps_with_the_results_links():
+    snapshot = result(
+        database="nosql", content="both", legacy_integration="yes", realtime="websockets"
+    )
+    for framework in FRAMEWORKS:
+        spec = spec_from_result(snapshot, framework)
+        assert spec.framework == framework
+        assert spec.features == {"nosql"}
+        expected = {
+            entry["feature"]: [(link["title"], link["url"]) for link in entry["links"][framework]]
+            for entry in snapshot["links"]["features"]
+            if entry["feature"] not in FEATURES
+        }
+        assert expected.keys() == {"legacy_data", "async", "i18n", "cms"}
+        steps = {step.feature: [(x.title, x.url) for x in step.links] for step in spec.next_steps}
+        assert steps == expected
+        readme = render_files(spec)["README.md"].decode()
+        for title, url in itertools.chain(*expected.values()):
+            assert f"[{title}]({url})" in readme
