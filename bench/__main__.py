@@ -5,7 +5,7 @@ import sys
 
 import django
 
-from . import engine, http, load, pdf
+from . import engine, http, load, pdf, starter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
@@ -14,7 +14,7 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 
-SECTIONS = {"engine": engine.run, "http": http.run, "pdf": pdf.run}
+SECTIONS = {"engine": engine.run, "http": http.run, "pdf": pdf.run, "starter": starter.run}
 #: Run only when named (`make load`): it needs PostgreSQL, Redis and wrk.
 EXTRA = {"load": load.run}
 

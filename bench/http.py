@@ -31,6 +31,7 @@ PAGES = [
     ("live panel", "/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}, 0.5),
     ("permalink", "{permalink}", {}, 0.5),
     ("pdf, cached", "{permalink}pdf", {}, 0.5),
+    ("starter, cached", "{permalink}starter.zip", {}, 0.5),
 ]
 
 
@@ -129,6 +130,8 @@ def server_env(database: Path) -> dict[str, str]:
         # One client makes every request here: without this, most would be answered 429.
         "RATELIMIT_PERMALINKS": "1000000/m",
         "RATELIMIT_PDF": "1000000/m",
+        "RATELIMIT_STARTER": "1000000/m",
+        "CACHE_DIR": str(database.parent / "cache"),
     }
 
 
@@ -208,7 +211,7 @@ def run() -> None:
     load = rps_wrk if shutil.which("wrk") else rps_python
     tool = "wrk" if load is rps_wrk else "python client (install wrk for higher load)"
     print(
-        f"== http (gunicorn, 2 sync workers, SQLite; {CONNECTIONS} connections, "
+        f"== http (gunicorn.conf.py's gunicorn, 2 workers, SQLite; {CONNECTIONS} connections, "
         f"{DURATION} s per URL, load from {tool})"
     )
     with tempfile.TemporaryDirectory() as tmp:
@@ -219,8 +222,9 @@ def run() -> None:
         )
         with gunicorn(env, free_port()) as base:
             permalink = make_permalink(base)
-            for _ in range(4):  # each worker renders the PDF once, then serves it from cache
+            for _ in range(4):  # the PDF and the zip are made once, then served from the cache
                 urllib.request.urlopen(f"{base}{permalink}pdf").read()
+                urllib.request.urlopen(f"{base}{permalink}starter.zip").read()
             baseline, errors = load(base + "/healthz", {})
             print(f"{'/healthz':<16} {baseline:9.0f} req/s  errors {errors}")
             results = [

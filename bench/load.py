@@ -131,6 +131,7 @@ def run() -> None:
         "SECURE_HTTPS": "0",
         "RATELIMIT_PERMALINKS": "1000000/m",
         "RATELIMIT_PDF": "1000000/m",
+        "RATELIMIT_STARTER": "1000000/m",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "guide.settings",

@@ -1,8 +1,8 @@
 """The two cache backends the guide configures (settings.CACHES).
 
-* ``SharedFileCache``: the single-machine default. Django's file cache, shared by every worker
-  process on the machine, with ``add`` and ``incr`` made atomic under a file lock, so the rate
-  limits (django-ratelimit counts with add + incr) hold for the machine, not per worker.
+* ``SharedCounters``: the rate limits' store on one machine. Whole-number counters in files
+  that every worker process shares, each changed under a lock, so the limits (django-ratelimit
+  counts with add + incr) hold for the machine, not per worker.
 * ``FallbackCache``: in front of a shared cache such as Redis. While the shared cache answers,
   everything goes to it. When it fails, the guide keeps its promises from a small in-process
   memory cache instead (rate limits counted per worker, PDFs and pages cached per worker) and
@@ -12,8 +12,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import hashlib
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -24,39 +27,123 @@ from typing import Any
 
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.cache.backends.filebased import FileBasedCache
 
 logger = logging.getLogger("guide.cache")
 
 
-class SharedFileCache(FileBasedCache):
-    """Django's file cache with atomic ``add`` and ``incr`` across processes."""
+class SharedCounters(BaseCache):
+    """Whole-number counters in small files that every process on the machine shares: the
+    rate limits' store on one machine (django-ratelimit counts with ``add`` and ``incr``).
 
-    _dir: str  # FileBasedCache's folder
+    Each counter is one file holding "<expiry> <value>", read and written under a lock on
+    the file itself, so two workers counting at once lose nothing, and a count costs a few
+    system calls, not a pickle. Expired files are swept now and then, so the folder holds
+    about as many files as there are live counters. Only whole numbers can be stored.
+    """
+
+    SWEEP_EVERY = 500  # adds
+
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self._dir = Path(location)
+        self._dir.mkdir(parents=True, exist_ok=True)
+        self._adds = 0
+
+    def _path(self, key: str, version: int | None) -> str:
+        name = hashlib.sha256(self.make_and_validate_key(key, version=version).encode())
+        return os.path.join(self._dir, name.hexdigest()[:40] + ".count")
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
-        Path(self._dir).mkdir(parents=True, exist_ok=True)
-        with open(Path(self._dir) / "counters.lock", "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+    def _locked(self, key: str, version: int | None) -> Iterator[int]:
+        """The counter's file, open and locked (plain system calls: a count is on every
+        rate-limited request's path)."""
+        descriptor = os.open(self._path(key, version), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)  # released when the file is closed
+            yield descriptor
+        finally:
+            os.close(descriptor)
+
+    @staticmethod
+    def _read(descriptor: int) -> tuple[float, int] | None:
+        expiry, _, value = os.pread(descriptor, 64, 0).partition(b" ")
+        if not value or (float(expiry) and float(expiry) <= time.time()):
+            return None
+        return float(expiry), int(value)
+
+    @staticmethod
+    def _write(descriptor: int, expiry: float, value: int) -> None:
+        data = f"{expiry!r} {int(value)}".encode()
+        os.pwrite(descriptor, data, 0)
+        os.ftruncate(descriptor, len(data))
 
     def add(
-        self,
-        key: str,
-        value: Any,
-        timeout: float | None = DEFAULT_TIMEOUT,
-        version: int | None = None,
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
-        with self._locked():
-            return super().add(key, value, timeout, version)
+        self._adds += 1
+        if self._adds % self.SWEEP_EVERY == 0:
+            self._sweep()
+        with self._locked(key, version) as descriptor:
+            if self._read(descriptor) is not None:
+                return False
+            self._write(descriptor, self.get_backend_timeout(timeout) or 0.0, value)
+            return True
 
-    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
-        with self._locked():
-            return super().incr(key, delta, version)
+    def incr(self, key: str, delta: int = 1, version: Any = None) -> int:
+        with self._locked(key, version) as descriptor:
+            current = self._read(descriptor)
+            if current is None:
+                raise ValueError(f"Key '{key}' not found")
+            self._write(descriptor, current[0], current[1] + delta)
+            return current[1] + delta
+
+    def get(self, key: str, default: Any = None, version: Any = None) -> Any:
+        try:
+            descriptor = os.open(self._path(key, version), os.O_RDONLY)
+        except FileNotFoundError:
+            return default  # and no empty file is left behind for a mere look
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_SH)
+            current = self._read(descriptor)
+        finally:
+            os.close(descriptor)
+        return default if current is None else current[1]
+
+    def set(
+        self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        with self._locked(key, version) as descriptor:
+            self._write(descriptor, self.get_backend_timeout(timeout) or 0.0, value)
+
+    def touch(self, key: str, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        with self._locked(key, version) as descriptor:
+            current = self._read(descriptor)
+            if current is not None:
+                self._write(descriptor, self.get_backend_timeout(timeout) or 0.0, current[1])
+        return current is not None
+
+    def delete(self, key: str, version: Any = None) -> bool:
+        try:
+            os.unlink(self._path(key, version))
+        except FileNotFoundError:
+            return False
+        return True
+
+    def has_key(self, key: str, version: Any = None) -> bool:
+        return self.get(key, version=version) is not None
+
+    def clear(self) -> None:
+        for path in self._dir.glob("*.count"):
+            path.unlink(missing_ok=True)
+
+    def _sweep(self) -> None:
+        """Remove the counters whose time is up."""
+        now = time.time()
+        for path in self._dir.glob("*.count"):
+            with contextlib.suppress(OSError, ValueError):
+                expiry, _, value = path.read_bytes().partition(b" ")
+                if not value or (float(expiry) and float(expiry) <= now):
+                    path.unlink()
 
 
 @dataclass

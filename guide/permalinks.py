@@ -28,7 +28,7 @@ from .ratelimits import permalink_rate
 from .rules import get_rulebook
 
 Submitted = QueryDict | Mapping[str, str | Sequence[str]]
-_PDF_PATH = re.compile(rf"^/r/(?P<slug>{SLUG_PATTERN})/pdf$")
+_DOWNLOAD_PATH = re.compile(rf"^/r/(?P<slug>{SLUG_PATTERN})/(pdf|starter\.zip)$")
 
 
 def check(data: Submitted, *, strict: bool) -> CheckedAnswers:
@@ -115,8 +115,9 @@ def edit_url(link: Permalink) -> str:
 
 def way_back(request: HttpRequest) -> tuple[str, str]:
     """Where a refused or failed request should lead the person back to, so no work is lost:
-    the permalink a PDF was asked for, or the questionnaire with the answers just sent."""
-    match = _PDF_PATH.match(request.path)
+    the permalink a PDF or starter was asked for, or the questionnaire with the answers just
+    sent."""
+    match = _DOWNLOAD_PATH.match(request.path)
     if match:
         return reverse("permalink", kwargs={"slug": match["slug"]}), "Back to the recommendation"
     data = request.POST if request.method == "POST" else request.GET

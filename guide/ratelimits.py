@@ -42,3 +42,7 @@ def permalink_rate(group: str, request: HttpRequest) -> str:
 
 def pdf_rate(group: str, request: HttpRequest) -> str:
     return str(settings.RATELIMIT_PDF)
+
+
+def starter_rate(group: str, request: HttpRequest) -> str:
+    return str(settings.RATELIMIT_STARTER)

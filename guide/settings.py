@@ -138,8 +138,9 @@ def _release(origin: str) -> str:
     return digest.hexdigest()[:10]
 
 
-# CACHE_URL unset: a file cache in CACHE_DIR shared by the machine's workers; redis://...: Redis,
-# with per-process memory behind it while it is down (guide/stores.py, guide/cache.py).
+# CACHE_URL unset: pages in each worker's memory, rate-limit counters in a file cache in
+# CACHE_DIR that the machine's workers share; redis://...: Redis for both, with per-process
+# memory behind it while it is down (guide/stores.py, guide/cache.py).
 CACHE_DIR = env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
 CACHES = stores.caches(
     env.cache("CACHE_URL") if "CACHE_URL" in os.environ else None,
@@ -238,10 +239,12 @@ CSRF_FAILURE_VIEW = "guide.views.csrf_failure"
 
 RATELIMIT_PERMALINKS = env("RATELIMIT_PERMALINKS", default="20/m")
 RATELIMIT_PDF = env("RATELIMIT_PDF", default="30/m")
+RATELIMIT_STARTER = env("RATELIMIT_STARTER", default="30/m")
 RATELIMIT_VIEW = "guide.views.ratelimited"
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 RATELIMIT_IP_META_KEY = "guide.ratelimits.client_ip"
+RATELIMIT_USE_CACHE = "counters"  # shared by every worker (guide/stores.py)
 # The cache always counts (Redis down: in per-process memory, guide/cache.py); should the
 # file cache itself fail, let requests through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
@@ -282,5 +285,6 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step
         "fontTools": {"level": "WARNING"},  # a dozen lines per font subset in every PDF
         "django_redis": {"level": "CRITICAL"},  # guide.cache reports Redis's failures
+        "axes.apps": {"level": "WARNING"},  # a banner at every start, in every command's output
     },
 }

@@ -34,32 +34,41 @@ def database(
 
 
 def caches(shared: dict[str, Any] | None, *, directory: str, key_prefix: str) -> dict[str, Any]:
-    """The cache holds rate-limit counters, rendered permalink pages and PDFs.
+    """The caches: "default" holds rendered pages, PDFs and zips; "counters" the rate limits.
 
-    ``shared`` None (CACHE_URL unset): a file cache in ``directory`` that every worker process
-    on this machine shares, so the limits hold for the machine, bounded in entries. Redis: the
-    shared cache of every server, with per-process memory behind it while it is down
-    (guide/cache.py: FallbackCache)."""
+    ``shared`` None (CACHE_URL unset, one machine): pages live in each worker's memory (they
+    never change, so each worker making its own costs one render), while the counters live in
+    files in ``directory`` that every worker shares, so a limit holds for the machine.
+    Redis: one cache shared by every server for both, with per-process memory behind it
+    while Redis is down (guide/cache.py: FallbackCache). Every cache is bounded in entries.
+    """
+    memory = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "guide",
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {"MAX_ENTRIES": 500},  # past it, the oldest third goes
+    }
     if shared is None:
-        # At most MAX_ENTRIES entries: past it the oldest third is culled.
-        shared = {
-            "BACKEND": "guide.cache.SharedFileCache",
+        counters = {
+            "BACKEND": "guide.cache.SharedCounters",
             "LOCATION": directory,
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
-    if not shared["BACKEND"].startswith("django_redis"):
-        return {"default": {**shared, "KEY_PREFIX": key_prefix}}
-    options = {**shared.get("OPTIONS", {}), "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
-    return {
-        "default": {
-            "BACKEND": "guide.cache.FallbackCache",
-            "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "memory"},
-            "KEY_PREFIX": key_prefix,  # the release, as ETags read it; keys are the others'
-        },
-        "shared": {**shared, "OPTIONS": options, "KEY_PREFIX": key_prefix},
-        "memory": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "guide",
             "KEY_PREFIX": key_prefix,
-        },
+        }
+        return {"default": memory, "counters": counters}
+    if not shared["BACKEND"].startswith("django_redis"):
+        return {
+            "default": {**shared, "KEY_PREFIX": key_prefix},
+            "counters": {**shared, "KEY_PREFIX": key_prefix},
+        }
+    options = {**shared.get("OPTIONS", {}), "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    fallback = {
+        "BACKEND": "guide.cache.FallbackCache",
+        "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "memory"},
+        "KEY_PREFIX": key_prefix,  # the release, as ETags read it; keys are the others'
+    }
+    return {
+        "default": fallback,
+        "counters": fallback,
+        "shared": {**shared, "OPTIONS": options, "KEY_PREFIX": key_prefix},
+        "memory": memory,
     }

@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/$", views.permalink, name="permalink"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", pdf_views.permalink_pdf, name="permalink_pdf"),
+    re_path(
+        rf"^r/(?P<slug>{SLUG_PATTERN})/starter\.zip$",
+        views.permalink_starter,
+        name="permalink_starter",
+    ),
     path("rules/", views.rules, name="rules"),
     path("rules/questions.yaml", views.rules_file, name="rules_file"),
     re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/card\.png$", card.permalink_card, name="permalink_card"),

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
-from . import permalinks
+from . import permalinks, starterkits
 from .charts import score_chart, share_bar
 from .questionnaire import questionnaire_context
 from .ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
@@ -97,6 +97,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
         "edit_url": permalinks.edit_url(link),
         "share_url": permalinks.absolute(permalinks.link_url(link)),
         "card_url": permalinks.absolute(permalinks.card_url(link)),
+        "starter": starterkits.starter_offer(link),
     }
     if link.ruleset_version != rulebook.version:
         context["current"] = permalinks.reevaluate(link)
@@ -104,6 +105,18 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     if "current" not in context:
         cache.set(page_key, response.content.decode(), timeout=DAY)
     return response
+
+
+@require_GET
+def permalink_starter(request: HttpRequest, slug: str) -> HttpResponse:
+    """The permalink's starter project as a zip: the recommended framework's, or the one
+    ``?framework=`` names; with an ETag, and rate-limited like the PDF."""
+    try:
+        archive = starterkits.starter_archive(request, slug, request.GET.get("framework") or None)
+    except ValueError:
+        message = "The framework must be “flask” or “django”."
+        return render(request, "400.html", {"message": message}, status=400)
+    return starterkits.starter_response(request, archive)
 
 
 @require_GET
@@ -156,7 +169,7 @@ def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
     what they were doing."""
     back, label = permalinks.way_back(request)
     context = {"retry_after": RATELIMIT_RETRY_AFTER, "back": back, "back_label": label}
-    context["pdf"] = request.path.endswith("/pdf")
+    context["download"] = request.path.endswith(("/pdf", "/starter.zip"))
     response = render(request, "429.html", context, status=429)
     response["Retry-After"] = str(RATELIMIT_RETRY_AFTER)
     return response

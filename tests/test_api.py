@@ -333,7 +333,7 @@ def test_other_methods_are_refused(client):
 # -- the OpenAPI document -----------------------------------------------------------------
 
 
-def test_the_openapi_document_lists_the_four_paths(client):
+def test_the_openapi_document_lists_the_five_paths(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     document = json.loads(response.content)
@@ -346,6 +346,7 @@ def test_the_openapi_document_lists_the_four_paths(client):
         "/api/recommend",
         "/api/recommendations",
         "/api/recommendations/{slug}",
+        "/api/recommendations/{slug}/starter.zip",
     }
     result = document["components"]["schemas"]["Snapshot"]
     for field in (

@@ -3,22 +3,23 @@
 import logging
 import multiprocessing
 import threading
+import time
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
 from guide import cache as cache_module
-from guide.cache import FallbackCache, SharedFileCache
+from guide.cache import FallbackCache, SharedCounters
 
 
 def count_in(directory: str, times: int) -> None:
-    cache = SharedFileCache(directory, {})
+    counters = SharedCounters(directory, {})
     for _ in range(times):
-        if not cache.add("hits", 1, 60):
-            cache.incr("hits")
+        if not counters.add("hits", 1, 60):
+            counters.incr("hits")
 
 
-def test_workers_sharing_the_file_cache_lose_no_count(tmp_path):
+def test_workers_sharing_the_counters_lose_no_count(tmp_path):
     """Four processes counting at once, as gunicorn's workers count a client's requests."""
     context = multiprocessing.get_context("fork")
     processes = [context.Process(target=count_in, args=(str(tmp_path), 50)) for _ in range(4)]
@@ -26,14 +27,30 @@ def test_workers_sharing_the_file_cache_lose_no_count(tmp_path):
         process.start()
     for process in processes:
         process.join(timeout=60)
-    assert SharedFileCache(str(tmp_path), {}).get("hits") == 200
+    assert SharedCounters(str(tmp_path), {}).get("hits") == 200
 
 
-def test_the_file_cache_is_bounded(tmp_path):
-    cache = SharedFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 3}})
-    for n in range(100):
-        cache.set(f"page-{n}", "x" * 100)
-    assert len(list(tmp_path.glob("*.djcache"))) <= 30
+def test_a_counter_ends_with_its_window(tmp_path):
+    counters = SharedCounters(str(tmp_path), {})
+    assert counters.add("window", 1, 0.2) and not counters.add("window", 1, 60)
+    assert counters.incr("window") == 2
+    time.sleep(0.3)
+    assert counters.get("window") is None and counters.add("window", 1, 60)
+    with pytest.raises(ValueError):
+        counters.incr("never-added")
+
+
+def test_expired_counters_are_swept_so_the_folder_stays_small(tmp_path, monkeypatch):
+    monkeypatch.setattr(SharedCounters, "SWEEP_EVERY", 100)
+    counters = SharedCounters(str(tmp_path), {})
+    counters.add("still-counting", 1, 60)
+    for n in range(299):  # 299 clients come and go, each with a window of 50 ms
+        counters.add(f"client-{n}", 1, 0.05)
+    time.sleep(0.1)
+    for n in range(100):  # the next 100 adds bring a sweep
+        counters.add(f"later-{n}", 1, 60)
+    assert len(list(tmp_path.glob("*.count"))) <= 101
+    assert counters.get("still-counting") == 1
 
 
 class BrokenCache(LocMemCache):

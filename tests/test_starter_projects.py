@@ -6,6 +6,7 @@ Slow (minutes, most of it pip; a warm pip cache helps) and it needs the package 
 marked ``starter_projects``. Anything that cannot run fails; nothing here skips.
 """
 
+import io
 import os
 import re
 import signal
@@ -14,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -113,6 +115,27 @@ def test_the_starter_installs_and_passes_its_own_tests_as_its_readme_says(case, 
     spec = CASES[case]
     project = tmp_path / spec.name
     write_tree(spec, project)
+    print(f"\n{case}: {follow_the_readme(project, spec.framework)}")
+
+
+@pytest.mark.django_db
+def test_a_starter_downloaded_from_a_result_page_works_as_its_readme_says(client, tmp_path):
+    """The whole way a person takes: answer, open the result, download its starter, unzip
+    it, run the two commands."""
+    answers = {"ml_model": "yes", "auth": "simple", "api": "full", "rate_limiting": "yes"}
+    result = client.get(client.post("/", answers)["Location"])
+    download = re.search(r'href="([^"]+/starter\.zip)">Download the (\w+) starter', result.text)
+    assert download, "the result page offers no starter"
+    archive = client.get(download[1])
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as unzipped:
+        unzipped.extractall(tmp_path)
+    (project,) = tmp_path.iterdir()
+    print(f"\n{project.name}: {follow_the_readme(project, download[2].lower())}")
+
+
+def follow_the_readme(project: Path, framework: str) -> str:
+    """Install, test and run the project exactly as its README says; how long each took."""
     readme = (project / "README.md").read_text()
     environment = clean_environment()
     started = time.monotonic()
@@ -121,7 +144,7 @@ def test_the_starter_installs_and_passes_its_own_tests_as_its_readme_says(case, 
     run(install, project, environment)
     installed = time.monotonic()
     run(test, project, environment)
-    if spec.framework == "django":
+    if framework == "django":
         run(".venv/bin/python manage.py check --fail-level WARNING", project, environment)
         run(".venv/bin/python manage.py makemigrations --check --dry-run", project, environment)
     tested = time.monotonic()
@@ -132,7 +155,7 @@ def test_the_starter_installs_and_passes_its_own_tests_as_its_readme_says(case, 
     for command in setup:
         run(command, project, environment)
     serves_its_pages(serve.split("#")[0].strip(), project, environment)
-    print(
-        f"\n{case}: install {installed - started:.0f} s, tests {tested - installed:.0f} s, "
+    return (
+        f"install {installed - started:.0f} s, tests {tested - installed:.0f} s, "
         f"run {time.monotonic() - tested:.0f} s"
     )

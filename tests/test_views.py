@@ -346,7 +346,8 @@ def test_a_result_says_in_one_line_why_and_puts_its_actions_first(client):
     because = page.index('<p class="because">Because staff need an admin back office')
     actions = [page.index(a) for a in ("Copy link", "PDF summary", "Edit my answers")]
     assert because < min(actions) < max(actions) < page.index('id="why"')
-    assert " download" not in page  # a refused PDF shows its page rather than saving it
+    # No download attribute: a refused PDF or starter shows its page rather than saving it.
+    assert not re.search(r"<a\s[^>]*\bdownload\b", page)
     day = datetime.date.fromisoformat(get_rulebook().updated)
     assert f"with the guide's knowledge as of {day.day} {day:%B %Y}" in page
 

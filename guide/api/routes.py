@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.parser import Parser
 
-from guide import permalinks
+from guide import permalinks, starterkits
 from guide.engine import Snapshot
 from guide.engine.outline import Outline, outline
 from guide.models import SLUG_PATTERN, Permalink
@@ -109,6 +109,28 @@ def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
         "answers": link.answers,
         "result": link.result,
     }
+
+
+ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
+
+
+@api.get(
+    "/recommendations/{slug}/starter.zip",
+    response={400: Problem, 404: Message, 429: Message},
+    summary="A permalink's starter project, as a zip",
+    description="A runnable project with the features the permalink's answers call for, for "
+    "the recommended framework or the one `framework` names. The same answers always give "
+    "the same bytes, so its `ETag` can be sent back in `If-None-Match` (304). A client that "
+    "downloads too many in a short time may get 429.",
+    openapi_extra={"responses": {"200": {"description": "The project", "content": ZIP}}},
+)
+def starter(
+    request: HttpRequest, slug: str, framework: Literal["flask", "django"] | None = None
+) -> HttpResponse:
+    if not SLUG.fullmatch(slug) or permalinks.find(slug) is None:
+        raise HttpError(404, "There is no permalink with this slug.")
+    archive = starterkits.starter_archive(request, slug, framework)
+    return starterkits.starter_response(request, archive)
 
 
 @api.api_operation(EVERY_METHOD, "", include_in_schema=False)

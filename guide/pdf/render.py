@@ -179,10 +179,11 @@ def render_pdf(html: str, *, paper: str) -> bytes:
         return pdf
 
 
-def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
+def summary_html(link: Any, share_url: str, *, stale: bool, starter: Any = None) -> str:
     """The summary page of a stored permalink (anything with ``slug``, ``created`` and
     ``snapshot``). Each answer is printed once: those that moved the verdict as reasons, the
-    rest under "The other answers"."""
+    rest under "The other answers". ``starter``: its starter project (a StarterOffer), with
+    the absolute address of its download in ``starter_url``."""
     result = link.result
     moved = {reason["id"] for reason in result["reasons"] if reason["kind"] == "answer"}
     return render_to_string(
@@ -197,5 +198,6 @@ def summary_html(link: Any, share_url: str, *, stale: bool) -> str:
             "qr_svg": qr_svg(share_url),
             "stale": stale,
             "other_answers": [a for a in result["answers"] if a["question"] not in moved],
+            "starter": starter,
         },
     )

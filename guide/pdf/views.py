@@ -15,7 +15,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
-from guide import permalinks
+from guide import permalinks, starterkits
 from guide.ratelimits import pdf_rate
 from guide.rules import get_rulebook
 
@@ -41,7 +41,8 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     if entry is None:
         link = permalinks.find_or_404(slug)
         share_url = permalinks.absolute(permalinks.link_url(link))
-        html = summary_html(link, share_url, stale=link.ruleset_version != rulebook.version)
+        stale = link.ruleset_version != rulebook.version
+        html = summary_html(link, share_url, stale=stale, starter=starterkits.pdf_offer(link))
         try:
             pdf = render_pdf(html, paper=paper)
         except Exception:

@@ -26,24 +26,30 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            rulebook = get_rulebook()
-        except RulebookError as exc:
-            raise CommandError(str(exc)) from exc
-        answers: dict[str, str] = {}
-        for item in options["answers"]:
-            question, sep, choice = item.partition("=")
-            if not sep or not question or not choice:
-                raise CommandError(f"'{item}' is not of the form question=choice")
-            answers[question.strip()] = choice.strip()
-        checked = permalinks.check(answers, strict=True)
-        if checked.problems:
-            message = "; ".join(p.message for p in checked.problems)
-            if any(not rulebook.has_question(p.question) for p in checked.problems):
-                message += f" (questions: {', '.join(q.id for q in rulebook.questions)})"
-            raise CommandError(message)
-        result = permalinks.result_for(checked.answers)
+        result = result_of(options["answers"])
         self.stdout.write(json.dumps(result, indent=2) if options["json"] else describe(result))
+
+
+def result_of(items: list[str]) -> Snapshot:
+    """The result for answers given as question=choice words; CommandError, saying what is
+    wrong, for anything the guide would refuse."""
+    try:
+        rulebook = get_rulebook()
+    except RulebookError as exc:
+        raise CommandError(str(exc)) from exc
+    answers: dict[str, str] = {}
+    for item in items:
+        question, sep, choice = item.partition("=")
+        if not sep or not question or not choice:
+            raise CommandError(f"'{item}' is not of the form question=choice")
+        answers[question.strip()] = choice.strip()
+    checked = permalinks.check(answers, strict=True)
+    if checked.problems:
+        message = "; ".join(p.message for p in checked.problems)
+        if any(not rulebook.has_question(p.question) for p in checked.problems):
+            message += f" (questions: {', '.join(q.id for q in rulebook.questions)})"
+        raise CommandError(message)
+    return permalinks.result_for(checked.answers)
 
 
 def describe(result: Snapshot) -> str:

@@ -1,0 +1,49 @@
+"""`python manage.py starter auth=full admin=yes ... [--framework flask|django] --output DIR`"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from guide.rules import get_rulebook
+from guide.starterkits import starter_summary
+from guide.starters import FEATURES, FRAMEWORKS, spec_from_result, write_tree
+
+from .recommend import result_of
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the starter project for answers (question=choice ...): the recommended "
+        "framework's, or --framework's."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "answers",
+            nargs="*",
+            metavar="question=choice",
+            help="answers; a question left out counts as 'unsure'",
+        )
+        parser.add_argument("--framework", choices=FRAMEWORKS, help="default: the recommended one")
+        parser.add_argument(
+            "--output", required=True, type=Path, help="a folder that is missing or empty"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        spec = spec_from_result(result_of(options["answers"]), options["framework"])
+        output: Path = options["output"]
+        try:
+            write_tree(spec, output)
+        except FileExistsError as exc:
+            raise CommandError(f"{exc}: choose a new folder") from exc
+        name = get_rulebook().option(spec.framework).name
+        features = [label for feature, label in FEATURES.items() if feature in spec.features]
+        self.stdout.write(starter_summary(name, features))
+        self.stdout.write(
+            f"Written to {output}; its README.md says how to install, test and run it."
+        )
+        for step in spec.next_steps:
+            self.stdout.write(f"Next step, not in the code yet: {step.label}")

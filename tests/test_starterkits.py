@@ -1,0 +1,155 @@
+"""A result's starter project, as a person meets it: offered on the result page with its
+files and code, downloaded as a zip (page, API, terminal), and named in the PDF."""
+
+import io
+import re
+import zipfile
+from html import unescape
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from guide.models import Permalink
+from guide.starters import render_files, spec_from_result, zip_bytes
+
+ANSWERS = {"auth": "full", "admin": "yes", "database": "relational", "api": "full"}
+
+
+@pytest.fixture
+def link_url(client):
+    return client.post("/", ANSWERS)["Location"]
+
+
+@pytest.fixture
+def link(link_url):
+    return Permalink.objects.get()
+
+
+def page_of(client, url: str) -> str:
+    return unescape(client.get(url).content.decode())
+
+
+@pytest.mark.django_db
+def test_the_result_offers_the_recommended_frameworks_starter_and_the_other(client, link_url):
+    page = page_of(client, link_url)
+    start = page[page.index('id="start"') :]
+    assert f'href="{link_url}starter.zip">Download the Django starter' in start
+    assert f'href="{link_url}starter.zip?framework=flask">or the Flask one' in start
+    assert (
+        "A runnable Django project with log-in and permissions, relational database and "
+        "migrations, admin back office and REST API, and a test for each" in start
+    )
+
+
+@pytest.mark.django_db
+def test_the_result_shows_the_starters_files_and_each_features_code_before_the_download(
+    client, link_url, link
+):
+    page = page_of(client, link_url)
+    files = render_files(spec_from_result(link.result))
+    assert "django-starter/" in page and "├── core/" in page and "manage.py" in page
+    for label, path in [("Admin back office", "core/admin.py"), ("REST API", "core/api.py")]:
+        assert f"<summary>{label}: <code>{path}</code></summary>" in page
+        first_line = files[path].decode().strip().splitlines()[0]
+        assert first_line in page
+
+
+@pytest.mark.django_db
+def test_the_download_is_the_starter_for_these_answers_the_same_bytes_each_time(
+    client, link_url, link
+):
+    first, second = client.get(link_url + "starter.zip"), client.get(link_url + "starter.zip")
+    assert first.status_code == 200 and first["Content-Type"] == "application/zip"
+    assert first["Content-Disposition"] == 'attachment; filename="django-starter.zip"'
+    assert first.content == second.content == zip_bytes(spec_from_result(link.result))
+    names = zipfile.ZipFile(io.BytesIO(first.content)).namelist()
+    assert "django-starter/core/admin.py" in names and "django-starter/README.md" in names
+
+
+@pytest.mark.django_db
+def test_the_other_framework_is_one_parameter_away(client, link_url):
+    response = client.get(link_url + "starter.zip?framework=flask")
+    assert response["Content-Disposition"] == 'attachment; filename="flask-starter.zip"'
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert "flask-starter/starter/admin.py" in names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("framework", ["rails", "../django", "Django", "flask%00"])
+def test_a_framework_the_guide_does_not_know_is_refused(client, link_url, framework):
+    response = client.get(link_url + "starter.zip", {"framework": framework})
+    assert response.status_code == 400
+    assert "must be “flask” or “django”" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_permalink_has_no_starter(client):
+    assert client.get("/r/" + "A" * 16 + "/starter.zip").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_client_that_has_the_bytes_gets_304_and_the_zip_is_made_once(client, link_url):
+    first = client.get(link_url + "starter.zip")
+    with mock.patch("guide.starterkits.zip_bytes", side_effect=AssertionError("made again")):
+        again = client.get(link_url + "starter.zip", HTTP_IF_NONE_MATCH=first["ETag"])
+        fresh = client.get(link_url + "starter.zip")
+    assert again.status_code == 304 and fresh.content == first.content
+    assert client.head(link_url + "starter.zip").status_code == 200
+
+
+@pytest.mark.django_db
+def test_downloads_are_rate_limited_like_the_pdf_and_the_refusal_leads_back(
+    client, link_url, settings
+):
+    settings.RATELIMIT_STARTER = "2/m"
+    statuses = [client.get(link_url + "starter.zip").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = client.get(link_url + "starter.zip").content.decode()
+    assert "The download will be ready for you again" in refused
+    assert f'href="{link_url}"' in refused and "Back to the recommendation" in refused
+
+
+@pytest.mark.django_db
+def test_the_api_hands_out_the_same_zip_and_lists_it(client, link_url, link):
+    api = client.get(f"/api/recommendations/{link.slug}/starter.zip")
+    assert api.status_code == 200 and api.content == client.get(link_url + "starter.zip").content
+    flask = client.get(f"/api/recommendations/{link.slug}/starter.zip", {"framework": "flask"})
+    assert flask["Content-Disposition"] == 'attachment; filename="flask-starter.zip"'
+    assert client.get("/api/recommendations/" + "A" * 16 + "/starter.zip").status_code == 404
+    refused = client.get(f"/api/recommendations/{link.slug}/starter.zip", {"framework": "x"})
+    assert refused.status_code == 400 and refused.json()["detail"]
+    spec = client.get("/api/openapi.json").json()
+    operation = spec["paths"]["/api/recommendations/{slug}/starter.zip"]["get"]
+    assert "application/zip" in operation["responses"]["200"]["content"]
+    assert "flask" in str(operation["parameters"])
+
+
+@pytest.mark.django_db
+def test_the_pdf_names_the_starters_address(client, link_url):
+    from pypdf import PdfReader
+
+    pdf = client.get(link_url + "pdf").content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert f"http://testserver{link_url}starter.zip" in text
+    assert "Starter project: A runnable Django project" in text
+
+
+def test_the_terminal_writes_the_starter_for_answers_to_a_folder(tmp_path, capsys):
+    call_command("starter", "ml_model=yes", "api=simple", "--output", str(tmp_path / "p"))
+    out = capsys.readouterr().out
+    assert "A runnable Flask project with relational database and migrations, REST API and " in out
+    assert "model-serving endpoint, and a test for each" in out
+    assert (tmp_path / "p" / "starter" / "predict.py").is_file()
+    assert (tmp_path / "p" / "README.md").read_text().startswith("# flask-starter")
+
+
+def test_the_terminal_takes_the_other_framework_and_never_overwrites(tmp_path):
+    target = tmp_path / "p"
+    call_command("starter", "ml_model=yes", "--framework", "django", "--output", str(target))
+    assert (target / "manage.py").is_file()
+    with pytest.raises(CommandError, match="choose a new folder"):
+        call_command("starter", "ml_model=yes", "--output", str(target))
+    with pytest.raises(CommandError, match="not a choice of .ml_model."):
+        call_command("starter", "ml_model=perhaps", "--output", str(tmp_path / "q"))
