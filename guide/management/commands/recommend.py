@@ -17,17 +17,21 @@ class Command(BaseCommand):
     help = "Score answers (question=choice ...) and print the recommendation."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "answers",
-            nargs="*",
-            metavar="question=choice",
-            help="answers; a question left out counts as 'unsure'",
-        )
+        add_answers_argument(parser)
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = result_of(options["answers"])
         self.stdout.write(json.dumps(result, indent=2) if options["json"] else describe(result))
+
+
+def add_answers_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "answers",
+        nargs="*",
+        metavar="question=choice",
+        help="answers; a question left out counts as 'unsure'",
+    )
 
 
 def result_of(items: list[str]) -> Snapshot:

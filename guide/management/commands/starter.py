@@ -11,7 +11,7 @@ from guide.rules import get_rulebook
 from guide.starterkits import starter_summary
 from guide.starters import FEATURES, FRAMEWORKS, spec_from_result, write_tree
 
-from .recommend import result_of
+from .recommend import add_answers_argument, result_of
 
 
 class Command(BaseCommand):
@@ -21,12 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "answers",
-            nargs="*",
-            metavar="question=choice",
-            help="answers; a question left out counts as 'unsure'",
-        )
+        add_answers_argument(parser)
         parser.add_argument("--framework", choices=FRAMEWORKS, help="default: the recommended one")
         parser.add_argument(
             "--output", required=True, type=Path, help="a folder that is missing or empty"
