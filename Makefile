@@ -32,7 +32,7 @@ serve: $(VENV)/.installed
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	  SECURE_HTTPS="$${SECURE_HTTPS:-0}" PORT=$(PORT); \
 	$(PY) manage.py collectstatic --noinput -v0 && \
-	$(PY) manage.py migrate --noinput && \
+	DATABASE_QUERY_TIMEOUT=600 $(PY) manage.py migrate --noinput && \
 	$(PY) deploy/serve.py
 
 ## test: the habits (format, lint, types, migrations, system checks), then the whole suite

@@ -9,6 +9,7 @@ nginx talks to. Both stop together: on Ctrl-C or SIGTERM, or when either one exi
 
 from __future__ import annotations
 
+import grp
 import os
 import shutil
 import signal
@@ -32,6 +33,16 @@ def nginx_conf(run_dir: Path, listen: str, socket: Path) -> str:
     return text.replace("@SOCKET@", str(socket))
 
 
+def private(run_dir: Path) -> None:
+    """Only this user and nginx's workers may enter the run folder, so only nginx reaches the
+    socket: a local user who could reach gunicorn directly could say any X-Forwarded-For."""
+    if os.geteuid() == 0:  # nginx's workers run as nobody:nogroup (nginx_conf)
+        os.chown(run_dir, 0, grp.getgrnam("nogroup").gr_gid)
+        run_dir.chmod(0o750)
+    else:
+        run_dir.chmod(0o700)
+
+
 def wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
@@ -48,13 +59,16 @@ def main() -> int:
     if nginx is None:
         sys.exit("serve: the stack needs nginx in front of gunicorn: apt-get install nginx-light")
     listen = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT', '8000')}"
+    own_dir = not os.environ.get("SERVE_RUN_DIR")
     run_dir = Path(os.environ.get("SERVE_RUN_DIR") or tempfile.mkdtemp(prefix="guide-serve-"))
     run_dir.mkdir(parents=True, exist_ok=True)
-    run_dir.chmod(0o755)
+    private(run_dir)
     socket = run_dir / "gunicorn.sock"
     socket.unlink(missing_ok=True)
-    # nginx is the one trusted proxy: the guide counts the address it passes on.
-    env = {**os.environ, "BIND": f"unix:{socket}", "TRUSTED_PROXIES": "1"}
+    # nginx is the trusted proxy (with a load balancer in front of it, TRUSTED_PROXIES=2): the
+    # guide counts the address it passes on.
+    env = {**os.environ, "BIND": f"unix:{socket}"}
+    env.setdefault("TRUSTED_PROXIES", "1")
     app = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"],
         cwd=ROOT,
@@ -83,6 +97,8 @@ def main() -> int:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if own_dir:
+            shutil.rmtree(run_dir, ignore_errors=True)
     return app.returncode or proxy.returncode or 0
 
 

@@ -42,12 +42,23 @@ class SharedCounters(BaseCache):
     """
 
     SWEEP_EVERY = 500  # adds
+    RECORD = 45  # bytes: "<expiry, 24> <value, 20>"
 
     def __init__(self, location: str, params: dict[str, Any]) -> None:
         super().__init__(params)
         self._dir = Path(location)
-        self._dir.mkdir(parents=True, exist_ok=True)
         self._adds = 0
+        self._logged_at = float("-inf")
+        with contextlib.suppress(OSError):  # reported on first use, as every failure is
+            self._dir.mkdir(parents=True, exist_ok=True)
+
+    def _failed(self, exc: Exception) -> None:
+        """A folder that cannot be written (full, read-only, gone): the limits let requests
+        through (RATELIMIT_FAIL_OPEN) rather than fail them, and say so once a minute."""
+        now = time.monotonic()
+        if now - self._logged_at >= 60:
+            self._logged_at = now
+            logger.error("rate-limit counters unavailable in %s: %s", self._dir, exc)
 
     def _path(self, key: str, version: int | None) -> str:
         name = hashlib.sha256(self.make_and_validate_key(key, version=version).encode())
@@ -57,50 +68,72 @@ class SharedCounters(BaseCache):
     def _locked(self, key: str, version: int | None) -> Iterator[int]:
         """The counter's file, open and locked (plain system calls: a count is on every
         rate-limited request's path)."""
-        descriptor = os.open(self._path(key, version), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
+        path = self._path(key, version)
+        while True:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
             fcntl.flock(descriptor, fcntl.LOCK_EX)  # released when the file is closed
+            try:
+                if os.fstat(descriptor).st_ino == os.stat(path).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(descriptor)  # swept away while we waited for it: open the new one
+        try:
             yield descriptor
         finally:
             os.close(descriptor)
 
     @staticmethod
-    def _read(descriptor: int) -> tuple[float, int] | None:
-        expiry, _, value = os.pread(descriptor, 64, 0).partition(b" ")
-        if not value or (float(expiry) and float(expiry) <= time.time()):
+    def _parse(data: bytes) -> tuple[float, int] | None:
+        """A live counter's (expiry, value); None for an expired, empty or unreadable one."""
+        expiry, _, value = data.strip().partition(b" ")
+        try:
+            parsed = float(expiry), int(value)
+        except ValueError:
             return None
-        return float(expiry), int(value)
+        return None if parsed[0] and parsed[0] <= time.time() else parsed
+
+    @classmethod
+    def _read(cls, descriptor: int) -> tuple[float, int] | None:
+        return cls._parse(os.pread(descriptor, cls.RECORD, 0))
 
     @staticmethod
     def _write(descriptor: int, expiry: float, value: int) -> None:
-        data = f"{expiry!r} {int(value)}".encode()
-        os.pwrite(descriptor, data, 0)
-        os.ftruncate(descriptor, len(data))
+        # A fixed-width record written over the old one in one call: no truncation (which
+        # costs the file system more than the count), and nothing half old, half new.
+        os.pwrite(descriptor, f"{expiry:024.6f} {int(value):020d}".encode(), 0)
 
     def add(
         self, key: str, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
         self._adds += 1
-        if self._adds % self.SWEEP_EVERY == 0:
-            self._sweep()
-        with self._locked(key, version) as descriptor:
-            if self._read(descriptor) is not None:
-                return False
-            self._write(descriptor, self.get_backend_timeout(timeout) or 0.0, value)
-            return True
+        try:
+            if self._adds % self.SWEEP_EVERY == 0:
+                self._sweep()
+            with self._locked(key, version) as descriptor:
+                if self._read(descriptor) is not None:
+                    return False
+                self._write(descriptor, self.get_backend_timeout(timeout) or 0.0, value)
+                return True
+        except OSError as exc:
+            self._failed(exc)
+            return False
 
     def incr(self, key: str, delta: int = 1, version: Any = None) -> int:
-        with self._locked(key, version) as descriptor:
-            current = self._read(descriptor)
-            if current is None:
-                raise ValueError(f"Key '{key}' not found")
-            self._write(descriptor, current[0], current[1] + delta)
-            return current[1] + delta
+        try:
+            with self._locked(key, version) as descriptor:
+                current = self._read(descriptor)
+                if current is not None:
+                    self._write(descriptor, current[0], current[1] + delta)
+                    return current[1] + delta
+        except OSError as exc:
+            self._failed(exc)
+        raise ValueError(f"Key '{key}' not found")  # django-ratelimit: no count, let it pass
 
     def get(self, key: str, default: Any = None, version: Any = None) -> Any:
         try:
             descriptor = os.open(self._path(key, version), os.O_RDONLY)
-        except FileNotFoundError:
+        except OSError:
             return default  # and no empty file is left behind for a mere look
         try:
             fcntl.flock(descriptor, fcntl.LOCK_SH)
@@ -137,13 +170,17 @@ class SharedCounters(BaseCache):
             path.unlink(missing_ok=True)
 
     def _sweep(self) -> None:
-        """Remove the counters whose time is up."""
-        now = time.time()
+        """Remove the counters whose time is up, each under its lock (so a count being made
+        is never lost) and read again there."""
         for path in self._dir.glob("*.count"):
-            with contextlib.suppress(OSError, ValueError):
-                expiry, _, value = path.read_bytes().partition(b" ")
-                if not value or (float(expiry) and float(expiry) <= now):
-                    path.unlink()
+            with contextlib.suppress(OSError):
+                descriptor = os.open(path, os.O_RDWR)
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX)
+                    if self._read(descriptor) is None:
+                        os.unlink(path)
+                finally:
+                    os.close(descriptor)
 
 
 @dataclass

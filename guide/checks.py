@@ -17,7 +17,9 @@ def check_site_url(
     """Share links, preview images and PDFs are built from SITE_URL: it must be the public
     HTTPS origin the site answers to."""
     site = urlsplit(settings.SITE_URL)
-    if site.scheme == "https" and validate_host(site.hostname or "", settings.ALLOWED_HOSTS):
+    host = site.hostname or ""
+    concrete = host and not host.startswith(".") and "*" not in host
+    if site.scheme == "https" and concrete and validate_host(host, settings.ALLOWED_HOSTS):
         return []
     return [
         checks.Warning(

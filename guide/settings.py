@@ -128,12 +128,15 @@ SITE_URL = env(
 
 
 def _release(origin: str) -> str:
-    """A short hash of the code, the templates and the site's origin, so a deploy never serves
-    pages cached by the previous release (or with other share links) from a shared cache."""
+    """A short hash of the code, the templates, the starter templates and the site's origin, so
+    a deploy never serves pages or starters cached by the previous release (or with other share
+    links) from a shared cache."""
     digest = hashlib.sha256(origin.encode())
-    for folder in ("guide", "templates", "static/guide"):
+    for folder in ("guide", "templates", "static/guide", "starters"):
         for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.is_file() and path.suffix in {".py", ".html", ".css", ".js"}:
+            if path.is_file() and (
+                folder == "starters" or path.suffix in {".py", ".html", ".css", ".js"}
+            ):
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
@@ -181,7 +184,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page in the X-CSRFToken header
+CSRF_COOKIE_HTTPONLY = True  # the one form that posts carries its token in a hidden field
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -204,8 +207,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # The questionnaire is a few dozen short fields: anything much bigger is not our form.
-# RequestGuardMiddleware refuses a larger body (413) or any file upload (415) before it is
-# read; with no upload handlers, nothing a request carries is ever written to disk.
+# RequestGuardMiddleware refuses a larger body (413) before it is read; with no upload
+# handlers, a file sent with a form is dropped as it is parsed, never written to disk.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
 FILE_UPLOAD_HANDLERS: list[str] = []

@@ -10,6 +10,7 @@ surface alike. guide/starters.py makes the projects; this knows links, the cache
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -35,6 +36,8 @@ from .starters import (
     tree,
     zip_bytes,
 )
+
+logger = logging.getLogger("guide.starters")
 
 
 def starter_url(link: Permalink, framework: str | None = None) -> str:
@@ -106,8 +109,14 @@ def starter_response(request: HttpRequest, archive: StarterArchive) -> HttpRespo
     return get_conditional_response(request, etag=archive.etag, response=response) or response
 
 
-def starter_offer(link: Permalink) -> StarterOffer:
-    spec = starter_spec(link)
+def starter_offer(link: Permalink) -> StarterOffer | None:
+    """What the result page shows of the link's starter; None (and a logged error) if its
+    stored result cannot make one, so the page itself still shows."""
+    try:
+        spec = starter_spec(link)
+    except ValueError:
+        logger.exception("starter: the result of %s makes no starter", link.slug)
+        return None
     rulebook = get_rulebook()
     other = next(o for o in rulebook.options if o.id != spec.framework)
     files = render_files(spec)
@@ -130,9 +139,11 @@ def starter_offer(link: Permalink) -> StarterOffer:
     )
 
 
-def pdf_offer(link: Permalink) -> StarterOffer:
+def pdf_offer(link: Permalink) -> StarterOffer | None:
     """The offer with absolute addresses, for a document read away from the site."""
     offer = starter_offer(link)
+    if offer is None:
+        return None
     return replace(
         offer, url=absolute(offer.url), other_url=absolute(offer.other_url), key_files=()
     )

@@ -17,6 +17,8 @@ def database(
     # Django's backend, with a deadline on every wait for the server: a database that accepts
     # and never answers costs a 503 in seconds, not a hung worker.
     config["ENGINE"] = "guide.db"
+    # The server ends a slow statement first (QueryCanceled: one request fails); the client's
+    # deadline, two seconds later, is for a server that does not answer at all.
     milliseconds = int(query_timeout * 1000)
     config["OPTIONS"] = {
         **config.get("OPTIONS", {}),
@@ -39,8 +41,9 @@ def caches(shared: dict[str, Any] | None, *, directory: str, key_prefix: str) ->
     ``shared`` None (CACHE_URL unset, one machine): pages live in each worker's memory (they
     never change, so each worker making its own costs one render), while the counters live in
     files in ``directory`` that every worker shares, so a limit holds for the machine.
-    Redis: one cache shared by every server for both, with per-process memory behind it
-    while Redis is down (guide/cache.py: FallbackCache). Every cache is bounded in entries.
+    Redis: one cache shared by every server for both; while Redis is down, pages fall back to
+    each worker's memory and counters to the machine's files (guide/cache.py: FallbackCache).
+    Every cache is bounded in entries.
     """
     memory = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -48,27 +51,29 @@ def caches(shared: dict[str, Any] | None, *, directory: str, key_prefix: str) ->
         "KEY_PREFIX": key_prefix,
         "OPTIONS": {"MAX_ENTRIES": 500},  # past it, the oldest third goes
     }
+    counters = {"BACKEND": "guide.cache.SharedCounters", "LOCATION": directory}
     if shared is None:
-        counters = {
-            "BACKEND": "guide.cache.SharedCounters",
-            "LOCATION": directory,
-            "KEY_PREFIX": key_prefix,
-        }
-        return {"default": memory, "counters": counters}
+        return {"default": memory, "counters": {**counters, "KEY_PREFIX": key_prefix}}
     if not shared["BACKEND"].startswith("django_redis"):
         return {
             "default": {**shared, "KEY_PREFIX": key_prefix},
             "counters": {**shared, "KEY_PREFIX": key_prefix},
         }
     options = {**shared.get("OPTIONS", {}), "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
-    fallback = {
-        "BACKEND": "guide.cache.FallbackCache",
-        "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "memory"},
-        "KEY_PREFIX": key_prefix,  # the release, as ETags read it; keys are the others'
-    }
     return {
-        "default": fallback,
-        "counters": fallback,
+        "default": {
+            "BACKEND": "guide.cache.FallbackCache",
+            "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "memory"},
+            "KEY_PREFIX": key_prefix,  # the release, as ETags read it; keys are the others'
+        },
+        # While Redis is down the counters go on in files the machine's workers share: a
+        # client gets no more than on a single machine, and page churn cannot evict them.
+        "counters": {
+            "BACKEND": "guide.cache.FallbackCache",
+            "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "local-counters"},
+            "KEY_PREFIX": key_prefix,
+        },
         "shared": {**shared, "OPTIONS": options, "KEY_PREFIX": key_prefix},
         "memory": memory,
+        "local-counters": {**counters, "KEY_PREFIX": key_prefix},
     }

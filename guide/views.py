@@ -28,6 +28,7 @@ from .charts import score_chart, share_bar
 from .questionnaire import questionnaire_context
 from .ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
 from .rules import get_rulebook
+from .starters import FRAMEWORKS
 from .wording import tell
 
 logger = logging.getLogger(__name__)
@@ -111,11 +112,11 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
 def permalink_starter(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's starter project as a zip: the recommended framework's, or the one
     ``?framework=`` names; with an ETag, and rate-limited like the PDF."""
-    try:
-        archive = starterkits.starter_archive(request, slug, request.GET.get("framework") or None)
-    except ValueError:
+    framework = request.GET.get("framework") or None
+    if framework is not None and framework not in FRAMEWORKS:
         message = "The framework must be “flask” or “django”."
         return render(request, "400.html", {"message": message}, status=400)
+    archive = starterkits.starter_archive(request, slug, framework)
     return starterkits.starter_response(request, archive)
 
 

@@ -30,6 +30,18 @@ ALL_BUT_ONE_ANSWERED = {
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
 
 
+def pytest_collection_modifyitems(config, items):
+    """The generated starter projects' suites install packages into venvs of their own: they
+    run only when asked for by name (`make test-starters`, `-m starter_projects`), whatever
+    other -m expression is given."""
+    if "starter_projects" in (config.getoption("markexpr") or ""):
+        return
+    chosen = [item for item in items if "starter_projects" not in item.keywords]
+    if len(chosen) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in chosen])
+        items[:] = chosen
+
+
 @pytest.fixture
 def broken_questions(tmp_path, settings):
     """Point the guide at a questions.yaml with an unknown criterion in it."""

@@ -40,6 +40,26 @@ def test_a_counter_ends_with_its_window(tmp_path):
         counters.incr("never-added")
 
 
+def test_counters_that_cannot_be_kept_let_requests_through_and_say_so(tmp_path, caplog):
+    folder = tmp_path / "counters"
+    folder.write_text("a file where the folder should be")
+    counters = SharedCounters(str(folder), {})
+    with caplog.at_level(logging.ERROR, logger="guide.cache"):
+        assert counters.add("k", 1, 60) is False
+        with pytest.raises(ValueError):  # django-ratelimit: no count, so not limited
+            counters.incr("k")
+    assert counters.get("k") is None
+    assert len([r for r in caplog.records if "counters unavailable" in r.getMessage()]) == 1
+
+
+def test_a_damaged_counter_starts_again_rather_than_failing(tmp_path):
+    counters = SharedCounters(str(tmp_path), {})
+    counters.add("k", 1, 60)
+    (damaged,) = tmp_path.glob("*.count")
+    damaged.write_bytes(b"17000\x00garbage" * 10)
+    assert counters.get("k") is None and counters.add("k", 1, 60) and counters.incr("k") == 2
+
+
 def test_expired_counters_are_swept_so_the_folder_stays_small(tmp_path, monkeypatch):
     monkeypatch.setattr(SharedCounters, "SWEEP_EVERY", 100)
     counters = SharedCounters(str(tmp_path), {})

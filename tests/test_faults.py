@@ -70,7 +70,7 @@ def test_with_redis_down_the_site_keeps_serving_and_nothing_is_lost():
         DATABASE_URL=database,
         CACHE_URL=CLOSED_PORT_REDIS,
         WEB_CONCURRENCY="1",
-        RATELIMIT_PERMALINKS="4/m",
+        RATELIMIT_PERMALINKS="4/h",
     )
     migrate(env)
     server = Server(env).start()

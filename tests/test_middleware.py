@@ -60,11 +60,17 @@ def test_the_api_refuses_an_over_large_body_in_json(client):
 @pytest.mark.django_db
 def test_a_file_sent_with_a_form_is_never_stored(client, tmp_path, settings):
     settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # any file would go to disk, were it kept
     upload = tmp_path.parent / "upload.bin"
     upload.write_bytes(b"\0" * 30_000)
-    with upload.open("rb") as handle:
-        client.post("/", {"auth": "full", "file": handle})
+    with (
+        mock.patch("django.core.files.uploadedfile.TemporaryUploadedFile.__init__") as on_disk,
+        mock.patch("django.core.files.uploadedfile.InMemoryUploadedFile.__init__") as in_memory,
+        upload.open("rb") as handle,
+    ):
+        response = client.post("/", {"auth": "full", "file": handle})
+    assert response.status_code == 303  # the form's answers are read; the file is dropped
+    on_disk.assert_not_called()
+    in_memory.assert_not_called()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -73,17 +73,21 @@ def test_the_deploy_check_passes_with_production_settings():
 
 
 @pytest.mark.parametrize(
-    "site_url", ["http://guide.example", "https://elsewhere.example", "https://evil.example:8443"]
+    "site_url, hosts",
+    [
+        ("http://guide.example", "guide.example"),
+        ("https://elsewhere.example", "guide.example"),
+        ("https://evil.example:8443", "guide.example"),
+        ("", ".guide.example"),  # the default, from a wildcard: https://.guide.example
+        ("", "*"),
+    ],
 )
-def test_the_deploy_check_warns_when_share_links_would_point_elsewhere(site_url):
+def test_the_deploy_check_warns_when_share_links_would_point_elsewhere(site_url, hosts):
+    env = {"SITE_URL": site_url} if site_url else {}
     run = manage(
-        "check",
-        "--deploy",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="guide.example",
-        SITE_URL=site_url,
+        "check", "--deploy", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS=hosts, **env
     )
-    assert "guide.W002" in run.stderr and site_url in run.stderr
+    assert "guide.W002" in run.stderr and (site_url or hosts) in run.stderr
 
 
 def test_the_deploy_check_warns_when_pdf_renders_would_be_slow(monkeypatch):

@@ -40,7 +40,7 @@ def stack_env(tmp_path, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture
 def stack(tmp_path):
-    env = stack_env(tmp_path, RATELIMIT_PERMALINKS="5/m")
+    env = stack_env(tmp_path, RATELIMIT_PERMALINKS="5/h")
     migrate(env)
     server = Stack(env).start()
     yield server
@@ -87,7 +87,7 @@ def test_fifty_slow_clients_do_not_slow_anyone_else(stack):
 
 
 def test_rate_limits_hold_for_the_machine_not_for_each_worker(stack):
-    """Two workers, one shared count: 5 links a minute means 5, and a made-up X-Forwarded-For
+    """Two workers, one shared count: 5 links an hour means 5, and a made-up X-Forwarded-For
     does not make a new client (nginx replaces the header with the address it saw)."""
     browser = Browser()
     statuses = []

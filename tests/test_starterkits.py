@@ -8,10 +8,12 @@ from html import unescape
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from guide.models import Permalink
-from guide.starters import render_files, spec_from_result, zip_bytes
+from guide.rules import get_rulebook
+from guide.starters import Link, render_files, spec_from_result, zip_bytes
 
 ANSWERS = {"auth": "full", "admin": "yes", "database": "relational", "api": "full"}
 
@@ -118,7 +120,9 @@ def test_the_api_hands_out_the_same_zip_and_lists_it(client, link_url, link):
     assert flask["Content-Disposition"] == 'attachment; filename="flask-starter.zip"'
     assert client.get("/api/recommendations/" + "A" * 16 + "/starter.zip").status_code == 404
     refused = client.get(f"/api/recommendations/{link.slug}/starter.zip", {"framework": "x"})
-    assert refused.status_code == 400 and refused.json()["detail"]
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "A query parameter is not valid."
+    assert refused.json()["errors"][0]["field"] == "query.framework"
     spec = client.get("/api/openapi.json").json()
     operation = spec["paths"]["/api/recommendations/{slug}/starter.zip"]["get"]
     assert "application/zip" in operation["responses"]["200"]["content"]
@@ -153,3 +157,28 @@ def test_the_terminal_takes_the_other_framework_and_never_overwrites(tmp_path):
         call_command("starter", "ml_model=yes", "--output", str(target))
     with pytest.raises(CommandError, match="not a choice of .ml_model."):
         call_command("starter", "ml_model=perhaps", "--output", str(tmp_path / "q"))
+
+
+def test_every_link_the_guide_gives_for_a_feature_can_go_into_a_starters_readme():
+    """A next step's links come from questions.yaml: each must pass the starter's checks (a
+    plain title, an https address), or the result page would have no starter to offer."""
+    for feature in get_rulebook().features.values():
+        for links in feature.links.values():
+            for link in links:
+                Link(link.title, link.url)  # raises ValueError otherwise
+
+
+@pytest.mark.django_db
+def test_a_stored_result_that_makes_no_starter_still_shows_its_page(client, link_url, link):
+    # A need the starter only points to (several languages), with a link it cannot take.
+    link.snapshot["links"]["features"].append(
+        {
+            "feature": "i18n",
+            "label": "Several languages",
+            "links": {"django": [{"title": "not https", "url": "http://example.org/"}]},
+        }
+    )
+    link.save()
+    cache.clear()
+    page = client.get(link_url)
+    assert page.status_code == 200 and "Download the" not in page.content.decode()

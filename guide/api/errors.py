@@ -75,6 +75,8 @@ def install(api: NinjaAPI) -> None:
             question = loc[1] if loc[:1] == ["answers"] and len(loc) == 2 else None
             field = ".".join(loc) or "body"
             errors.append(error_item(field, error.get("msg", "is not valid"), question=question))
+        if all(error.get("loc", ("",))[0] == "query" for error in exc.errors):
+            return problem(request, "A query parameter is not valid.", errors)
         shape = 'The body must be {"answers": {"<question id>": "<choice id>"}}.'
         return problem(request, shape, errors)
 

@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.parser import Parser
@@ -127,9 +127,12 @@ ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
 def starter(
     request: HttpRequest, slug: str, framework: Literal["flask", "django"] | None = None
 ) -> HttpResponse:
-    if not SLUG.fullmatch(slug) or permalinks.find(slug) is None:
-        raise HttpError(404, "There is no permalink with this slug.")
-    archive = starterkits.starter_archive(request, slug, framework)
+    try:
+        if not SLUG.fullmatch(slug):
+            raise Http404
+        archive = starterkits.starter_archive(request, slug, framework)
+    except Http404:
+        raise HttpError(404, "There is no permalink with this slug.") from None
     return starterkits.starter_response(request, archive)
 
 

@@ -3,7 +3,8 @@
 libpq's ``connect_timeout`` bounds a connection attempt, but a server (or anything in between)
 that takes a query and never answers holds the request for good: psycopg waits without a
 limit, and TCP keepalives do not fire while the peer's kernel still acknowledges. So every wait
-on an open connection gets a deadline, ``DATABASE_QUERY_TIMEOUT`` seconds; past it the
+on an open connection gets a deadline, ``DATABASE_QUERY_TIMEOUT`` seconds (the server's own
+``statement_timeout``) and two more for the answer to arrive; past it the
 connection is closed and the query fails with ``OperationalError``, which the site answers with
 a 503 (guide.middleware). After such a failure the process does not try the database again for
 ``DATABASE_RETRY_SECONDS``, so a hung server costs each thread one wait, not one per request.
@@ -53,7 +54,7 @@ class DeadlineConnection(psycopg.Connection[Any]):
     """A psycopg connection whose waits for the server end at DATABASE_QUERY_TIMEOUT."""
 
     def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
-        limit = settings.DATABASE_QUERY_TIMEOUT if timeout is None else timeout
+        limit = settings.DATABASE_QUERY_TIMEOUT + 2 if timeout is None else timeout
         try:
             return super().wait(gen, interval=interval, timeout=limit)
         except errors._WaitTimeout:
