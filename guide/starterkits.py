@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -38,6 +39,7 @@ from .starters import (
 )
 
 logger = logging.getLogger("guide.starters")
+_making = threading.Lock()
 
 
 def starter_url(link: Permalink, framework: str | None = None) -> str:
@@ -93,11 +95,14 @@ def starter_archive(request: HttpRequest, slug: str, framework: str | None) -> S
     key = f"starter:{slug}:{framework or ''}"
     archive: StarterArchive | None = cache.get(key)
     if archive is None:
-        spec = starter_spec(find_or_404(slug), framework)
-        content = zip_bytes(spec)
-        tag = hashlib.sha256(content).hexdigest()[:24]
-        archive = StarterArchive(content, f"{spec.name}.zip", f'"{tag}"')
-        cache.set(key, archive, timeout=24 * 3600)
+        with _making:  # threads that miss together wait for the first one's zip
+            archive = cache.get(key)
+            if archive is None:
+                spec = starter_spec(find_or_404(slug), framework)
+                content = zip_bytes(spec)
+                tag = hashlib.sha256(content).hexdigest()[:24]
+                archive = StarterArchive(content, f"{spec.name}.zip", f'"{tag}"')
+                cache.set(key, archive, timeout=24 * 3600)
     return archive
 
 
