@@ -28,9 +28,10 @@ def nginx_conf(run_dir: Path, listen: str, socket: Path) -> str:
     # As root, nginx's workers drop to an unprivileged user; the run folder is readable by it.
     user = "user nobody nogroup;" if os.geteuid() == 0 else ""
     text = TEMPLATE.read_text()
-    for name, value in {"USER": user, "RUN": str(run_dir), "LISTEN": listen}.items():
+    values = {"USER": user, "RUN": str(run_dir), "LISTEN": listen, "SOCKET": str(socket)}
+    for name, value in values.items():
         text = text.replace(f"@{name}@", value)
-    return text.replace("@SOCKET@", str(socket))
+    return text
 
 
 def private(run_dir: Path) -> None:

@@ -80,4 +80,6 @@ def permalink_card(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(entry["png"], content_type="image/png")
     response["ETag"] = entry["etag"]
     response["Cache-Control"] = "public, max-age=86400"
+    # The one resource meant to be shown on other sites (link previews).
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return get_conditional_response(request, etag=entry["etag"], response=response) or response

@@ -42,12 +42,8 @@ class RequestGuardMiddleware:
         if head and not response.streaming:
             response["Content-Length"] = str(len(response.content))
             response.content = b""
-        response.setdefault(
-            "Cross-Origin-Resource-Policy",
-            "cross-origin"
-            if request.path.endswith("/card.png")
-            else settings.CROSS_ORIGIN_RESOURCE_POLICY,
-        )
+        # Unless the view says otherwise (the preview image does), no other site may embed it.
+        response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
         return response
 
     def refuse_body(self, request: HttpRequest) -> HttpResponse | None:

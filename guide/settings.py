@@ -213,7 +213,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 64
 FILE_UPLOAD_HANDLERS: list[str] = []
 # Other sites may not embed the guide's pages or scripts; the preview image is the exception
-# (guide.middleware). No page uses a device API.
+# (guide/card.py). No page uses a device API.
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 _DEVICE_APIS = "accelerometer camera geolocation gyroscope magnetometer microphone payment usb"
