@@ -1,4 +1,4 @@
-"""gunicorn settings for the guide: `gunicorn -c gunicorn.conf.py guide.wsgi`.
+"""gunicorn settings for the guide: `gunicorn -c gunicorn.conf.py config.wsgi`.
 
 Everything can be set from the environment (BIND, PORT, WEB_CONCURRENCY, GUNICORN_THREADS,
 GUNICORN_TIMEOUT). In production gunicorn sits behind nginx (deploy/), which buffers slow
@@ -37,7 +37,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 def on_starting(server):
     """Refuse to start with a broken configuration or questions.yaml: run Django's system
     checks once, in the master, before any worker is forked."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import call_command

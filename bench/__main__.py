@@ -7,7 +7,7 @@ import django
 
 from . import engine, http, load, pdf, starter
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guide.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
 os.environ.setdefault("SECRET_KEY", "bench-" + "b" * 50)
 os.environ.setdefault(

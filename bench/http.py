@@ -92,7 +92,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int = 2):
             "gunicorn",
             "-c",
             "gunicorn.conf.py",
-            "guide.wsgi",
+            "config.wsgi",
             "--log-level",
             "warning",
             "--access-logfile",
@@ -128,7 +128,7 @@ def server_env(database: Path) -> dict[str, str]:
         "SECURE_HTTPS": "0",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "guide.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         # One client makes every request here: without this, most would be answered 429.
         "RATELIMIT_PERMALINKS": "1000000/m",
         "RATELIMIT_PDF": "1000000/m",

@@ -134,7 +134,7 @@ def run() -> None:
         "RATELIMIT_STARTER": "1000000/m",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "guide.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     setups = [

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from guide import pdf
 from guide.engine import evaluate
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
 
 from .engine import CASES as ENGINE_CASES
 

@@ -5,7 +5,7 @@ cached download is measured by the http section ("starter, cached")."""
 import statistics
 import time
 
-from guide.starters import FEATURES, StarterSpec, generate, zip_bytes
+from guide.starters.generator import FEATURES, StarterSpec, generate, zip_bytes
 
 TARGET_MS = 150
 RUNS = 7

@@ -71,7 +71,7 @@ def main() -> int:
     env = {**os.environ, "BIND": f"unix:{socket}"}
     env.setdefault("TRUSTED_PROXIES", "1")
     app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"],
         cwd=ROOT,
         env=env,
     )

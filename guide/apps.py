@@ -7,4 +7,5 @@ class GuideConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, pdf, rules  # noqa: F401  register their system checks
+        from guide.pdf import render  # noqa: F401  registers the font subsetter's deploy check
+        from guide.services import rulebook  # noqa: F401  registers the questions.yaml check

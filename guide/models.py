@@ -8,8 +8,9 @@ import secrets
 
 from django.db import IntegrityError, models, transaction
 
+from guide.services.rulebook import get_rulebook
+
 from .engine import Snapshot, complete_snapshot
-from .rules import get_rulebook
 
 SLUG_BYTES = 12  # 96 random bits, 16 URL-safe characters
 SLUG_PATTERN = r"[A-Za-z0-9_-]{16}"

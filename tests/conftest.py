@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
 
 #: Every question answered but rate limiting, which cannot move the result: Flask, clearly,
 #: with a note and alternatives.

@@ -133,7 +133,7 @@ class Server:
 
     def command(self) -> tuple[list[str], dict[str, str]]:
         """What starts the server, and its environment."""
-        gunicorn = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "guide.wsgi"]
+        gunicorn = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"]
         return gunicorn, {**self.env, "PORT": str(self.port)}
 
     def start(self, *, wait: bool = True) -> Server:

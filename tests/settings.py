@@ -19,7 +19,7 @@ os.environ.setdefault("SITE_URL", "http://testserver")  # the test client's host
 # One process, nothing kept between runs (the PostgreSQL run sets CACHE_URL to Redis).
 os.environ.setdefault("CACHE_URL", "locmemcache://")
 
-from guide.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: E402, F403
 
 # Serve static files through the finders: tests never run collectstatic.
 STATIC_ROOT = None

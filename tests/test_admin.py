@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.urls import clear_url_caches, reverse
 
-from guide import urls
+from config import urls
 from guide.admin import PermalinkAdmin
 from guide.models import Permalink
 

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from guide.models import Permalink
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
 
 DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
 SLUG_URL = re.compile(r"/r/[A-Za-z0-9_-]{16}/$")
@@ -405,7 +405,7 @@ def test_the_openapi_document_declares_every_field_of_the_snapshot(client):
 def test_the_api_returns_the_engines_snapshot_whole(client):
     import random
 
-    from guide import permalinks
+    from guide.services import permalinks
 
     rulebook = get_rulebook()
     rng = random.Random(11)

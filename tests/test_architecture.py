@@ -8,10 +8,10 @@ import pytest
 
 GUIDE = Path(__file__).resolve().parents[1] / "guide"
 SURFACES = {
-    "guide.views": ("guide.views", "guide.questionnaire"),
+    "guide.web.views": ("guide.web.views", "guide.web.questionnaire"),
     "guide.pdf": ("guide.pdf",),  # its renderer and its view
     "guide.api": ("guide.api",),
-    "guide.card": ("guide.card",),  # the link-preview image
+    "guide.web.card": ("guide.web.card",),  # the link-preview image
     "guide.management": ("guide.management",),
 }
 LONGEST = 300  # lines: a module that grows past this is split along its own seams
@@ -50,7 +50,7 @@ def surface_of(name: str) -> str | None:
 
 MODULES = sorted(p for p in GUIDE.rglob("*.py") if "migrations" not in p.parts)
 #: Where the surfaces are wired together, and so may name them all.
-WIRING = {"guide.urls", "guide.apps"}
+WIRING = {"config.urls", "guide.apps"}
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(GUIDE)))

@@ -8,8 +8,8 @@ import time
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
-from guide import cache as cache_module
-from guide.cache import FallbackCache, SharedCounters
+from config import cache as cache_module
+from config.cache import FallbackCache, SharedCounters
 
 
 def count_in(directory: str, times: int) -> None:
@@ -44,7 +44,7 @@ def test_counters_that_cannot_be_kept_let_requests_through_and_say_so(tmp_path, 
     folder = tmp_path / "counters"
     folder.write_text("a file where the folder should be")
     counters = SharedCounters(str(folder), {})
-    with caplog.at_level(logging.ERROR, logger="guide.cache"):
+    with caplog.at_level(logging.ERROR, logger="config.cache"):
         assert counters.add("k", 1, 60) is False
         with pytest.raises(ValueError):  # django-ratelimit: no count, so not limited
             counters.incr("k")
@@ -107,7 +107,7 @@ def test_with_the_shared_cache_down_counts_and_pages_are_kept_in_memory(fallback
 
 def test_a_down_shared_cache_is_logged_once_not_once_a_request(fallback, caplog, monkeypatch):
     monkeypatch.setattr(FallbackCache, "RETRY_SECONDS", 0)  # try the shared cache every time
-    with caplog.at_level(logging.ERROR, logger="guide.cache"):
+    with caplog.at_level(logging.ERROR, logger="config.cache"):
         for n in range(100):
             fallback.get(f"page-{n}")
         # Django gives each thread a cache object of its own; the report is the process's.
@@ -115,7 +115,7 @@ def test_a_down_shared_cache_is_logged_once_not_once_a_request(fallback, caplog,
         other = threading.Thread(target=lambda: [twin.get(f"x-{n}") for n in range(100)])
         other.start()
         other.join()
-    errors = [r for r in caplog.records if r.name == "guide.cache"]
+    errors = [r for r in caplog.records if r.name == "config.cache"]
     assert BrokenCache.calls >= 199  # it was tried again and again...
     assert len(errors) == 1  # ...and said so once
     assert "Connection refused" in errors[0].getMessage()

@@ -41,7 +41,7 @@ def test_the_preview_image_is_a_1200_by_630_png_drawn_once_and_cached(client, li
     assert image.size == (1200, 630)
     # The verdict's colour runs along the top: Django's green.
     assert image.getpixel((600, 5))[:3] == (0x3A, 0xA5, 0x7A)
-    with mock.patch("guide.card.draw_card", side_effect=AssertionError("drawn again")):
+    with mock.patch("guide.web.card.draw_card", side_effect=AssertionError("drawn again")):
         again = client.get(link_url + "card.png")
         assert again.content == first.content
         cached = client.get(link_url + "card.png", HTTP_IF_NONE_MATCH=first["ETag"])

@@ -1,4 +1,4 @@
-from guide.charts import MAX_BAR, score_chart
+from guide.wording.charts import MAX_BAR, score_chart
 
 
 def snapshot(flask: dict, django: dict) -> dict:

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from django.db import DataError, ProgrammingError, connection
 
-from guide.middleware import MAX_BODY_BYTES
+from config.middleware import MAX_BODY_BYTES
 from guide.models import Permalink
 
 

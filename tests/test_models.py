@@ -6,7 +6,7 @@ import pytest
 
 from guide.engine import evaluate
 from guide.models import Permalink, PermalinkQuerySet, answers_key
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
 
 DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
 

@@ -6,10 +6,10 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django_ratelimit.exceptions import Ratelimited
 
-from guide import permalinks
 from guide.engine import evaluate
 from guide.models import Permalink
-from guide.rules import get_rulebook
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
 
 DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
 

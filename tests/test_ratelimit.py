@@ -49,7 +49,7 @@ def test_pdf_downloads_are_limited_too(client, limits):
 
 
 def test_behind_a_proxy_the_client_is_the_address_the_proxy_appended(rf, settings):
-    from guide.ratelimits import client_ip
+    from config.clients import client_ip
 
     settings.TRUSTED_PROXIES = 1
     request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.1")

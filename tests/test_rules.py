@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
 
 
 def test_the_rulebook_is_loaded_once_per_process():

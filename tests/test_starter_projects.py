@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from guide.starters import FEATURES, StarterSpec, write_tree
+from guide.starters.generator import FEATURES, StarterSpec, write_tree
 
 pytestmark = pytest.mark.starter_projects
 

@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from guide.models import Permalink
-from guide.rules import get_rulebook
-from guide.starters import Link, render_files, spec_from_result, zip_bytes
+from guide.services.rulebook import get_rulebook
+from guide.starters.generator import Link, render_files, spec_from_result, zip_bytes
 
 ANSWERS = {"auth": "full", "admin": "yes", "database": "relational", "api": "full"}
 
@@ -93,7 +93,7 @@ def test_an_unknown_permalink_has_no_starter(client):
 @pytest.mark.django_db
 def test_a_client_that_has_the_bytes_gets_304_and_the_zip_is_made_once(client, link_url):
     first = client.get(link_url + "starter.zip")
-    with mock.patch("guide.starterkits.zip_bytes", side_effect=AssertionError("made again")):
+    with mock.patch("guide.starters.kits.zip_bytes", side_effect=AssertionError("made again")):
         again = client.get(link_url + "starter.zip", HTTP_IF_NONE_MATCH=first["ETag"])
         fresh = client.get(link_url + "starter.zip")
     assert again.status_code == 304 and fresh.content == first.content

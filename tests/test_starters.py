@@ -16,10 +16,10 @@ import pytest
 import yaml
 from copier import Settings, run_copy
 
-from guide import starters
 from guide.engine import check_answers, evaluate
-from guide.rules import get_rulebook
-from guide.starters import (
+from guide.services.rulebook import get_rulebook
+from guide.starters import generator as starters
+from guide.starters.generator import (
     FEATURES,
     FRAMEWORKS,
     STARTERS,

@@ -6,9 +6,9 @@ from unittest import mock
 import pytest
 from django.test import Client
 
-from guide import views
 from guide.models import Permalink
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
+from guide.web import views
 
 from .conftest import ALL_BUT_ONE_ANSWERED, QUESTIONS
 
@@ -367,7 +367,7 @@ def test_a_permalink_page_cached_for_everyone_carries_no_visitors_secret(client)
 @pytest.mark.django_db
 def test_the_share_link_is_the_sites_whatever_host_was_asked_and_the_page_is_made_once(client):
     location = client.post("/", DJANGO_ANSWERS)["Location"]
-    with mock.patch("guide.views.render", wraps=views.render) as rendered:
+    with mock.patch("guide.web.views.render", wraps=views.render) as rendered:
         pages = {html(client.get(location, HTTP_HOST=f"localhost:{5000 + n}")) for n in range(50)}
     assert len(pages) == 1 and rendered.call_count <= 1
     page = pages.pop()

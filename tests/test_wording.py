@@ -8,11 +8,11 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from guide import permalinks
 from guide.engine import UNSURE, evaluate
-from guide.numbers import percent, points, shares
-from guide.rules import get_rulebook
-from guide.wording import tell, too_little_to_go_on
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.wording.numbers import percent, points, shares
+from guide.wording.sentences import tell, too_little_to_go_on
 
 
 def test_a_half_percent_goes_to_the_even_number_so_two_shares_add_up_to_100():

@@ -6,7 +6,7 @@
     GET  /api/recommendations/{slug}     a stored permalink
     GET  /api/openapi.json               the OpenAPI document
 
-``routes`` holds the operations (thin, like the HTML views: the service in guide.permalinks
+``routes`` holds the operations (thin, like the HTML views: the service in guide.services.permalinks
 does the work), ``schemas`` the request and response types (a result's is the engine's
 Snapshot itself), ``errors`` the handlers that make every refusal JSON.
 """

@@ -17,9 +17,9 @@ from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from config.clients import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
+from config.middleware import RETRY_AFTER_SECONDS as DATABASE_RETRY_AFTER
 from guide.engine import AnswerProblem
-from guide.middleware import RETRY_AFTER_SECONDS as DATABASE_RETRY_AFTER
-from guide.ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
 
 from .schemas import ErrorItem, Problem
 
@@ -98,7 +98,7 @@ def install(api: NinjaAPI) -> None:
         return message(request, text, 429, retry=RATELIMIT_RETRY_AFTER)
 
     def database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
-        """As guide.middleware does for the pages, in JSON: 503 and when to try again."""
+        """As config.middleware does for the pages, in JSON: 503 and when to try again."""
         logger.error(
             "database unavailable: %s %s: %s",
             request.method,

@@ -1,4 +1,4 @@
-"""The API's operations: parse, ask the service (guide.permalinks), return the engine's
+"""The API's operations: parse, ask the service (guide.services.permalinks), return the engine's
 types. See the package's docstring for the paths."""
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.parser import Parser
 
-from guide import permalinks, starterkits
 from guide.engine import Snapshot
 from guide.engine.outline import Outline, outline
 from guide.models import SLUG_PATTERN, Permalink
-from guide.rules import get_rulebook
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.starters import kits as starterkits
 
 from .errors import AnswersRefused, install
 from .schemas import AnswersIn, Created, Message, Problem, Stored

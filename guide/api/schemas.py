@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from guide.engine import UNSURE, Snapshot
-from guide.rules import get_rulebook
+from guide.services.rulebook import get_rulebook
 
 
 def answers_json_schema(schema: dict[str, Any]) -> None:

@@ -31,8 +31,8 @@ from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from guide.charts import score_chart
-from guide.wording import tell
+from guide.wording.charts import score_chart
+from guide.wording.sentences import tell
 
 logger = logging.getLogger(__name__)
 

@@ -17,9 +17,10 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
-from guide import permalinks, starterkits
-from guide.ratelimits import pdf_rate
-from guide.rules import get_rulebook
+from config.clients import pdf_rate
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.starters import kits as starterkits
 
 from .render import PAPER_SIZES, render_pdf, summary_html
 

@@ -1,10 +1,11 @@
-"""Template filters for the numbers and citations of a snapshot; see :mod:`guide.wording`."""
+"""Template filters for the numbers and citations of a snapshot; see guide.wording.sentences."""
 
 from datetime import timedelta
 
 from django import template
 
-from guide import numbers, wording
+from guide.wording import numbers
+from guide.wording import sentences as wording
 
 register = template.Library()
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from guide import permalinks
 from guide.engine import RulebookError, Snapshot
-from guide.rules import get_rulebook
-from guide.wording import NEXT_QUESTION, citations, tell
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.wording.sentences import NEXT_QUESTION, citations, tell
 
 
 class Command(BaseCommand):
@@ -58,7 +58,7 @@ def result_of(items: list[str]) -> Snapshot:
 
 def describe(result: Snapshot) -> str:
     """A result as plain text for a terminal, in the words every surface uses
-    (guide.wording)."""
+    (guide.wording.sentences)."""
     told = tell(result)
     lines = [f"Recommendation: {told.headline} ({result['confidence_label']}; {told.standing})"]
     if told.close_note:

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from guide.rules import get_rulebook
-from guide.starterkits import starter_summary
-from guide.starters import FEATURES, FRAMEWORKS, spec_from_result, write_tree
+from guide.services.rulebook import get_rulebook
+from guide.starters.generator import FEATURES, FRAMEWORKS, spec_from_result, write_tree
+from guide.starters.kits import starter_summary
 
 from .recommend import add_answers_argument, result_of
 

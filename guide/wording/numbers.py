@@ -1,5 +1,5 @@
 """How the numbers of a result are written: the same on every surface, so no two of them can
-disagree by a rounding (see :mod:`guide.wording` for the sentences around them)."""
+disagree by a rounding (see :mod:`guide.wording.sentences` for the sentences around them)."""
 
 from __future__ import annotations
 

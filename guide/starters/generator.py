@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-STARTERS = Path(__file__).resolve().parent.parent / "starters"
+STARTERS = Path(__file__).resolve().parents[2] / "starters"
 FRAMEWORKS = ("flask", "django")
 
 #: The features a starter writes code for: id -> label (the guide's own, where it has one).

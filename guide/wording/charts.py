@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .engine import Snapshot
+from guide.engine import Snapshot
 
 #: The bars' drawing: a centre line at HALF, Flask's bar grows to the left of it, Django's to
 #: the right; the largest value on either side spans MAX_BAR. Numbers and labels are HTML

@@ -2,10 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import path, re_path
 
-from . import card, views
-from .api import api
-from .models import SLUG_PATTERN
-from .pdf import views as pdf_views
+from guide.api import api
+from guide.models import SLUG_PATTERN
+from guide.pdf import views as pdf_views
+from guide.web import card, views
 
 urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
@@ -25,4 +25,4 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
-handler400 = "guide.views.bad_request"
+handler400 = "guide.web.views.bad_request"

@@ -1,5 +1,5 @@
-"""Thin views: parse the request, ask the service (guide.permalinks), render one template (or
-one of its partials for htmx)."""
+"""Thin views: parse the request, ask the service (guide.services.permalinks), render one
+template (or one of its partials for htmx)."""
 
 from __future__ import annotations
 
@@ -23,13 +23,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
-from . import permalinks, starterkits
-from .charts import score_chart, share_bar
+from config.clients import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.starters import kits as starterkits
+from guide.starters.generator import FRAMEWORKS
+from guide.wording.charts import score_chart, share_bar
+from guide.wording.sentences import tell
+
 from .questionnaire import questionnaire_context
-from .ratelimits import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
-from .rules import get_rulebook
-from .starters import FRAMEWORKS
-from .wording import tell
 
 logger = logging.getLogger(__name__)
 

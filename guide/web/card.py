@@ -19,10 +19,10 @@ from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 from PIL import Image, ImageDraw, ImageFont
 
-from . import permalinks
-from .engine import Snapshot
-from .rules import get_rulebook
-from .wording import tell
+from guide.engine import Snapshot
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.wording.sentences import tell
 
 SIZE = (1200, 630)
 DAY = 24 * 3600

@@ -13,7 +13,7 @@ import django_stubs_ext
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-from guide import stores
+from config import stores
 
 # Generic classes such as ModelAdmin[Permalink] subscriptable at run time, as the type checker
 # (django-stubs) reads them.
@@ -60,15 +60,16 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "guide",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
-    "guide.middleware.RequestGuardMiddleware",
+    "config.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "guide.middleware.ServiceUnavailableMiddleware",
+    "config.middleware.ServiceUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,7 +82,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "guide.urls"
+ROOT_URLCONF = "config.urls"
 
 TEMPLATES = [
     {
@@ -98,7 +99,7 @@ TEMPLATES = [
     },
 ]
 
-WSGI_APPLICATION = "guide.wsgi.application"
+WSGI_APPLICATION = "config.wsgi.application"
 
 # -- data -------------------------------------------------------------------------------------
 
@@ -150,7 +151,7 @@ CACHES = stores.caches(
     directory=CACHE_DIR,
     key_prefix=env("CACHE_KEY_PREFIX", default=_release(SITE_URL)),
 )
-# guide.cache.FallbackCache sees Redis's failures (and logs them once a minute) instead of
+# config.cache.FallbackCache sees Redis's failures (and logs them once a minute) instead of
 # django-redis hiding them.
 DJANGO_REDIS_IGNORE_EXCEPTIONS = False
 
@@ -232,21 +233,21 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("ADMIN_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = env.float("ADMIN_LOCKOUT_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one, on its own
-AXES_CLIENT_IP_CALLABLE = "guide.ratelimits.login_ip"
+AXES_CLIENT_IP_CALLABLE = "config.clients.login_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "429_login.html"
 AXES_VERBOSE = True
-CSRF_FAILURE_VIEW = "guide.views.csrf_failure"
+CSRF_FAILURE_VIEW = "guide.web.views.csrf_failure"
 
 # -- rate limits (django-ratelimit, counted in the shared cache) -----------------------------
 
 RATELIMIT_PERMALINKS = env("RATELIMIT_PERMALINKS", default="20/m")
 RATELIMIT_PDF = env("RATELIMIT_PDF", default="30/m")
 RATELIMIT_STARTER = env("RATELIMIT_STARTER", default="30/m")
-RATELIMIT_VIEW = "guide.views.ratelimited"
+RATELIMIT_VIEW = "guide.web.views.ratelimited"
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
-RATELIMIT_IP_META_KEY = "guide.ratelimits.client_ip"
+RATELIMIT_IP_META_KEY = "config.clients.client_ip"
 RATELIMIT_USE_CACHE = "counters"  # shared by every worker (guide/stores.py)
 # The cache always counts (Redis down: in per-process memory, guide/cache.py); should the
 # file cache itself fail, let requests through rather than refuse everyone.
@@ -287,7 +288,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step
         "fontTools": {"level": "WARNING"},  # a dozen lines per font subset in every PDF
-        "django_redis": {"level": "CRITICAL"},  # guide.cache reports Redis's failures
+        "django_redis": {"level": "CRITICAL"},  # config.cache reports Redis's failures
         "axes.apps": {"level": "WARNING"},  # a banner at every start, in every command's output
     },
 }

@@ -8,7 +8,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 
-from .engine import Rulebook, RulebookError, load_rulebook
+from guide.engine import Rulebook, RulebookError, load_rulebook
 
 
 @lru_cache(maxsize=1)

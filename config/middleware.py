@@ -16,7 +16,7 @@ from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from .permalinks import way_back
+from guide.services.permalinks import way_back
 
 logger = logging.getLogger("guide.availability")
 

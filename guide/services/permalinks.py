@@ -21,11 +21,19 @@ from django.urls import reverse
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-from .engine import CheckedAnswers, Rulebook, Snapshot, check_answers, counted_answers, evaluate
-from .engine.snapshot import SnapshotReason
-from .models import SLUG_PATTERN, Permalink
-from .ratelimits import permalink_rate
-from .rules import get_rulebook
+from config.clients import permalink_rate
+from guide.engine import (
+    CheckedAnswers,
+    Rulebook,
+    Snapshot,
+    check_answers,
+    counted_answers,
+    evaluate,
+)
+from guide.engine.snapshot import SnapshotReason
+from guide.models import SLUG_PATTERN, Permalink
+
+from .rulebook import get_rulebook
 
 Submitted = QueryDict | Mapping[str, str | Sequence[str]]
 _DOWNLOAD_PATH = re.compile(rf"^/r/(?P<slug>{SLUG_PATTERN})/(pdf|starter\.zip)$")

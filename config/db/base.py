@@ -6,10 +6,10 @@ limit, and TCP keepalives do not fire while the peer's kernel still acknowledges
 on an open connection gets a deadline, ``DATABASE_QUERY_TIMEOUT`` seconds (the server's own
 ``statement_timeout``) and two more for the answer to arrive; past it the
 connection is closed and the query fails with ``OperationalError``, which the site answers with
-a 503 (guide.middleware). After such a failure the process does not try the database again for
+a 503 (config.middleware). After such a failure the process does not try the database again for
 ``DATABASE_RETRY_SECONDS``, so a hung server costs each thread one wait, not one per request.
 
-Use it as ``ENGINE: "guide.db"``; settings.py does so for every postgres:// DATABASE_URL.
+Use it as ``ENGINE: "config.db"``; settings.py does so for every postgres:// DATABASE_URL.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ def database(
         return config
     # Django's backend, with a deadline on every wait for the server: a database that accepts
     # and never answers costs a 503 in seconds, not a hung worker.
-    config["ENGINE"] = "guide.db"
+    config["ENGINE"] = "config.db"
     # The server ends a slow statement first (QueryCanceled: one request fails); the client's
     # deadline, two seconds later, is for a server that does not answer at all.
     milliseconds = int(query_timeout * 1000)
@@ -51,7 +51,7 @@ def caches(shared: dict[str, Any] | None, *, directory: str, key_prefix: str) ->
         "KEY_PREFIX": key_prefix,
         "OPTIONS": {"MAX_ENTRIES": 500},  # past it, the oldest third goes
     }
-    counters = {"BACKEND": "guide.cache.SharedCounters", "LOCATION": directory}
+    counters = {"BACKEND": "config.cache.SharedCounters", "LOCATION": directory}
     if shared is None:
         return {"default": memory, "counters": {**counters, "KEY_PREFIX": key_prefix}}
     if not shared["BACKEND"].startswith("django_redis"):
@@ -62,14 +62,14 @@ def caches(shared: dict[str, Any] | None, *, directory: str, key_prefix: str) ->
     options = {**shared.get("OPTIONS", {}), "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
     return {
         "default": {
-            "BACKEND": "guide.cache.FallbackCache",
+            "BACKEND": "config.cache.FallbackCache",
             "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "memory"},
             "KEY_PREFIX": key_prefix,  # the release, as ETags read it; keys are the others'
         },
         # While Redis is down the counters go on in files the machine's workers share: a
         # client gets no more than on a single machine, and page churn cannot evict them.
         "counters": {
-            "BACKEND": "guide.cache.FallbackCache",
+            "BACKEND": "config.cache.FallbackCache",
             "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "local-counters"},
             "KEY_PREFIX": key_prefix,
         },

@@ -28,7 +28,7 @@ from typing import Any
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
-logger = logging.getLogger("guide.cache")
+logger = logging.getLogger("config.cache")
 
 
 class SharedCounters(BaseCache):

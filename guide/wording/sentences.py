@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOO_LITTLE_LABEL, TOSS_UP, UNSURE, Snapshot
-from .engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
+from guide.engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOO_LITTLE_LABEL, TOSS_UP, UNSURE, Snapshot
+from guide.engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
+
 from .numbers import amount, lead, percent, plural, points
 
 #: Lead-ins shared by every surface.

@@ -7,12 +7,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
-from .charts import share_bar
-from .engine import UNSURE, UNSURE_LABEL, Rulebook
-from .engine.model import Question
-from .permalinks import result_for
-from .rules import get_rulebook
-from .wording import tell
+from guide.engine import UNSURE, UNSURE_LABEL, Rulebook
+from guide.engine.model import Question
+from guide.services.permalinks import result_for
+from guide.services.rulebook import get_rulebook
+from guide.wording.charts import share_bar
+from guide.wording.sentences import tell
 
 
 def questionnaire_context(answers: dict[str, str]) -> dict[str, Any]:

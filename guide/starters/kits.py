@@ -23,12 +23,13 @@ from django.utils.cache import get_conditional_response
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-from .models import Permalink
-from .permalinks import absolute, find_or_404
-from .ratelimits import starter_rate
-from .rules import get_rulebook
-from .starters import FEATURES as STARTER_FEATURES
-from .starters import (
+from config.clients import starter_rate
+from guide.models import Permalink
+from guide.services.permalinks import absolute, find_or_404
+from guide.services.rulebook import get_rulebook
+
+from .generator import FEATURES as STARTER_FEATURES
+from .generator import (
     FRAMEWORKS,
     StarterSpec,
     key_files,
