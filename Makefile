@@ -27,9 +27,10 @@ run: $(VENV)/.installed
 
 ## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, then nginx
 ## (Debian's nginx-light) in front of gunicorn on a Unix socket (deploy/serve.py).
-## Uses SECRET_KEY from the environment, or a fresh random one for this run.
+## Uses SECRET_KEY from the environment, or a fresh random one for this run; RELEASE is the commit.
 serve: $(VENV)/.installed
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  RELEASE="$${RELEASE:-$$(git describe --always --dirty 2>/dev/null || echo dev)}" \
 	  SECURE_HTTPS="$${SECURE_HTTPS:-0}" PORT=$(PORT); \
 	$(PY) manage.py collectstatic --noinput -v0 && \
 	DATABASE_QUERY_TIMEOUT=600 $(PY) manage.py migrate --noinput && \

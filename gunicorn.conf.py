@@ -10,6 +10,8 @@ import sys
 
 bind = os.environ.get("BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Settings read it too: without a shared cache, each worker allows its share of a rate limit.
+os.environ["WEB_CONCURRENCY"] = str(workers)
 # Threads, so that a request waiting on a database that does not answer (up to
 # DATABASE_QUERY_TIMEOUT) holds one thread, not a whole worker, while pages that need no
 # database go on being served.

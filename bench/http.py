@@ -56,7 +56,6 @@ def stack(env: dict[str, str], port: int, workers: int = 2):
                 "PORT": str(port),
                 "WEB_CONCURRENCY": str(workers),
                 "SERVE_RUN_DIR": run_dir,
-                "CACHE_DIR": str(Path(run_dir) / "cache"),
                 "GUNICORN_CMD_ARGS": "--log-level warning --access-logfile /dev/null",
             },
             stdout=subprocess.DEVNULL,
@@ -133,7 +132,6 @@ def server_env(database: Path) -> dict[str, str]:
         "RATELIMIT_PERMALINKS": "1000000/m",
         "RATELIMIT_PDF": "1000000/m",
         "RATELIMIT_STARTER": "1000000/m",
-        "CACHE_DIR": str(database.parent / "cache"),
     }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from guide import pdf
-from guide.engine import evaluate
+from guide.engine import score
 from guide.services.rulebook import get_rulebook
 
 from .engine import CASES as ENGINE_CASES
@@ -50,9 +50,9 @@ def timed(func, *args) -> float:
 def run(rounds: int = 15) -> None:
     print("== pdf (first render in a warm process: template, QR code, layout, tagged PDF)")
     rulebook = get_rulebook()
-    cold = timed(render_once, evaluate(rulebook, {}))
+    cold = timed(render_once, score(rulebook, {}))
     print(f"{'cold start (fonts, stylesheets)':<32} {1000 * cold:8.0f} ms")
-    snapshots = {name: evaluate(rulebook, answers) for name, answers in CASES.items()}
+    snapshots = {name: score(rulebook, answers) for name, answers in CASES.items()}
     times: dict[str, list[float]] = {name: [] for name in snapshots}
     reference = []
     for _ in range(rounds):  # interleaved, so a burst of load on the machine hits every case

@@ -1,4 +1,4 @@
-"""Deploy checks for how the site is reached (`manage.py check --deploy`)."""
+"""Deploy checks for how the site is reached and released (`manage.py check --deploy`)."""
 
 from collections.abc import Sequence
 from typing import Any
@@ -27,5 +27,24 @@ def check_site_url(
             "it is not an https:// origin whose host is in ALLOWED_HOSTS.",
             hint="Set SITE_URL to the public origin, e.g. https://guide.example.org.",
             id="guide.W002",
+        )
+    ]
+
+
+@checks.register(deploy=True)
+def check_release(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """With a cache shared by servers and releases (Redis), RELEASE keeps a new release from
+    serving what the previous one cached."""
+    shared = not settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    if not shared or settings.RELEASE != "dev":
+        return []
+    return [
+        checks.Warning(
+            "RELEASE is not set: with a shared cache, a new release could serve pages, PDFs "
+            "and starters cached by the previous one.",
+            hint="Set RELEASE to the deployed commit, e.g. RELEASE=$(git rev-parse --short HEAD).",
+            id="guide.W003",
         )
     ]

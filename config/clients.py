@@ -1,4 +1,5 @@
-"""Who a client is and how much it may do, for django-ratelimit (counted in the shared cache).
+"""Who a client is, for the rate limits (django-ratelimit) and the admin's lockouts
+(django-axes).
 
 Behind N trusted proxies (TRUSTED_PROXIES=N) the client is the N-th address from the right of
 X-Forwarded-For: the one our own proxy appended. Entries further left are whatever the client
@@ -9,9 +10,6 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
-
-#: What a refused client is told to wait (the limits are per minute).
-RETRY_AFTER_SECONDS = 60
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -33,16 +31,3 @@ def login_ip(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
-
-
-def permalink_rate(group: str, request: HttpRequest) -> str:
-    """New permalinks per client (RATELIMIT_PERMALINKS, read per request so tests can change it)."""
-    return str(settings.RATELIMIT_PERMALINKS)
-
-
-def pdf_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.RATELIMIT_PDF)
-
-
-def starter_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.RATELIMIT_STARTER)

@@ -128,32 +128,24 @@ SITE_URL = env(
 ).rstrip("/")
 
 
-def _release(origin: str) -> str:
-    """A short hash of the code, the templates, the starter templates and the site's origin, so
-    a deploy never serves pages or starters cached by the previous release (or with other share
-    links) from a shared cache."""
-    digest = hashlib.sha256(origin.encode())
-    for folder in ("guide", "templates", "static/guide", "starters"):
-        for path in sorted((BASE_DIR / folder).rglob("*")):
-            if path.is_file() and (
-                folder == "starters" or path.suffix in {".py", ".html", ".css", ".js"}
-            ):
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:10]
+#: The release being served (e.g. the commit, as `make serve` sets it): part of every cache key
+#: and ETag, so a new release never serves what the previous one cached or tagged. Deploys set
+#: it; the deploy check guide.W003 warns when a shared cache is used without it.
+RELEASE = env("RELEASE", default="dev")
 
-
-# CACHE_URL unset: pages in each worker's memory, rate-limit counters in a file cache in
-# CACHE_DIR that the machine's workers share; redis://...: Redis for both, with per-process
-# memory behind it while it is down (guide/stores.py, guide/cache.py).
-CACHE_DIR = env("CACHE_DIR", default=str(BASE_DIR / "var" / "cache"))
+# CACHE_URL unset: each worker process caches in its own memory; redis://...: Redis, shared by
+# every server, failing open while it is down (config/stores.py, config/cache.py).
 CACHES = stores.caches(
     env.cache("CACHE_URL") if "CACHE_URL" in os.environ else None,
-    directory=CACHE_DIR,
-    key_prefix=env("CACHE_KEY_PREFIX", default=_release(SITE_URL)),
+    key_prefix=env(
+        "CACHE_KEY_PREFIX",
+        default=hashlib.sha256(f"{RELEASE} {SITE_URL}".encode()).hexdigest()[:10],
+    ),
 )
-# config.cache.FallbackCache sees Redis's failures (and logs them once a minute) instead of
-# django-redis hiding them.
-DJANGO_REDIS_IGNORE_EXCEPTIONS = False
+#: With the counters in each worker's memory, each worker allows its share of a rate limit
+#: (guide/services/limits.py); gunicorn.conf.py passes its worker count on.
+_PER_PROCESS = CACHES["default"]["BACKEND"].endswith("LocMemCache")
+RATELIMIT_WORKERS = env.int("WEB_CONCURRENCY", default=1) if _PER_PROCESS else 1
 
 # -- static files -------------------------------------------------------------------------------
 
@@ -239,7 +231,7 @@ AXES_LOCKOUT_TEMPLATE = "429_login.html"
 AXES_VERBOSE = True
 CSRF_FAILURE_VIEW = "guide.web.views.csrf_failure"
 
-# -- rate limits (django-ratelimit, counted in the shared cache) -----------------------------
+# -- rate limits (django-ratelimit, counted in the cache; guide/services/limits.py) ------------
 
 RATELIMIT_PERMALINKS = env("RATELIMIT_PERMALINKS", default="20/m")
 RATELIMIT_PDF = env("RATELIMIT_PDF", default="30/m")
@@ -248,9 +240,8 @@ RATELIMIT_VIEW = "guide.web.views.ratelimited"
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 RATELIMIT_IP_META_KEY = "config.clients.client_ip"
-RATELIMIT_USE_CACHE = "counters"  # shared by every worker (guide/stores.py)
-# The cache always counts (Redis down: in per-process memory, guide/cache.py); should the
-# file cache itself fail, let requests through rather than refuse everyone.
+# While Redis is down the counts cannot be kept: let requests through rather than refuse
+# everyone (config/cache.py).
 RATELIMIT_FAIL_OPEN = True
 
 # -- the rest ------------------------------------------------------------------------------------
@@ -288,7 +279,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},  # one line per rendering step
         "fontTools": {"level": "WARNING"},  # a dozen lines per font subset in every PDF
-        "django_redis": {"level": "CRITICAL"},  # config.cache reports Redis's failures
         "axes.apps": {"level": "WARNING"},  # a banner at every start, in every command's output
     },
 }

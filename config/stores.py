@@ -35,45 +35,28 @@ def database(
     return config
 
 
-def caches(shared: dict[str, Any] | None, *, directory: str, key_prefix: str) -> dict[str, Any]:
-    """The caches: "default" holds rendered pages, PDFs and zips; "counters" the rate limits.
+def caches(shared: dict[str, Any] | None, *, key_prefix: str) -> dict[str, Any]:
+    """The cache: rendered pages, PDFs, images and zips, and the rate limits' counters.
 
-    ``shared`` None (CACHE_URL unset, one machine): pages live in each worker's memory (they
-    never change, so each worker making its own costs one render), while the counters live in
-    files in ``directory`` that every worker shares, so a limit holds for the machine.
-    Redis: one cache shared by every server for both; while Redis is down, pages fall back to
-    each worker's memory and counters to the machine's files (guide/cache.py: FallbackCache).
-    Every cache is bounded in entries.
+    ``shared`` None (CACHE_URL unset, one machine): each worker process keeps its own, in
+    memory, bounded in entries; rendered things are the same for every worker, so each making
+    its own costs one render, and each counts its share of a rate limit (guide.services.limits).
+    Redis: one cache for every server, failing open while it is down (config.cache).
     """
-    memory = {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "guide",
-        "KEY_PREFIX": key_prefix,
-        "OPTIONS": {"MAX_ENTRIES": 500},  # past it, the oldest third goes
-    }
-    counters = {"BACKEND": "config.cache.SharedCounters", "LOCATION": directory}
     if shared is None:
-        return {"default": memory, "counters": {**counters, "KEY_PREFIX": key_prefix}}
-    if not shared["BACKEND"].startswith("django_redis"):
         return {
-            "default": {**shared, "KEY_PREFIX": key_prefix},
-            "counters": {**shared, "KEY_PREFIX": key_prefix},
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "guide",
+                "KEY_PREFIX": key_prefix,
+                "OPTIONS": {"MAX_ENTRIES": 500},  # past it, the oldest third goes
+            }
         }
-    options = {**shared.get("OPTIONS", {}), "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
-    return {
-        "default": {
-            "BACKEND": "config.cache.FallbackCache",
-            "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "memory"},
-            "KEY_PREFIX": key_prefix,  # the release, as ETags read it; keys are the others'
-        },
-        # While Redis is down the counters go on in files the machine's workers share: a
-        # client gets no more than on a single machine, and page churn cannot evict them.
-        "counters": {
-            "BACKEND": "config.cache.FallbackCache",
-            "OPTIONS": {"PRIMARY": "shared", "FALLBACK": "local-counters"},
-            "KEY_PREFIX": key_prefix,
-        },
-        "shared": {**shared, "OPTIONS": options, "KEY_PREFIX": key_prefix},
-        "memory": memory,
-        "local-counters": {**counters, "KEY_PREFIX": key_prefix},
-    }
+    if shared["BACKEND"].startswith("django_redis"):
+        options = {
+            **shared.get("OPTIONS", {}),
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        }
+        shared = {**shared, "BACKEND": "config.cache.FailOpenRedisCache", "OPTIONS": options}
+    return {"default": {**shared, "KEY_PREFIX": key_prefix}}

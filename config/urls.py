@@ -1,24 +1,27 @@
+"""Every address of the site. A permalink's slug is matched by one converter,
+``<permalink:slug>`` (guide.services.permalinks.SlugConverter), here and in the API."""
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import path, register_converter
+from django.urls.converters import get_converters
 
 from guide.api import api
-from guide.models import SLUG_PATTERN
-from guide.pdf import views as pdf_views
+from guide.pdf import views as pdf
+from guide.services.permalinks import SlugConverter
 from guide.web import card, views
+
+if "permalink" not in get_converters():  # once, though tests may load this module again
+    register_converter(SlugConverter, "permalink")
 
 urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
-    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/$", views.permalink, name="permalink"),
-    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/pdf$", pdf_views.permalink_pdf, name="permalink_pdf"),
-    re_path(
-        rf"^r/(?P<slug>{SLUG_PATTERN})/starter\.zip$",
-        views.permalink_starter,
-        name="permalink_starter",
-    ),
+    path("r/<permalink:slug>/", views.permalink, name="permalink"),
+    path("r/<permalink:slug>/pdf", pdf.permalink_pdf, name="permalink_pdf"),
+    path("r/<permalink:slug>/starter.zip", views.permalink_starter, name="permalink_starter"),
+    path("r/<permalink:slug>/card.png", card.permalink_card, name="permalink_card"),
     path("rules/", views.rules, name="rules"),
     path("rules/questions.yaml", views.rules_file, name="rules_file"),
-    re_path(rf"^r/(?P<slug>{SLUG_PATTERN})/card\.png$", card.permalink_card, name="permalink_card"),
     path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),

@@ -8,9 +8,7 @@ import secrets
 
 from django.db import IntegrityError, models, transaction
 
-from guide.services.rulebook import get_rulebook
-
-from .engine import Snapshot, complete_snapshot
+from .engine import Snapshot
 
 SLUG_BYTES = 12  # 96 random bits, 16 URL-safe characters
 SLUG_PATTERN = r"[A-Za-z0-9_-]{16}"
@@ -70,9 +68,9 @@ class Permalink(models.Model):
 
     @property
     def result(self) -> Snapshot:
-        """What was recommended, as stored, with the fields added since filled in where the
-        ruleset is still the one it was made under."""
-        return complete_snapshot(self.snapshot, get_rulebook())
+        """What was recommended, as stored (in the current format: migration 0002)."""
+        snapshot: Snapshot = self.snapshot
+        return snapshot
 
     class Meta:
         ordering = ["-created"]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from config import outages
 from guide.services.rulebook import get_rulebook
 
 #: Every question answered but rate limiting, which cannot move the result: Flask, clearly,
@@ -40,6 +41,14 @@ def pytest_collection_modifyitems(config, items):
     if len(chosen) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in chosen])
         items[:] = chosen
+
+
+@pytest.fixture(autouse=True)
+def no_outage_yet(monkeypatch):
+    """Each test starts with the database and the cache up, as far as the outage reports know
+    (config.outages keeps the state of the process)."""
+    monkeypatch.setattr(outages, "DATABASE", outages.Outage("database"))
+    monkeypatch.setattr(outages, "CACHE", outages.Outage("shared cache"))
 
 
 @pytest.fixture

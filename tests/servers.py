@@ -100,8 +100,6 @@ def production_env(**overrides: str) -> dict[str, str]:
             "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
             "LOG_LEVEL": "WARNING",
             "ENV_FILE": "/nonexistent/.env",
-            # Rate-limit counters of its own: none left over from another test or run.
-            "CACHE_DIR": tempfile.mkdtemp(prefix="guide-counters-"),
         }
     )
     env.update(overrides)

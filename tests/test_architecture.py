@@ -1,24 +1,29 @@
-"""The shape docs/architecture.md describes: data flows one way, and no surface (the HTML
-views, the PDF renderer, the JSON API, the terminal) imports another."""
+"""The shape docs/architecture.md describes: the folders are the layers, data flows one way
+(site -> surfaces -> services -> engine), and no surface (the HTML views, the PDF renderer, the
+JSON API, the terminal) imports another."""
 
 import ast
 from pathlib import Path
 
 import pytest
 
-GUIDE = Path(__file__).resolve().parents[1] / "guide"
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "guide"
 SURFACES = {
     "guide.web.views": ("guide.web.views", "guide.web.questionnaire"),
     "guide.pdf": ("guide.pdf",),  # its renderer and its view
     "guide.api": ("guide.api",),
     "guide.web.card": ("guide.web.card",),  # the link-preview image
     "guide.management": ("guide.management",),
+    "guide.admin": ("guide.admin",),
+    "guide.templatetags": ("guide.templatetags",),
 }
-LONGEST = 300  # lines: a module that grows past this is split along its own seams
+#: Below the surfaces: what they share.
+SERVICES = ("guide.services", "guide.wording", "guide.starters", "guide.models")
 
 
 def module_name(path: Path) -> str:
-    parts = path.relative_to(GUIDE.parent).with_suffix("").parts
+    parts = path.relative_to(ROOT).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -49,6 +54,7 @@ def surface_of(name: str) -> str | None:
 
 
 MODULES = sorted(p for p in GUIDE.rglob("*.py") if "migrations" not in p.parts)
+SITE = sorted((ROOT / "config").rglob("*.py"))
 #: Where the surfaces are wired together, and so may name them all.
 WIRING = {"config.urls", "guide.apps"}
 
@@ -69,6 +75,34 @@ def test_the_engine_imports_nothing_of_the_rest_of_the_guide():
         assert all(t.startswith("guide.engine") for t in outside), (path, outside)
 
 
+def under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(GUIDE)))
-def test_every_module_fits_in_a_head(path):
-    assert len(path.read_text().splitlines()) <= LONGEST
+def test_the_app_never_reaches_up_into_the_site_package(path):
+    assert not any(under(t, ("config",)) for t in imports_of(path)), module_name(path)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(GUIDE)))
+def test_what_the_surfaces_share_never_imports_a_surface(path):
+    if not under(module_name(path), SERVICES):
+        return
+    for target in imports_of(path):
+        assert surface_of(target) is None, f"{module_name(path)} imports {target}"
+
+
+def test_the_words_read_only_the_engines_result():
+    for path in (GUIDE / "wording").rglob("*.py"):
+        outside = {t for t in imports_of(path) if t.startswith("guide.")}
+        assert all(under(t, ("guide.engine", "guide.wording")) for t in outside), (path, outside)
+
+
+def test_the_starter_generator_is_pure():
+    outside = imports_of(GUIDE / "starters" / "generator.py")
+    assert not any(t.startswith(("guide.", "django")) for t in outside), outside
+
+
+def test_the_top_of_the_app_holds_only_what_django_looks_for():
+    loose = {p.name for p in GUIDE.glob("*.py")}
+    assert loose <= {"__init__.py", "apps.py", "admin.py", "models.py"}, loose

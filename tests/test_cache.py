@@ -1,134 +1,100 @@
-"""The caches behind the rate limits, pages and PDFs (guide/cache.py)."""
+"""The cache behind pages, downloads and rate limits (config/cache.py, config/stores.py,
+guide/services/limits.py)."""
 
 import logging
-import multiprocessing
-import threading
-import time
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
+from django.test import RequestFactory
+from django_ratelimit.exceptions import Ratelimited
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config import cache as cache_module
-from config.cache import FallbackCache, SharedCounters
-
-
-def count_in(directory: str, times: int) -> None:
-    counters = SharedCounters(directory, {})
-    for _ in range(times):
-        if not counters.add("hits", 1, 60):
-            counters.incr("hits")
-
-
-def test_workers_sharing_the_counters_lose_no_count(tmp_path):
-    """Four processes counting at once, as gunicorn's workers count a client's requests."""
-    context = multiprocessing.get_context("fork")
-    processes = [context.Process(target=count_in, args=(str(tmp_path), 50)) for _ in range(4)]
-    for process in processes:
-        process.start()
-    for process in processes:
-        process.join(timeout=60)
-    assert SharedCounters(str(tmp_path), {}).get("hits") == 200
-
-
-def test_a_counter_ends_with_its_window(tmp_path):
-    counters = SharedCounters(str(tmp_path), {})
-    assert counters.add("window", 1, 0.2) and not counters.add("window", 1, 60)
-    assert counters.incr("window") == 2
-    time.sleep(0.3)
-    assert counters.get("window") is None and counters.add("window", 1, 60)
-    with pytest.raises(ValueError):
-        counters.incr("never-added")
-
-
-def test_counters_that_cannot_be_kept_let_requests_through_and_say_so(tmp_path, caplog):
-    folder = tmp_path / "counters"
-    folder.write_text("a file where the folder should be")
-    counters = SharedCounters(str(folder), {})
-    with caplog.at_level(logging.ERROR, logger="config.cache"):
-        assert counters.add("k", 1, 60) is False
-        with pytest.raises(ValueError):  # django-ratelimit: no count, so not limited
-            counters.incr("k")
-    assert counters.get("k") is None
-    assert len([r for r in caplog.records if "counters unavailable" in r.getMessage()]) == 1
-
-
-def test_a_damaged_counter_starts_again_rather_than_failing(tmp_path):
-    counters = SharedCounters(str(tmp_path), {})
-    counters.add("k", 1, 60)
-    (damaged,) = tmp_path.glob("*.count")
-    damaged.write_bytes(b"17000\x00garbage" * 10)
-    assert counters.get("k") is None and counters.add("k", 1, 60) and counters.incr("k") == 2
-
-
-def test_expired_counters_are_swept_so_the_folder_stays_small(tmp_path, monkeypatch):
-    monkeypatch.setattr(SharedCounters, "SWEEP_EVERY", 100)
-    counters = SharedCounters(str(tmp_path), {})
-    counters.add("still-counting", 1, 60)
-    for n in range(299):  # 299 clients come and go, each with a window of 50 ms
-        counters.add(f"client-{n}", 1, 0.05)
-    time.sleep(0.1)
-    for n in range(100):  # the next 100 adds bring a sweep
-        counters.add(f"later-{n}", 1, 60)
-    assert len(list(tmp_path.glob("*.count"))) <= 101
-    assert counters.get("still-counting") == 1
-
-
-class BrokenCache(LocMemCache):
-    """A shared cache that is down: every call fails, as django-redis's do without Redis."""
-
-    calls = 0
-
-    def _fail(self, *args, **kwargs):
-        BrokenCache.calls += 1
-        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-
-    add = get = set = incr = touch = delete = has_key = _fail
+from config import outages
+from config.cache import FailOpenRedisCache
+from config.stores import caches
+from guide.services import limits
 
 
 @pytest.fixture
-def fallback(settings):
-    settings.CACHES = {
-        "default": settings.CACHES["default"],
-        "down": {"BACKEND": "tests.test_cache.BrokenCache", "LOCATION": "down"},
-        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fb"},
-    }
-    BrokenCache.calls = 0
-    cache_module._HEALTH.clear()
-    yield FallbackCache("", {"OPTIONS": {"PRIMARY": "down", "FALLBACK": "memory"}})
-    cache_module._HEALTH.clear()
+def redis_down(monkeypatch):
+    """A Redis that refuses every connection, as a stopped server does."""
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    for method in ("get", "set", "add", "incr", "delete"):
+        monkeypatch.setattr(cache_module.RedisCache, method, refuse)
+    monkeypatch.setattr(cache_module, "_down_until", 0.0)
+    monkeypatch.setattr(outages, "CACHE", outages.Outage("shared cache"))
+    return calls
 
 
-def test_with_the_shared_cache_down_counts_and_pages_are_kept_in_memory(fallback):
-    assert fallback.add("count", 1, 60)
-    assert fallback.incr("count") == 2
-    fallback.set("pdf", b"%PDF-", 60)
-    assert fallback.get("pdf") == b"%PDF-"
+@pytest.fixture
+def shared():
+    return FailOpenRedisCache("redis://127.0.0.1:9/0", {})
 
 
-def test_a_down_shared_cache_is_logged_once_not_once_a_request(fallback, caplog, monkeypatch):
-    monkeypatch.setattr(FallbackCache, "RETRY_SECONDS", 0)  # try the shared cache every time
-    with caplog.at_level(logging.ERROR, logger="config.cache"):
+def test_with_redis_down_reads_miss_writes_drop_and_counts_let_requests_through(
+    redis_down, shared, monkeypatch
+):
+    monkeypatch.setattr(cache_module, "RETRY_SECONDS", 0)
+    assert shared.get("page", "missing") == "missing"
+    assert shared.set("page", b"<html>", 60) is False
+    assert shared.add("count", 1, 60) is False
+    assert shared.incr("count") is None  # django-ratelimit: no count, so not limited
+
+
+def test_a_down_redis_is_left_alone_for_a_while_after_it_fails(redis_down, shared):
+    for n in range(50):
+        shared.get(f"page-{n}")
+    assert len(redis_down) == 1
+
+
+def test_an_outage_is_reported_once_and_its_end_once(redis_down, shared, monkeypatch, caplog):
+    monkeypatch.setattr(cache_module, "RETRY_SECONDS", 0)
+    with caplog.at_level(logging.INFO, logger="guide.availability"):
         for n in range(100):
-            fallback.get(f"page-{n}")
-        # Django gives each thread a cache object of its own; the report is the process's.
-        twin = FallbackCache("", {"OPTIONS": {"PRIMARY": "down", "FALLBACK": "memory"}})
-        other = threading.Thread(target=lambda: [twin.get(f"x-{n}") for n in range(100)])
-        other.start()
-        other.join()
-    errors = [r for r in caplog.records if r.name == "config.cache"]
-    assert BrokenCache.calls >= 199  # it was tried again and again...
-    assert len(errors) == 1  # ...and said so once
-    assert "Connection refused" in errors[0].getMessage()
+            shared.get(f"page-{n}")
+        monkeypatch.setattr(cache_module.RedisCache, "get", lambda *args, **kwargs: None)
+        for n in range(10):  # Redis answers again
+            shared.get(f"page-{n}")
+    lines = [r.getMessage() for r in caplog.records if r.name == "guide.availability"]
+    assert len(lines) == 2, lines
+    assert "shared cache unavailable" in lines[0] and "Connection refused" in lines[0]
+    assert "shared cache is back" in lines[1] and "100 request(s) failed" in lines[1]
 
 
-def test_a_missing_counter_is_an_answer_not_an_outage(settings):
-    settings.CACHES = {
-        "default": settings.CACHES["default"],
-        "up": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "up"},
-        "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "m2"},
-    }
-    cache = FallbackCache("", {"OPTIONS": {"PRIMARY": "up", "FALLBACK": "memory"}})
-    with pytest.raises(ValueError):
-        cache.incr("never-added")
-    cache.set("k", "shared", 60)
-    assert cache.get("k") == "shared"
+def test_without_a_shared_cache_each_worker_keeps_its_own_bounded_memory():
+    default = caches(None, key_prefix="r1")["default"]
+    assert default["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert default["OPTIONS"]["MAX_ENTRIES"] == 500 and default["KEY_PREFIX"] == "r1"
+
+
+def test_redis_fails_open_and_fast():
+    shared = caches(
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://r:6379/0"},
+        key_prefix="r1",
+    )["default"]
+    assert shared["BACKEND"] == "config.cache.FailOpenRedisCache"
+    assert shared["OPTIONS"]["SOCKET_TIMEOUT"] <= 0.5
+
+
+def test_each_worker_allows_its_share_so_the_machine_allows_no_more_than_the_limit(settings):
+    settings.RATELIMIT_PDF = "30/m"
+    settings.RATELIMIT_WORKERS = 4
+    assert limits.rate("pdf") == "7/m"  # 4 workers x 7 = 28, never more than 30
+    settings.RATELIMIT_WORKERS = 1
+    assert limits.rate("pdf") == "30/m"
+
+
+@pytest.mark.django_db
+def test_a_limit_smaller_than_the_workers_still_lets_each_worker_serve_one(settings):
+    settings.RATELIMIT_STARTER = "1/m"
+    settings.RATELIMIT_WORKERS = 2
+    assert limits.rate("starter") == "1/m"
+    request = RequestFactory().get("/", REMOTE_ADDR="203.0.113.50")
+    limits.spend(request, "starter")
+    with pytest.raises(Ratelimited):
+        limits.spend(request, "starter")

@@ -56,10 +56,12 @@ def test_with_the_database_down_the_questionnaire_still_works_and_saving_is_a_50
         assert requests.get(server.url + "/r/AAAAAAAAAAAAAAAA/", timeout=10).status_code == 503
     finally:
         log = server.stop()
-    # Structured logs: the error is one JSON object on a line of its own.
-    entry = next(json.loads(line) for line in log.splitlines() if "database unavailable" in line)
-    assert entry["level"] == "ERROR" and entry["logger"] == "guide.availability"
-    assert "Traceback" in entry["exc_info"]  # for the operators, never the users
+    # Structured logs: the outage is one JSON object on a line of its own, said once by each
+    # of the two workers.
+    lines = [json.loads(line) for line in log.splitlines() if "database unavailable" in line]
+    assert 1 <= len(lines) <= 2, lines
+    assert lines[0]["level"] == "WARNING" and lines[0]["logger"] == "guide.availability"
+    assert "Traceback" not in log
 
 
 @pytest.mark.services
@@ -87,9 +89,9 @@ def test_with_redis_down_the_site_keeps_serving_and_nothing_is_lost():
                 server.url + "/?auth=full", headers={"HX-Request": "true"}, timeout=10
             )
             assert panel.status_code == 200
-        # The limits still hold, counted in the worker's memory.
+        # The limits cannot be counted: they let requests through rather than refuse everyone.
         statuses = [browser.submit(server.url, {"auth": "simple"}).status_code for _ in range(4)]
-        assert statuses == [303, 303, 303, 429], statuses
+        assert statuses == [303, 303, 303, 303], statuses
     finally:
         log = server.stop()
         drop_postgres_database(name)

@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 
-from guide.engine import evaluate
+from guide.engine import score
 from guide.models import Permalink, PermalinkQuerySet, answers_key
 from guide.services.rulebook import get_rulebook
 
@@ -19,7 +19,7 @@ def test_the_same_answers_in_any_order_have_the_same_key():
 
 @pytest.mark.django_db
 def test_a_permalink_stores_the_verdict_beside_its_snapshot():
-    snapshot = evaluate(get_rulebook(), DJANGO_ANSWERS)
+    snapshot = score(get_rulebook(), DJANGO_ANSWERS)
     link, created = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
     link.refresh_from_db()
     assert created and len(link.slug) == 16
@@ -31,7 +31,7 @@ def test_a_permalink_stores_the_verdict_beside_its_snapshot():
 
 @pytest.mark.django_db
 def test_the_same_answers_under_other_rules_get_a_link_of_their_own():
-    snapshot = evaluate(get_rulebook(), DJANGO_ANSWERS)
+    snapshot = score(get_rulebook(), DJANGO_ANSWERS)
     first, _ = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
     older = {**snapshot, "ruleset_version": "000000000000"}
     second, created = Permalink.objects.for_answers(DJANGO_ANSWERS, older)
@@ -39,29 +39,10 @@ def test_the_same_answers_under_other_rules_get_a_link_of_their_own():
 
 
 @pytest.mark.django_db
-def test_a_result_stored_in_an_older_format_is_completed_without_changing_its_verdict():
-    snapshot = evaluate(get_rulebook(), {"legacy_integration": "no"})  # 1 point: too little
-    old = {
-        k: v
-        for k, v in snapshot.items()
-        if k not in ("min_evidence", "state", "gap", "lean_points", "clear_points")
-    }
-    # As format 1 wrote it: a close call that named the tie-break.
-    old.update(recommendation="flask", confidence="close", confidence_label="Close call")
-    link, _ = Permalink.objects.for_answers({"legacy_integration": "no"}, old)  # type: ignore[arg-type]
-    assert link.result["min_evidence"] == get_rulebook().settings.min_evidence
-    assert link.result["confidence_label"] == "Too little to go on"
-    assert (link.result["state"], link.result["recommendation"]) == ("too_little", "flask")
-    elsewhere = {**old, "ruleset_version": "000000000000"}
-    other, _ = Permalink.objects.for_answers({"legacy_integration": "no"}, elsewhere)  # type: ignore[arg-type]
-    assert "min_evidence" not in other.result and other.result["state"] == "toss_up"
-
-
-@pytest.mark.django_db
 def test_two_racing_identical_submissions_end_with_one_row():
     """The loser of the race finds no row, tries to insert, hits the unique constraint, and
     reads the winner's row back."""
-    snapshot = evaluate(get_rulebook(), DJANGO_ANSWERS)
+    snapshot = score(get_rulebook(), DJANGO_ANSWERS)
     winner, created = Permalink.objects.for_answers(DJANGO_ANSWERS, snapshot)
     assert created
     real_first = PermalinkQuerySet.first

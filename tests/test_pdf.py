@@ -208,7 +208,7 @@ def test_a_second_download_is_served_from_the_cache(client, link_url):
 
 @pytest.mark.django_db
 def test_a_matching_etag_gets_304(client, summary, link_url):
-    assert summary["ETag"] and summary["Last-Modified"]
+    assert summary["ETag"]
     response = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH=summary["ETag"])
     assert response.status_code == 304
     assert response.content == b""
@@ -221,7 +221,8 @@ def test_a_new_release_renders_afresh_under_a_new_etag(client, summary, link_url
     caches = copy.deepcopy(settings.CACHES)
     for cache in caches.values():
         cache["KEY_PREFIX"] = "next-release"
-    settings.CACHES = caches  # a new prefix, as a release that changes any template gets
+    settings.CACHES = caches  # a new prefix, as a new release gets
+    settings.RELEASE = "next-release"
     with mock.patch("guide.pdf.views.render_pdf", wraps=pdf_module.render_pdf) as render:
         again = client.get(link_url + "pdf", HTTP_IF_NONE_MATCH=summary["ETag"])
     assert again.status_code == 200 and render.call_count == 1

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.test import RequestFactory
 from django_ratelimit.exceptions import Ratelimited
 
-from guide.engine import evaluate
+from guide.engine import score
 from guide.models import Permalink
 from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
@@ -27,7 +27,7 @@ def test_a_form_answering_one_question_twice_is_refused():
 def test_the_result_is_scored_once_and_is_the_engines():
     first = permalinks.result_for(DJANGO_ANSWERS)
     assert permalinks.result_for(dict(reversed(DJANGO_ANSWERS.items()))) is first
-    assert first == evaluate(get_rulebook(), DJANGO_ANSWERS)
+    assert first == score(get_rulebook(), DJANGO_ANSWERS)
 
 
 @pytest.mark.django_db
@@ -77,4 +77,4 @@ def test_an_old_link_is_scored_again_and_answers_the_rules_dropped_are_named():
     assert again.answers == {"auth": "full", "forms": "many", "database": "relational"}
     prompt = get_rulebook().question("admin").prompt
     assert set(again.dropped) == {"hosting", prompt}
-    assert again.result == evaluate(get_rulebook(), again.answers)
+    assert again.result == score(get_rulebook(), again.answers)

@@ -31,9 +31,9 @@ pytestmark = pytest.mark.services
 
 def stack_env(tmp_path, **overrides: str) -> dict[str, str]:
     """A production-like environment with the single-machine defaults: SQLite in tmp_path and
-    the file cache every worker shares (no CACHE_URL)."""
+    each worker's own memory cache (no CACHE_URL)."""
     defaults = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    env = production_env(**defaults | {"CACHE_DIR": str(tmp_path / "cache")} | overrides)
+    env = production_env(**defaults | overrides)
     env.pop("CACHE_URL", None)
     return env
 
@@ -87,15 +87,17 @@ def test_fifty_slow_clients_do_not_slow_anyone_else(stack):
 
 
 def test_rate_limits_hold_for_the_machine_not_for_each_worker(stack):
-    """Two workers, one shared count: 5 links an hour means 5, and a made-up X-Forwarded-For
-    does not make a new client (nginx replaces the header with the address it saw)."""
+    """Two workers, each counting its share (2 of 5): 5 links an hour means at most 5 from the
+    machine, and a made-up X-Forwarded-For does not make a new client (nginx replaces the
+    header with the address it saw)."""
     browser = Browser()
     statuses = []
     for n in range(9):
         browser.headers["X-Forwarded-For"] = f"203.0.113.{n}"
         answers = {"project_size": ("small", "medium", "large")[n % 3], "auth": "full"}
         statuses.append(browser.submit(stack.url, answers).status_code)
-    assert statuses.count(303) == 5 and statuses[5:] == [429] * 4, statuses
+    accepted = statuses.count(303)
+    assert 2 <= accepted <= 5 and statuses.count(429) == 9 - accepted, statuses
 
 
 def test_the_app_server_listens_on_a_socket_only_the_proxy_reaches(stack):

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from copier import Settings, run_copy
 
-from guide.engine import check_answers, evaluate
+from guide.engine import check_answers, score
 from guide.services.rulebook import get_rulebook
 from guide.starters import generator as starters
 from guide.starters.generator import (
@@ -345,7 +345,7 @@ def result(**answers):
     rulebook = get_rulebook()
     checked = check_answers(rulebook, answers, strict=True)
     assert checked.ok, checked.problems
-    return evaluate(rulebook, checked.answers)
+    return score(rulebook, checked.answers)
 
 
 def test_a_result_becomes_the_starter_its_answers_call_for():

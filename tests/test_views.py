@@ -9,6 +9,7 @@ from django.test import Client
 from guide.models import Permalink
 from guide.services.rulebook import get_rulebook
 from guide.web import views
+from tests.test_migrations import as_format_1, upgrade
 
 from .conftest import ALL_BUT_ONE_ANSWERED, QUESTIONS
 
@@ -161,11 +162,13 @@ def test_too_few_points_say_so_and_still_show_the_leaning(client):
 def test_a_link_stored_before_the_states_still_says_what_it_said(client):
     url = client.post("/", {"legacy_integration": "no"})["Location"]
     link = Permalink.objects.get()
-    for key in ("min_evidence", "state", "gap", "lean_points", "clear_points"):
-        del link.snapshot[key]
-    # As the guide said it then: a close call that named the tie-break on Django's point.
-    link.snapshot.update(recommendation="flask", recommendation_name="Flask", confidence="close")
-    link.snapshot["confidence_label"] = "Close call"
+    # As the guide said it then (a close call that named the tie-break on Django's point),
+    # brought up to today's format by the data migration.
+    old = as_format_1(
+        link.snapshot, recommendation="flask", recommendation_name="Flask", confidence="close"
+    )
+    old["confidence_label"] = "Close call"
+    link.snapshot = upgrade(old)
     link.save()
     page = html(client.get(url))
     assert "<h1>Flask</h1>" in page and "Too little to go on" in page

@@ -6,15 +6,15 @@ limit, and TCP keepalives do not fire while the peer's kernel still acknowledges
 on an open connection gets a deadline, ``DATABASE_QUERY_TIMEOUT`` seconds (the server's own
 ``statement_timeout``) and two more for the answer to arrive; past it the
 connection is closed and the query fails with ``OperationalError``, which the site answers with
-a 503 (config.middleware). After such a failure the process does not try the database again for
-``DATABASE_RETRY_SECONDS``, so a hung server costs each thread one wait, not one per request.
+a 503 (config.middleware, which reports the outage once: config.outages). After such a failure
+the process does not try the database again for ``DATABASE_RETRY_SECONDS``, so a hung server
+costs each thread one wait, not one per request.
 
 Use it as ``ENGINE: "config.db"``; settings.py does so for every postgres:// DATABASE_URL.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from typing import Any
@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg import errors
 
-logger = logging.getLogger("guide.availability")
+from config import outages
 
 
 class _Breaker:
@@ -34,14 +34,8 @@ class _Breaker:
     until = 0.0
 
     @classmethod
-    def trip(cls, why: str) -> None:
+    def trip(cls) -> None:
         with cls.lock:
-            if time.monotonic() >= cls.until:
-                logger.error(
-                    "database circuit open: %s; requests that need it get a 503 for %g s",
-                    why,
-                    settings.DATABASE_RETRY_SECONDS,
-                )
             cls.until = time.monotonic() + settings.DATABASE_RETRY_SECONDS
 
     @classmethod
@@ -60,9 +54,8 @@ class DeadlineConnection(psycopg.Connection[Any]):
         except errors._WaitTimeout:
             # Mid-query: the connection's state is unknown, so it is not used again.
             self.close()
-            message = f"the database did not answer within {limit:g} s"
-            _Breaker.trip(message)
-            raise psycopg.OperationalError(message) from None
+            _Breaker.trip()
+            raise psycopg.OperationalError(f"no answer within {limit:g} s") from None
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -70,8 +63,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
         _Breaker.check()
         try:
             connection = super().get_new_connection(conn_params)
-        except psycopg.OperationalError as exc:
-            _Breaker.trip(f"could not connect: {exc.__class__.__name__}")
+        except psycopg.OperationalError:
+            _Breaker.trip()
             raise
         connection.__class__ = DeadlineConnection
+        outages.DATABASE.ok()
         return connection

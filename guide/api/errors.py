@@ -1,29 +1,25 @@
 """Every refusal is JSON: ``{"detail": "...", "errors": [...]}`` with status 400 for bad input
 (bad answers, a body of the wrong shape, not JSON, or too large), and ``{"detail": "..."}``
-for the rest: 404 (an unknown permalink or address), 429 (the permalink rate limit), 503 (the
-database is unreachable)."""
+for the rest: 404 (an unknown permalink or address), 429 (the permalink rate limit). A database
+that cannot be reached is the site's middleware's to answer (503), as for the pages."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
-from config.clients import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
-from config.middleware import RETRY_AFTER_SECONDS as DATABASE_RETRY_AFTER
 from guide.engine import AnswerProblem
+from guide.services import messages
 
 from .schemas import ErrorItem, Problem
 
-logger = logging.getLogger("guide.availability")
 E = TypeVar("E", bound=Exception)
 
 
@@ -94,27 +90,13 @@ def install(api: NinjaAPI) -> None:
 
     def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
         """JSON rather than the site's 429 page."""
-        text = "Too many requests: please wait a minute and try again."
-        return message(request, text, 429, retry=RATELIMIT_RETRY_AFTER)
-
-    def database_unavailable(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
-        """As config.middleware does for the pages, in JSON: 503 and when to try again."""
-        logger.error(
-            "database unavailable: %s %s: %s",
-            request.method,
-            request.path,
-            exc.__class__.__name__,
-            exc_info=exc,
-        )
-        text = "The guide could not reach its database just now."
-        return message(request, text, 503, retry=DATABASE_RETRY_AFTER)
+        return message(request, messages.RATE_LIMITED, 429, retry=messages.RATELIMIT_RETRY_AFTER)
 
     on(AnswersRefused, answers_refused)
     on(ValidationError, schema_refused)
     on(RequestDataTooBig, too_big)
     on(HttpError, http_error)
     on(Ratelimited, rate_limited)
-    on(DatabaseError, database_unavailable)
 
 
 def error_item(

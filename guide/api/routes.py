@@ -4,8 +4,8 @@ types. See the package's docstring for the paths."""
 from __future__ import annotations
 
 import json
-import re
-from typing import Any, Literal
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
@@ -14,15 +14,15 @@ from ninja.parser import Parser
 
 from guide.engine import Snapshot
 from guide.engine.outline import Outline, outline
-from guide.models import SLUG_PATTERN, Permalink
-from guide.services import permalinks
+from guide.models import Permalink
+from guide.services import messages, permalinks
 from guide.services.rulebook import get_rulebook
-from guide.starters import kits as starterkits
+from guide.starters import kits
+from guide.starters.generator import Framework
 
 from .errors import AnswersRefused, install
 from .schemas import AnswersIn, Created, Message, Problem, Stored
 
-SLUG = re.compile(SLUG_PATTERN)
 NO_SUCH_ADDRESS = "Not an API address: /api/openapi.json lists them."
 EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -60,6 +60,21 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def read(path: str, **options: Any) -> Callable[[View], View]:
+    """A GET operation that answers HEAD too (RFC 9110: the headers without the body); the
+    OpenAPI document lists the GET."""
+
+    def register(view: View) -> View:
+        api.get(path, **options)(view)
+        api.api_operation(["HEAD"], path, include_in_schema=False, **options)(view)
+        return view
+
+    return register
+
+
 api = NinjaAPI(
     title="Flask or Django? API",
     version="1.0.0",
@@ -71,7 +86,7 @@ api = NinjaAPI(
 install(api)
 
 
-@api.get("/guide", response=Outline, summary="The questions, options and criteria")
+@read("/guide", response=Outline, summary="The questions, options and criteria")
 def guide(request: HttpRequest) -> Outline:
     return outline(get_rulebook())
 
@@ -96,13 +111,15 @@ def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str
     return Status(201, {**link_urls(request, link), "created": created, "result": link.result})
 
 
-@api.get(
-    "/recommendations/{slug}", response={200: Stored, 404: Message}, summary="A stored permalink"
+@read(
+    "/recommendations/{permalink:slug}",
+    response={200: Stored, 404: Message},
+    summary="A stored permalink",
 )
 def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
-    link = permalinks.find(slug) if SLUG.fullmatch(slug) else None
+    link = permalinks.find(slug)
     if link is None:
-        raise HttpError(404, "There is no permalink with this slug.")
+        raise HttpError(404, messages.NO_PERMALINK)
     return {
         **link_urls(request, link),
         "ruleset_version": link.ruleset_version,
@@ -115,8 +132,8 @@ def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
 ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
 
 
-@api.get(
-    "/recommendations/{slug}/starter.zip",
+@read(
+    "/recommendations/{permalink:slug}/starter.zip",
     response={400: Problem, 404: Message, 429: Message},
     summary="A permalink's starter project, as a zip",
     description="A runnable project with the features the permalink's answers call for, for "
@@ -125,21 +142,23 @@ ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
     "downloads too many in a short time may get 429.",
     openapi_extra={"responses": {"200": {"description": "The project", "content": ZIP}}},
 )
-def starter(
-    request: HttpRequest, slug: str, framework: Literal["flask", "django"] | None = None
-) -> HttpResponse:
+def starter(request: HttpRequest, slug: str, framework: Framework | None = None) -> HttpResponse:
     try:
-        if not SLUG.fullmatch(slug):
-            raise Http404
-        archive = starterkits.starter_archive(request, slug, framework)
+        return kits.starter_download(request, slug, framework)
     except Http404:
-        raise HttpError(404, "There is no permalink with this slug.") from None
-    return starterkits.starter_response(request, archive)
+        raise HttpError(404, messages.NO_PERMALINK) from None
 
 
 @api.api_operation(EVERY_METHOD, "", include_in_schema=False)
 def api_root(request: HttpRequest) -> None:
     raise HttpError(404, NO_SUCH_ADDRESS)
+
+
+@api.api_operation(EVERY_METHOD, "/recommendations/{slug}", include_in_schema=False)
+@api.api_operation(EVERY_METHOD, "/recommendations/{slug}/starter.zip", include_in_schema=False)
+def no_such_permalink(request: HttpRequest, slug: str) -> None:
+    """A slug that is not of a permalink's form names none."""
+    raise HttpError(404, messages.NO_PERMALINK)
 
 
 @api.api_operation(EVERY_METHOD, "/{path:rest}", include_in_schema=False)

@@ -2,34 +2,22 @@
 
     rulebook = load_rulebook("questions.yaml")
     checked = check_answers(rulebook, {"project_size": "prototype"}, strict=True)
-    snapshot = evaluate(rulebook, checked.answers)
+    snapshot = score(rulebook, checked.answers)
     snapshot["recommendation"]  # "flask"
 
-Modules: ``model`` (the rulebook's types), ``loader`` and ``yamlread`` (questions.yaml in, with
-errors that name file, path and line), ``answers`` (the one answer check), ``tally`` (the
-arithmetic), ``scoring`` (a :class:`Recommendation` from answers), ``result`` (its types and
-confidence words) and ``snapshot`` (the stored, served form every surface reads).
+Modules: ``model`` (the rulebook's types), ``loader`` (questions.yaml in, with errors that name
+file, path and line; ``monotone`` is its check that no answer works against itself),
+``answers`` (the one answer check), ``tally`` (the arithmetic), ``verdict`` (the states and
+their words), ``scoring`` (answers in, a result out), ``snapshot`` (the one result type every
+surface reads) and ``outline`` (the rulebook as the API lists it).
 """
 
 from .answers import AnswerError, AnswerProblem, CheckedAnswers, check_answers, counted_answers
-from .loader import load_rulebook, parse_rulebook
+from .loader import RulebookError, load_rulebook, parse_rulebook
 from .model import UNSURE, UNSURE_LABEL, Rulebook
-from .result import Recommendation, make_snapshot
-from .scoring import evaluate, score
-from .snapshot import FORMAT, Snapshot, complete_snapshot
-from .verdict import (
-    CLEAR,
-    CLOSE,
-    LEAN,
-    STATE_LABELS,
-    STATES,
-    STRENGTH,
-    TOO_LITTLE,
-    TOO_LITTLE_LABEL,
-    TOSS_UP,
-    confidence_label,
-)
-from .yamlread import RulebookError
+from .scoring import score
+from .snapshot import FORMAT, Snapshot
+from .verdict import CLEAR, CLOSE, LEAN, STATE_LABELS, STATES, STRENGTH, TOO_LITTLE, TOSS_UP
 
 __all__ = [
     "CLEAR",
@@ -40,24 +28,18 @@ __all__ = [
     "STATE_LABELS",
     "STRENGTH",
     "TOO_LITTLE",
-    "TOO_LITTLE_LABEL",
     "TOSS_UP",
     "UNSURE",
     "UNSURE_LABEL",
     "AnswerError",
     "AnswerProblem",
     "CheckedAnswers",
-    "Recommendation",
     "Rulebook",
     "RulebookError",
     "Snapshot",
     "check_answers",
-    "complete_snapshot",
-    "confidence_label",
     "counted_answers",
-    "evaluate",
     "load_rulebook",
-    "make_snapshot",
     "parse_rulebook",
     "score",
 ]

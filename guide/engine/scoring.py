@@ -6,40 +6,43 @@ gap between the two (:mod:`guide.engine.verdict`).
 
 "Not sure" is carried through: the unanswered questions are searched for the answers that
 would most help and most hurt the recommendation, so the result can say whether it holds
-whatever the person answers to the rest, and which question would move it most.
+whatever the person answers to the rest, and which question the interview would ask next
+(:mod:`guide.engine.interview`).
 
-The arithmetic is in :mod:`guide.engine.tally`; this module turns it into a
-:class:`~guide.engine.result.Recommendation`.
+The arithmetic is in :mod:`guide.engine.tally`; this module describes its outcome as the one
+result type every surface reads, a :class:`~guide.engine.snapshot.Snapshot`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from .answers import AnswerError, check_answers
-from .model import UNSURE, UNSURE_LABEL, Rule, Rulebook, Source
-from .result import (
-    Answer,
-    FeatureLinks,
-    Flip,
-    Note,
-    OptionScore,
-    Outlook,
-    Reason,
-    Recommendation,
-    make_snapshot,
+from .model import UNSURE, UNSURE_LABEL, Link, Rule, Rulebook, Source
+from .snapshot import (
+    Snapshot,
+    SnapshotAnswer,
+    SnapshotFeatureLinks,
+    SnapshotFlip,
+    SnapshotLink,
+    SnapshotNote,
+    SnapshotOutlook,
+    SnapshotReason,
+    SnapshotScore,
+    SnapshotSource,
 )
-from .snapshot import Snapshot
 from .tally import EPSILON, HIDDEN, UNANSWERED, Tally, compile_rulebook
-from .verdict import CONFIDENCE_OF, state_of
+from .verdict import CONFIDENCE_OF, STATE_LABELS, state_for
 
 
-def score(rulebook: Rulebook, answers: Mapping[str, str]) -> Recommendation:
-    """Score ``answers`` (question id -> choice id; missing questions count as "unsure").
+def score(rulebook: Rulebook, answers: Mapping[str, str]) -> Snapshot:
+    """Score ``answers`` (question id -> choice id or "unsure"; a question left out counts as
+    "unsure").
 
-    Returns a :class:`Recommendation` with the verdict, its confidence, the reasons, the
-    single-answer changes that would flip it, the "not sure" outlook and the links the answers
-    call for. Raises :class:`AnswerError` for an unknown question or choice.
+    Returns the :class:`Snapshot`: the verdict and how sure it is, the points, the reasons
+    with their sources, the single-answer changes that would flip it, the "not sure" outlook
+    and the links the answers call for. Numbers are rounded to four places. Raises
+    :class:`AnswerError` for an unknown question or choice.
     """
     checked = check_answers(rulebook, answers, strict=True)
     if checked.problems:
@@ -48,12 +51,7 @@ def score(rulebook: Rulebook, answers: Mapping[str, str]) -> Recommendation:
         q.choice_ids.index(checked.answers[q.id]) if q.id in checked.answers else UNANSWERED
         for q in rulebook.questions
     ]
-    return _Scoring(rulebook, state).recommendation()
-
-
-def evaluate(rulebook: Rulebook, answers: Mapping[str, str]) -> Snapshot:
-    """:func:`score`, as the snapshot every surface shows; the same errors."""
-    return make_snapshot(score(rulebook, answers), rulebook)
+    return _Scoring(rulebook, state).snapshot()
 
 
 class _Scoring:
@@ -68,6 +66,7 @@ class _Scoring:
         self.net = self.totals[1] - self.totals[0]
         self.verdict = tally.verdict(self.totals)
         self.rec = self.verdict.recommendation
+        self.names = {o.id: o.name for o in rulebook.options}
         conditions = tally.c.rule_conditions
         self.fired: list[Rule] = [
             rule
@@ -75,86 +74,109 @@ class _Scoring:
             if all(self.eff[q] in allowed for q, allowed in conds)
         ]
 
-    def recommendation(self) -> Recommendation:
-        rb, verdict, options = self.rulebook, self.verdict, self.rulebook.options
-        by_criterion = self.by_criterion()
-        return Recommendation(
-            ruleset_version=rb.version,
-            recommendation=options[self.rec].id,
-            leaning=options[verdict.leaning].id,
-            confidence=verdict.confidence,
-            state=verdict.state,
-            gap=verdict.gap,
-            margin=verdict.margin,
-            evidence=verdict.evidence,
-            scores=tuple(
-                OptionScore(
-                    option=o.id,
-                    name=o.name,
-                    points=self.totals[k],
-                    share=verdict.shares[k],
-                    by_criterion=tuple((cr.id, by_criterion[k][cr.id]) for cr in rb.criteria),
-                )
-                for k, o in enumerate(options)
-            ),
-            answers=tuple(
-                Answer(
-                    question=q.id,
-                    prompt=q.prompt,
-                    choice=q.choices[s].id if s >= 0 else UNSURE,
-                    label=q.choices[s].label if s >= 0 else UNSURE_LABEL,
-                )
-                for q, s in zip(rb.questions, self.eff, strict=True)
-                if s != HIDDEN
-            ),
-            reasons=self.reasons(),
-            flips=self.flips(),
-            outlook=self.outlook(),
-            notes=tuple(
-                Note(rule=r.id, text=r.note, sources=self.sources(r.sources))
-                for r in self.fired
-                if r.note
-            ),
-            alternatives=tuple(a for r in self.fired for a in r.alternatives),
-            links=options[self.rec].links,
-            features=self.features(),
-        )
+    def snapshot(self) -> Snapshot:
+        rb, verdict = self.rulebook, self.verdict
+        recommended = rb.options[self.rec]
+        settings = rb.settings
+        return {
+            "ruleset_version": rb.version,
+            "rules_updated": rb.updated,
+            "recommendation": recommended.id,
+            "recommendation_name": recommended.name,
+            "recommendation_summary": recommended.summary,
+            "leaning": recommended.id,
+            "leaning_name": recommended.name,
+            "confidence": verdict.confidence,
+            "confidence_label": STATE_LABELS[verdict.state],
+            "state": verdict.state,
+            "gap": _round(verdict.gap),
+            "margin": _round(verdict.margin),
+            "evidence": _round(verdict.evidence),
+            "min_evidence": settings.min_evidence,
+            "lean_points": settings.lean_points,
+            "clear_points": settings.clear_points,
+            "criteria": [{"id": c.id, "label": c.label, "weight": c.weight} for c in rb.criteria],
+            "scores": self.scores(),
+            "answers": self.answers(),
+            "reasons": self.reasons(),
+            "flips": self.flips(),
+            "outlook": self.outlook(),
+            "notes": self.notes(),
+            "alternatives": [
+                {"name": a.name, "url": a.url, "why": a.why}
+                for rule in self.fired
+                for a in rule.alternatives
+            ],
+            "links": {
+                "framework": _links(recommended.links),
+                "features": self.features(),
+            },
+        }
+
+    def scores(self) -> list[SnapshotScore]:
+        rb = self.rulebook
+        by_criterion = [dict.fromkeys((c.id for c in rb.criteria), 0.0) for _ in rb.options]
+        position = {o: k for k, o in enumerate(rb.option_ids)}
+        weights = {c.id: c.weight for c in rb.criteria}
+        effects = [
+            e
+            for q, s in zip(rb.questions, self.eff, strict=True)
+            if s >= 0
+            for e in q.choices[s].effects
+        ]
+        effects += [e for rule in self.fired for e in rule.effects]
+        for effect in effects:
+            by_criterion[position[effect.option]][effect.criterion] += (
+                weights[effect.criterion] * effect.points
+            )
+        return [
+            {
+                "option": o.id,
+                "name": o.name,
+                "points": _round(self.totals[k]),
+                "share": _round(self.verdict.shares[k]),
+                "by_criterion": {c: _round(p) for c, p in by_criterion[k].items()},
+            }
+            for k, o in enumerate(rb.options)
+        ]
+
+    def answers(self) -> list[SnapshotAnswer]:
+        """Every question shown, with its answer ("not sure" for one not answered)."""
+        return [
+            {
+                "question": q.id,
+                "prompt": q.prompt,
+                "choice": q.choices[s].id if s >= 0 else UNSURE,
+                "label": q.choices[s].label if s >= 0 else UNSURE_LABEL,
+            }
+            for q, s in zip(self.rulebook.questions, self.eff, strict=True)
+            if s != HIDDEN
+        ]
 
     # -- "not sure" -----------------------------------------------------------------------
 
-    def outlook(self) -> Outlook:
-        tally, eff, rec, options = self.tally, self.eff, self.rec, self.rulebook.options
-        # Questions still open: unanswered and visible, or unanswered and hidden behind an
-        # open parent (an answer given to a hidden follow-up counts again if it is shown).
-        free = [
-            i
-            for i, s in enumerate(eff)
-            if s == UNANSWERED
-            or (
-                s == HIDDEN
-                and self.state[i] == UNANSWERED
-                and any(eff[p] in (UNANSWERED, HIDDEN) for p, _ in tally.c.show_if[i])
-            )
-        ]
+    def outlook(self) -> SnapshotOutlook:
+        tally, eff, rec, rb = self.tally, self.eff, self.rec, self.rulebook
+        free = tally.open_questions(self.state, eff)
         low = tally.totals(tally.extreme(self.state, free, rec, -1))
         high = tally.totals(tally.extreme(self.state, free, rec, 1))
         worst, best = tally.verdict(low), tally.verdict(high)
         next_question, next_swing = self.next_question()
-        return Outlook(
-            unanswered=tuple(
-                self.rulebook.questions[i].id for i, s in enumerate(eff) if s == UNANSWERED
-            ),
-            share_now=self.verdict.shares[rec],
-            share_low=worst.shares[rec],
-            share_high=best.shares[rec],
-            lead_now=tally.lead(self.net, rec),
-            lead_low=tally.lead(low[1] - low[0], rec),
-            lead_high=tally.lead(high[1] - high[0], rec),
-            holds=worst.recommendation == rec and best.recommendation == rec,
-            worst_case=options[worst.recommendation].id,
-            next_question=next_question,
-            next_swing=next_swing,
-        )
+        worst_case = rb.options[worst.recommendation]
+        return {
+            "unanswered": [rb.questions[i].id for i, s in enumerate(eff) if s == UNANSWERED],
+            "share_now": _round(self.verdict.shares[rec]),
+            "share_low": _round(worst.shares[rec]),
+            "share_high": _round(best.shares[rec]),
+            "lead_low": _round(tally.lead(low[1] - low[0], rec)),
+            "lead_high": _round(tally.lead(high[1] - high[0], rec)),
+            "holds": worst.recommendation == rec and best.recommendation == rec,
+            "worst_case": worst_case.id,
+            "next_question": next_question,
+            "next_swing": _round(next_swing),
+            "next_prompt": rb.question(next_question).prompt if next_question else "",
+            "worst_case_name": worst_case.name,
+        }
 
     def next_question(self) -> tuple[str | None, float]:
         """The unanswered question whose answer alone moves the net most, and by how many
@@ -174,9 +196,10 @@ class _Scoring:
                 best, best_swing = self.rulebook.questions[i].id, swing
         return best, best_swing
 
-    def flips(self) -> tuple[Flip, ...]:
+    def flips(self) -> list[SnapshotFlip]:
         """Every single change of a shown answer that changes the recommendation."""
-        flips = []
+        flips: list[SnapshotFlip] = []
+        other = self.rulebook.options[1 - self.rec]
         for i, s in enumerate(self.eff):
             if s == HIDDEN:
                 continue
@@ -185,9 +208,24 @@ class _Scoring:
                 if choice == s:
                     continue
                 net = self.tally.trial(self.state, self.eff, self.net, i, choice)
-                if not self.tally.names(net, self.rec):
-                    flips.append(self.flip(i, s, choice, self.state_after(i, choice, net)))
-        return tuple(flips)
+                if self.tally.names(net, self.rec):
+                    continue
+                state = self.state_after(i, choice, net)
+                flips.append(
+                    {
+                        "question": question.id,
+                        "prompt": question.prompt,
+                        "from_choice": question.choices[s].id if s >= 0 else UNSURE,
+                        "from_label": question.choices[s].label if s >= 0 else UNSURE_LABEL,
+                        "to_choice": question.choices[choice].id,
+                        "to_label": question.choices[choice].label,
+                        "recommendation": other.id,
+                        "confidence": CONFIDENCE_OF[state],
+                        "recommendation_name": other.name,
+                        "state": state,
+                    }
+                )
+        return flips
 
     def state_after(self, question: int, choice: int, net: float) -> str:
         """The verdict's state once one answer changes to ``choice``, leaving the net at
@@ -195,102 +233,130 @@ class _Scoring:
         tally = self.tally
         gap = abs(round(net, 6))
         if gap >= tally.lean - EPSILON:
-            return state_of(gap, tally.min_evidence, lean=tally.lean, clear=tally.clear, least=0)
+            return state_for(gap, tally.min_evidence, lean=tally.lean, clear=tally.clear, least=0)
         changed = [*self.state[:question], choice, *self.state[question + 1 :]]
         return tally.verdict(tally.totals(tally.effective(changed))).state
 
-    def flip(self, question_index: int, was: int, choice: int, state: str) -> Flip:
-        question = self.rulebook.questions[question_index]
-        return Flip(
-            question=question.id,
-            prompt=question.prompt,
-            from_choice=question.choices[was].id if was >= 0 else UNSURE,
-            from_label=question.choices[was].label if was >= 0 else UNSURE_LABEL,
-            to_choice=question.choices[choice].id,
-            to_label=question.choices[choice].label,
-            recommendation=self.rulebook.options[1 - self.rec].id,
-            confidence=CONFIDENCE_OF[state],
-            state=state,
-        )
-
     # -- why ------------------------------------------------------------------------------
 
-    def sources(self, ids: tuple[str, ...]) -> tuple[Source, ...]:
-        return tuple(self.rulebook.sources[i] for i in ids)
-
     def signed(self, points: Mapping[str, float]) -> tuple[str, float]:
-        """The option ``points`` favour most, and their net points towards the
-        recommendation (negative: against it)."""
+        """The option ``points`` favour, and their net points towards the recommendation
+        (negative: against it)."""
         options, rec = self.rulebook.option_ids, self.rec
-        others = [o for k, o in enumerate(options) if k != rec]
-        net = points[options[rec]] - max(points[o] for o in others)
-        favours = options[rec] if net >= 0 else max(others, key=lambda o: points[o])
-        return favours, net
+        other = options[1 - rec]
+        net = points[options[rec]] - points[other]
+        return (options[rec] if net >= 0 else other), net
 
-    def reasons(self) -> tuple[Reason, ...]:
-        reasons = []
+    def reasons(self) -> list[SnapshotReason]:
+        """Each answer and fired rule that gave points, the largest first."""
+        found: list[SnapshotReason] = []
         for question, s in zip(self.rulebook.questions, self.eff, strict=True):
             if s < 0:
                 continue
             choice = question.choices[s]
-            favours, net = self.signed(choice.totals)
-            if abs(net) > EPSILON:
-                reasons.append(
-                    Reason(
-                        kind="answer",
-                        id=question.id,
-                        choice=choice.id,
-                        label=f"{question.prompt} {choice.label}",
-                        text=choice.reason,
-                        favours=favours,
-                        contribution=net,
-                        sources=self.sources(choice.sources),
-                        because=choice.because,
-                    )
-                )
+            found += self.reason(
+                "answer",
+                question.id,
+                choice.id,
+                f"{question.prompt} {choice.label}",
+                choice.reason,
+                choice.totals,
+                choice.sources,
+                choice.because,
+            )
         for rule in self.fired:
-            favours, net = self.signed(rule.totals)
-            if abs(net) > EPSILON:
-                reasons.append(
-                    Reason(
-                        kind="rule",
-                        id=rule.id,
-                        choice="",
-                        label="Combination of answers",
-                        text=rule.reason,
-                        favours=favours,
-                        contribution=net,
-                        sources=self.sources(rule.sources),
-                        because=rule.because,
-                    )
-                )
-        reasons.sort(key=lambda r: -abs(r.contribution))
-        return tuple(reasons)
+            found += self.reason(
+                "rule",
+                rule.id,
+                "",
+                "Combination of answers",
+                rule.reason,
+                rule.totals,
+                rule.sources,
+                rule.because,
+            )
+        found.sort(key=lambda r: -abs(r["contribution"]))
+        return found
 
-    def by_criterion(self) -> list[dict[str, float]]:
-        rb = self.rulebook
-        out = [dict.fromkeys((cr.id for cr in rb.criteria), 0.0) for _ in rb.options]
-        position = {o: k for k, o in enumerate(rb.option_ids)}
-        effects = [
-            e
-            for q, s in zip(rb.questions, self.eff, strict=True)
-            if s >= 0
-            for e in q.choices[s].effects
+    def reason(
+        self,
+        kind: str,
+        ident: str,
+        choice: str,
+        label: str,
+        text: str,
+        totals: Mapping[str, float],
+        sources: tuple[str, ...],
+        because: str,
+    ) -> list[SnapshotReason]:
+        favours, net = self.signed(totals)
+        if abs(net) <= EPSILON:
+            return []
+        cited = self.sources(sources)
+        return [
+            {
+                "kind": kind,
+                "id": ident,
+                "choice": choice,
+                "label": label,
+                "text": text,
+                "favours": favours,
+                "contribution": _round(net),
+                "source": cited[0] if cited else None,
+                "sources": cited,
+                "because": because,
+            }
         ]
-        effects += [e for rule in self.fired for e in rule.effects]
-        for effect in effects:
-            weight = rb.criterion(effect.criterion).weight
-            out[position[effect.option]][effect.criterion] += weight * effect.points
-        return out
 
-    def features(self) -> tuple[FeatureLinks, ...]:
+    def notes(self) -> list[SnapshotNote]:
+        notes: list[SnapshotNote] = []
+        for rule in self.fired:
+            if rule.note:
+                cited = self.sources(rule.sources)
+                notes.append(
+                    {
+                        "rule": rule.id,
+                        "text": rule.note,
+                        "source": cited[0] if cited else None,
+                        "sources": cited,
+                    }
+                )
+        return notes
+
+    def sources(self, ids: Iterable[str]) -> list[SnapshotSource]:
+        return [_source(self.rulebook.sources[i]) for i in ids]
+
+    def features(self) -> list[SnapshotFeatureLinks]:
         """Links for each feature the answers call for, in the file's order."""
         rb = self.rulebook
         wanted = {
             f for i, s in enumerate(self.eff) if s >= 0 for f in rb.questions[i].choices[s].features
         }
-        return tuple(
-            FeatureLinks(feature=f.id, label=f.label, links=f.links)
+        return [
+            {
+                "feature": f.id,
+                "label": f.label,
+                "links": {option: _links(links) for option, links in f.links.items()},
+            }
             for f in rb.features.values()
             if f.id in wanted
-        )
+        ]
+
+
+def _links(links: Iterable[Link]) -> list[SnapshotLink]:
+    return [{"title": link.title, "url": link.url} for link in links]
+
+
+def _round(value: float) -> float:
+    return round(value, 4)
+
+
+def _source(source: Source) -> SnapshotSource:
+    return {
+        "id": source.id,
+        "title": source.title,
+        "kind": source.kind,
+        "url": source.url,
+        "author": source.author,
+        "year": source.year,
+    }

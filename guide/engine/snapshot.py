@@ -1,32 +1,24 @@
 """The snapshot: a result as it is stored, served and shown, defined once.
 
-A :class:`Snapshot` is the JSON-ready form of a :class:`~guide.engine.result.Recommendation`
-(:func:`~guide.engine.result.make_snapshot` makes one).
-It carries every label, name and source it shows, so a permalink renders the same after
-questions.yaml has changed. Every surface reads this one type: the results page, the live
-panel, the PDF summary, the JSON API (its response schema *is* this type) and the terminal.
+A :class:`Snapshot` is what :func:`~guide.engine.scoring.score` returns. It carries every
+label, name and source it shows, so a permalink renders the same after questions.yaml has
+changed. Every surface reads this one type: the results page, the live panel, the PDF summary,
+the JSON API (its response schema *is* this type) and the terminal.
 
-Format history (a stored snapshot keeps the format it was made in):
-
-1. the first format;
-2. ``min_evidence`` added, and ``confidence_label`` may say "Too little to go on";
-3. the verdict's ``state`` and ``gap`` (the recommendation always the leader), the thresholds
-   ``lean_points`` and ``clear_points``, and each flip's ``state``.
-
-:func:`complete_snapshot` brings an older snapshot up to date where that can be done exactly:
-it never changes what was recommended.
+Format history: 1, the first; 2, ``min_evidence``; 3, the verdict's ``state`` and ``gap``
+(the recommendation always the leader), the thresholds ``lean_points`` and ``clear_points``,
+each reason's ``sources`` and ``because``, each flip's ``state`` and the outlook's leads.
+Stored results are brought up to the current format once, by a data migration
+(guide/migrations/0002_snapshot_format_3.py), so every stored result has every field.
 
 Field docstrings become the descriptions in the API's OpenAPI document
 (``use_attribute_docstrings``: a plain dict, so the engine imports no pydantic).
 """
 
-from typing import Any, NotRequired, TypeVar
+from typing import NotRequired, TypeVar
 
 # typing_extensions rather than typing: pydantic reads TypedDicts from typing only on 3.12+.
 from typing_extensions import TypedDict
-
-from .model import Rulebook
-from .verdict import CLOSE, OLD_LABELS, TOO_LITTLE, TOSS_UP, confidence_label
 
 #: The snapshot format new results are made in; see the module's docstring.
 FORMAT = 3
@@ -101,9 +93,9 @@ class SnapshotReason(TypedDict):
     source: SnapshotSource | None
     """The most direct source: ``sources[0]``."""
     sources: NotRequired[list[SnapshotSource]]
-    """Every source that says it, most direct first (format 3 on)."""
+    """Every source that says it, most direct first."""
     because: NotRequired[str]
-    """The reason in a few words, to follow "because" (format 3 on; may be empty)."""
+    """The reason in a few words, to follow "because" (may be empty)."""
 
 
 @described
@@ -119,7 +111,7 @@ class SnapshotFlip(TypedDict):
     confidence: str
     recommendation_name: str
     state: NotRequired[str]
-    """The verdict's state after the change (format 3 on)."""
+    """The verdict's state after the change."""
 
 
 @described
@@ -135,7 +127,7 @@ class SnapshotOutlook(TypedDict):
     """Its share if the rest were answered in its favour."""
     lead_low: NotRequired[float]
     """Its lead over the other option, in points, if the rest were answered against it
-    (negative: behind); format 3 on."""
+    (negative: behind)."""
     lead_high: NotRequired[float]
     """... and if they were answered in its favour."""
     holds: bool
@@ -144,7 +136,7 @@ class SnapshotOutlook(TypedDict):
     next_question: str | None
     """The unanswered question that would move the result most."""
     next_swing: float
-    """How far that question alone can move the lead (points; a share before format 3)."""
+    """How far that question alone can move the lead, in points."""
     next_prompt: str
     worst_case_name: str
 
@@ -179,6 +171,10 @@ class SnapshotLinks(TypedDict):
     features: list[SnapshotFeatureLinks]
 
 
+# Fields marked NotRequired were added after the API was first published, and its schema has
+# declared them optional since; every result carries them (stored ones since migration 0002).
+
+
 @described
 class Snapshot(TypedDict):
     """A result: the verdict, why, how sure, what would change it and where to start."""
@@ -186,18 +182,18 @@ class Snapshot(TypedDict):
     ruleset_version: str
     """The rules it was scored under: a short hash of questions.yaml."""
     rules_updated: NotRequired[str]
-    """When those rules were last reviewed, YYYY-MM-DD (format 3 on; may be empty)."""
+    """When those rules were last reviewed, YYYY-MM-DD (may be empty)."""
     recommendation: str
     recommendation_name: str
     recommendation_summary: str
     leaning: str
-    """The option ahead on points; on a close call it can differ from the recommendation."""
+    """The option ahead on points: the recommendation, except in results made before format
+    3 that named the tie-break on a close call."""
     leaning_name: str
     confidence: str
     """"clear", "lean" or "close" (both undecided states); see ``state``."""
     confidence_label: str
-    """How the state is shown: "Clear", "Lean", "Toss-up" or "Too little to go on" ("Close
-    call" in results stored before format 3)."""
+    """How the state is shown: "Clear", "Lean", "Toss-up" or "Too little to go on"."""
     state: NotRequired[str]
     """"clear", "lean", "toss_up" or "too_little": how far the recommendation is ahead, in
     points, against ``lean_points`` and ``clear_points``; an undecided result on fewer than
@@ -208,12 +204,11 @@ class Snapshot(TypedDict):
     evidence: float
     """Weighted points given by the answers, all options together."""
     min_evidence: NotRequired[float]
-    """Below this many points in all, an undecided result is "too little to go on"; absent
-    from results stored before it was recorded."""
+    """Below this many points in all, an undecided result is "too little to go on"."""
     lean_points: NotRequired[float]
-    """The lead, in points, that makes a lean (format 3 on)."""
+    """The lead, in points, that makes a lean."""
     clear_points: NotRequired[float]
-    """The lead, in points, that makes a clear result (format 3 on)."""
+    """The lead, in points, that makes a clear result."""
     criteria: list[SnapshotCriterion]
     scores: list[SnapshotScore]
     answers: list[SnapshotAnswer]
@@ -223,25 +218,3 @@ class Snapshot(TypedDict):
     notes: list[SnapshotNote]
     alternatives: list[SnapshotAlternative]
     links: SnapshotLinks
-
-
-def complete_snapshot(snapshot: Snapshot, rulebook: Rulebook) -> Snapshot:
-    """A stored snapshot with the fields added since it was made, where they can be known
-    exactly; the verdict itself is never touched.
-
-    ``state`` and ``gap`` follow from what the snapshot says (its label and points), so any
-    older result gets them. ``min_evidence`` and a "too little to go on" label can be known
-    only under the very ruleset it was made with (the version is a digest of the file)."""
-    done: dict[str, Any] = dict(snapshot)
-    if "min_evidence" not in done and done.get("ruleset_version") == rulebook.version:
-        done["min_evidence"] = rulebook.settings.min_evidence
-        if done["confidence"] == CLOSE and done["evidence"] < done["min_evidence"]:
-            done["confidence_label"] = confidence_label(TOO_LITTLE)
-    if "state" not in done:
-        done["state"] = OLD_LABELS.get(done.get("confidence_label", ""), TOSS_UP)
-        points = {s["option"]: s["points"] for s in done.get("scores", [])}
-        others = [p for o, p in points.items() if o != done["recommendation"]]
-        done["gap"] = round(points.get(done["recommendation"], 0) - max(others, default=0), 4)
-    if done == snapshot:
-        return snapshot
-    return done  # type: ignore[return-value]  # the keys above are the Snapshot's own

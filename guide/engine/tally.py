@@ -9,7 +9,7 @@ work on the net alone; totals per option are counted once for what the result sh
 An answer state is a list with one int per question: the choice's index, :data:`UNANSWERED`,
 or :data:`HIDDEN` for a follow-up whose condition does not hold. Everything here only adds
 numbers; :mod:`guide.engine.scoring` turns the outcome into a
-:class:`~guide.engine.result.Recommendation`.
+:class:`~guide.engine.snapshot.Snapshot`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from .model import Rulebook
-from .verdict import CONFIDENCE_OF, state_of
+from .verdict import CONFIDENCE_OF, state_for
 
 UNANSWERED = -1  # the question was answered "not sure", or not at all
 HIDDEN = -2  # a follow-up whose show_if does not hold: it does not count
@@ -218,7 +218,7 @@ class Tally:
         net = round(totals[1] - totals[0], 6)
         leader = 1 if net > 0 else 0 if net < 0 else self.c.tie_break
         gap = abs(net)
-        state = state_of(gap, evidence, lean=self.lean, clear=self.clear, least=self.min_evidence)
+        state = state_for(gap, evidence, lean=self.lean, clear=self.clear, least=self.min_evidence)
         margin = abs(shares[1] - shares[0])
         return Verdict(leader, leader, CONFIDENCE_OF[state], margin, shares, evidence, state, gap)
 
@@ -234,6 +234,21 @@ class Tally:
         return lead > 0 or (lead == 0 and option == self.c.tie_break)
 
     # -- the search over "not sure" -------------------------------------------------------
+
+    def open_questions(self, raw: list[int], eff: list[int]) -> list[int]:
+        """The questions still open: unanswered and shown, or unanswered and hidden behind an
+        open parent (an answer given to a hidden follow-up counts again if it is shown)."""
+        show_if = self.c.show_if
+        return [
+            i
+            for i, s in enumerate(eff)
+            if s == UNANSWERED
+            or (
+                s == HIDDEN
+                and raw[i] == UNANSWERED
+                and any(eff[p] in (UNANSWERED, HIDDEN) for p, _ in show_if[i])
+            )
+        ]
 
     def extreme(self, raw: list[int], free: list[int], option: int, sign: int) -> list[int]:
         """The effective answers once the ``free`` questions are answered so as to push

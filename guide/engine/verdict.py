@@ -31,16 +31,13 @@ STATE_LABELS = {
 #: How sure each state is, for comparing two verdicts: the two undecided states are level.
 STRENGTH = {TOO_LITTLE: 0, TOSS_UP: 0, LEAN: 1, CLEAR: 2}
 
-#: ``confidence`` as results stored before the states were named say it (and the API still
-#: does): the two undecided states are both a "close" call.
+#: ``confidence``, the coarser word the API has always given: the two undecided states are
+#: both a "close" call.
 CLOSE = "close"
 CONFIDENCE_OF = {TOO_LITTLE: CLOSE, TOSS_UP: CLOSE, LEAN: LEAN, CLEAR: CLEAR}
-#: The labels of stored results made before the states were named.
-TOO_LITTLE_LABEL = STATE_LABELS[TOO_LITTLE]
-OLD_LABELS = {"Close call": TOSS_UP, TOO_LITTLE_LABEL: TOO_LITTLE, "Lean": LEAN, "Clear": CLEAR}
 
 
-def state_of(gap: float, evidence: float, *, lean: float, clear: float, least: float) -> str:
+def state_for(gap: float, evidence: float, *, lean: float, clear: float, least: float) -> str:
     """The state of a verdict whose leader is ``gap`` points ahead, on ``evidence`` points in
     all, under the thresholds ``lean``, ``clear`` and ``least`` (min_evidence)."""
     if gap >= clear - 1e-9:
@@ -48,7 +45,3 @@ def state_of(gap: float, evidence: float, *, lean: float, clear: float, least: f
     if gap >= lean - 1e-9:
         return LEAN
     return TOSS_UP if evidence >= least - 1e-9 else TOO_LITTLE
-
-
-def confidence_label(state: str) -> str:
-    return STATE_LABELS[state]

@@ -1,15 +1,14 @@
-"""The service layer: what the surfaces (pages, JSON API, terminal) ask of the guide, in one
+"""The service layer: what the surfaces (pages, PDF, JSON API, terminal) ask of the guide, in one
 place below them all. Surfaces never import one another; they import this.
 
     checked = check(request.POST, strict=False)       # the one answer check
-    result = evaluate(checked.answers)                # scored once per process
+    result = result_for(checked.answers)              # scored once per process
     link, created = save(request, checked.answers)    # a permalink, rate-limited
     reevaluate(link)                                  # an old link under today's rules
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,26 +16,30 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, QueryDict
-from django.urls import reverse
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
+from django.urls import Resolver404, resolve, reverse
 
-from config.clients import permalink_rate
-from guide.engine import (
-    CheckedAnswers,
-    Rulebook,
-    Snapshot,
-    check_answers,
-    counted_answers,
-    evaluate,
-)
+from guide.engine import CheckedAnswers, Rulebook, Snapshot, check_answers, counted_answers, score
 from guide.engine.snapshot import SnapshotReason
 from guide.models import SLUG_PATTERN, Permalink
 
+from . import limits, messages
 from .rulebook import get_rulebook
 
 Submitted = QueryDict | Mapping[str, str | Sequence[str]]
-_DOWNLOAD_PATH = re.compile(rf"^/r/(?P<slug>{SLUG_PATTERN})/(pdf|starter\.zip)$")
+
+
+class SlugConverter:
+    """A permalink's slug in a URL: every address that names a permalink (its page, PDF,
+    preview image and starter, on the site and in the API) is built with this converter, so
+    the slug's format is checked in one place (registered as ``<permalink:slug>``)."""
+
+    regex = SLUG_PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
 
 
 def check(data: Submitted, *, strict: bool) -> CheckedAnswers:
@@ -53,12 +56,12 @@ def result_for(answers: Mapping[str, str]) -> Snapshot:
     depends only on the rules and the answers). Not to be modified."""
     rulebook = get_rulebook()
     ordered = tuple((q.id, answers[q.id]) for q in rulebook.questions if q.id in answers)
-    return _evaluate(rulebook, ordered)
+    return _score(rulebook, ordered)
 
 
 @lru_cache(maxsize=4096)
-def _evaluate(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> Snapshot:
-    return evaluate(rulebook, dict(answers))
+def _score(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> Snapshot:
+    return score(rulebook, dict(answers))
 
 
 def save(request: HttpRequest, answers: Mapping[str, str]) -> tuple[Permalink, bool]:
@@ -66,10 +69,7 @@ def save(request: HttpRequest, answers: Mapping[str, str]) -> tuple[Permalink, b
 
     New links and reused ones alike count towards the client's limit (RATELIMIT_PERMALINKS),
     shared by the form and the API. Raises ``Ratelimited`` past it."""
-    if is_ratelimited(
-        request, group="permalinks", key="ip", rate=permalink_rate, method="POST", increment=True
-    ):
-        raise Ratelimited()
+    limits.spend(request, "permalinks")
     result = result_for(answers)
     return Permalink.objects.for_answers(counted_answers(result["answers"]), result)
 
@@ -82,7 +82,7 @@ def find_or_404(slug: str) -> Permalink:
     """The permalink with this slug; Http404 (the site's 404 page) if there is none."""
     link = find(slug)
     if link is None:
-        raise Http404("There is no permalink with this slug.")
+        raise Http404(messages.NO_PERMALINK)
     return link
 
 
@@ -99,6 +99,11 @@ def pdf_url(link: Permalink) -> str:
 
 def card_url(link: Permalink) -> str:
     return reverse("permalink_card", kwargs={"slug": link.slug})
+
+
+def starter_url(link: Permalink, framework: str | None = None) -> str:
+    url = reverse("permalink_starter", kwargs={"slug": link.slug})
+    return f"{url}?{urlencode({'framework': framework})}" if framework else url
 
 
 def absolute(url: str) -> str:
@@ -123,11 +128,15 @@ def edit_url(link: Permalink) -> str:
 
 def way_back(request: HttpRequest) -> tuple[str, str]:
     """Where a refused or failed request should lead the person back to, so no work is lost:
-    the permalink a PDF or starter was asked for, or the questionnaire with the answers just
-    sent."""
-    match = _DOWNLOAD_PATH.match(request.path)
-    if match:
-        return reverse("permalink", kwargs={"slug": match["slug"]}), "Back to the recommendation"
+    the permalink a PDF, image or starter was asked for, or the questionnaire with the
+    answers just sent."""
+    try:
+        match = resolve(request.path)
+    except Resolver404:
+        match = None
+    if match is not None and match.url_name != "permalink" and "slug" in match.kwargs:
+        page = reverse("permalink", kwargs={"slug": match.kwargs["slug"]})
+        return page, "Back to the recommendation"
     data = request.POST if request.method == "POST" else request.GET
     try:
         answers = check(data, strict=False).answers
@@ -150,8 +159,6 @@ class Reevaluation:
     dropped: tuple[str, ...]  # the prompts of those they no longer accept
     verdict_changed: bool
     confidence_changed: bool
-    share_then: float  # today's recommendation's share then, and now
-    share_now: float
     new_reasons: tuple[SnapshotReason, ...]
     gone_reasons: tuple[SnapshotReason, ...]
 
@@ -160,8 +167,6 @@ def reevaluate(link: Permalink) -> Reevaluation:
     checked = check(link.answers, strict=True)
     then, now = link.result, result_for(checked.answers)
     prompts = {a["question"]: a["prompt"] for a in then["answers"]}
-    shares_then = {s["option"]: s["share"] for s in then["scores"]}
-    shares_now = {s["option"]: s["share"] for s in now["scores"]}
     reasons_then = {(r["kind"], r["id"]) for r in then["reasons"]}
     reasons_now = {(r["kind"], r["id"]) for r in now["reasons"]}
     return Reevaluation(
@@ -170,8 +175,6 @@ def reevaluate(link: Permalink) -> Reevaluation:
         dropped=tuple(prompts.get(p.question, p.question) for p in checked.problems),
         verdict_changed=now["recommendation"] != then["recommendation"],
         confidence_changed=now["confidence"] != then["confidence"],
-        share_then=shares_then.get(now["recommendation"], 0),
-        share_now=shares_now[now["recommendation"]],
         new_reasons=tuple(r for r in now["reasons"] if (r["kind"], r["id"]) not in reasons_then),
         gone_reasons=tuple(r for r in then["reasons"] if (r["kind"], r["id"]) not in reasons_now),
     )

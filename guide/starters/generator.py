@@ -15,10 +15,23 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal, get_args
 
 STARTERS = Path(__file__).resolve().parents[2] / "starters"
-FRAMEWORKS = ("flask", "django")
+#: The frameworks a starter can be made for, each a template in ``starters/``.
+Framework = Literal["flask", "django"]
+FRAMEWORKS: tuple[Framework, ...] = get_args(Framework)
+
+
+def framework_named(name: str | None) -> Framework | None:
+    """The framework ``name`` names (None for None); ValueError for one without a starter."""
+    for framework in FRAMEWORKS:
+        if name == framework:
+            return framework
+    if name is None:
+        return None
+    raise ValueError(f"unknown framework: {name[:40]!r}")
+
 
 #: The features a starter writes code for: id -> label (the guide's own, where it has one).
 FEATURES: dict[str, str] = {

@@ -1,36 +1,29 @@
 """The service for starter kits: a permalink's starter project, as a result shows it before
-the download (``starter_offer``) and as the download itself (``starter_archive``), for every
-surface alike. guide/starters.py makes the projects; this knows links, the cache and limits.
+the download (``starter_offer``) and as the download itself (``starter_download``), for every
+surface alike. guide/starters/generator.py makes the projects; this knows links, the cache and
+limits.
 
-    offer = starter_offer(link)                           # what the result page shows
-    archive = starter_archive(request, slug, "flask")     # the zip, cached, rate-limited
-    starter_response(request, archive)                    # as a download, or 304
+    offer = starter_offer(link)                            # what the result page shows
+    return starter_download(request, slug, "flask")        # the zip, cached, rate-limited
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
-from django.utils.cache import get_conditional_response
-from django_ratelimit.core import is_ratelimited
-from django_ratelimit.exceptions import Ratelimited
 
-from config.clients import starter_rate
 from guide.models import Permalink
-from guide.services.permalinks import absolute, find_or_404
+from guide.services import limits
+from guide.services.downloads import Made, serve
+from guide.services.permalinks import absolute, find_or_404, starter_url
 from guide.services.rulebook import get_rulebook
 
 from .generator import FEATURES as STARTER_FEATURES
 from .generator import (
-    FRAMEWORKS,
+    Framework,
     StarterSpec,
     key_files,
     render_files,
@@ -40,12 +33,6 @@ from .generator import (
 )
 
 logger = logging.getLogger("guide.starters")
-_making = threading.Lock()
-
-
-def starter_url(link: Permalink, framework: str | None = None) -> str:
-    url = reverse("permalink_starter", kwargs={"slug": link.slug})
-    return f"{url}?{urlencode({'framework': framework})}" if framework else url
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,48 +58,24 @@ class StarterOffer:
     other_url: str
 
 
-def starter_spec(link: Permalink, framework: str | None = None) -> StarterSpec:
+def starter_spec(link: Permalink, framework: Framework | None = None) -> StarterSpec:
     """The starter project for a link's answers: the recommended framework's, or
     ``framework``'s. Raises ValueError for a framework the guide does not know."""
     return spec_from_result(link.result, framework)
 
 
-@dataclass(frozen=True, slots=True)
-class StarterArchive:
-    content: bytes
-    filename: str  # "django-starter.zip"
-    etag: str  # quoted, from the bytes
-
-
-def starter_archive(request: HttpRequest, slug: str, framework: str | None) -> StarterArchive:
-    """A permalink's starter project as a zip: the same bytes for the same answers, made
-    once and then served from the cache (no database on a hit). Counts towards the client's
+def starter_download(request: HttpRequest, slug: str, framework: Framework | None) -> HttpResponse:
+    """A permalink's starter project as a zip: the same bytes for the same answers, made once
+    and then served from the cache (no database on a hit). Counts towards the client's
     download limit (RATELIMIT_STARTER) and raises ``Ratelimited`` past it; Http404 for an
-    unknown slug, ValueError for an unknown framework."""
-    if framework is not None and framework not in FRAMEWORKS:
-        raise ValueError(f"unknown framework: {framework!r}")
-    if is_ratelimited(request, group="starter", key="ip", rate=starter_rate, increment=True):
-        raise Ratelimited()
-    key = f"starter:{slug}:{framework or ''}"
-    archive: StarterArchive | None = cache.get(key)
-    if archive is None:
-        with _making:  # threads that miss together wait for the first one's zip
-            archive = cache.get(key)
-            if archive is None:
-                spec = starter_spec(find_or_404(slug), framework)
-                content = zip_bytes(spec)
-                tag = hashlib.sha256(content).hexdigest()[:24]
-                archive = StarterArchive(content, f"{spec.name}.zip", f'"{tag}"')
-                cache.set(key, archive, timeout=24 * 3600)
-    return archive
+    unknown slug."""
+    limits.spend(request, "starter")
 
+    def make() -> Made:
+        spec = starter_spec(find_or_404(slug), framework)
+        return Made(zip_bytes(spec), "application/zip", filename=f"{spec.name}.zip")
 
-def starter_response(request: HttpRequest, archive: StarterArchive) -> HttpResponse:
-    """The archive as a download, or 304 when the client already has these bytes."""
-    response = HttpResponse(archive.content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{archive.filename}"'
-    response["ETag"] = archive.etag
-    return get_conditional_response(request, etag=archive.etag, response=response) or response
+    return serve(request, f"starter:{slug}:{framework or ''}", make)
 
 
 def starter_offer(link: Permalink) -> StarterOffer | None:

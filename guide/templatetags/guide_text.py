@@ -1,26 +1,14 @@
-"""Template filters for the numbers and citations of a snapshot; see guide.wording.sentences."""
+"""Template filters: a source's byline (guide.wording.sentences) and a wait in minutes."""
 
 from datetime import timedelta
 
 from django import template
 
-from guide.wording import numbers
-from guide.wording import sentences as wording
+from guide.wording import sentences
 
 register = template.Library()
 
-register.filter("percent", numbers.percent)
-register.filter("points", numbers.points)
-register.filter("shares", numbers.shares)
-register.filter("byline", wording.byline)
-
-
-@register.filter
-def as_list(value: object) -> list[object]:
-    """A list as it is; one item as a list of one; nothing as an empty list."""
-    if value is None or value == "":
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
+register.filter("byline", sentences.byline)
 
 
 @register.filter

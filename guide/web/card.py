@@ -1,31 +1,27 @@
 """The link preview of a permalink: a 1200 x 630 PNG of its verdict card, for the Open Graph
 and Twitter card tags of the results page, drawn with Pillow (which WeasyPrint already brings)
-and served at /r/<slug>/card.png. Drawn once per permalink, then served from the cache with an
-ETag, like the PDF summary.
+and served at /r/<slug>/card.png. Drawn once per permalink, then served like the PDF summary
+(guide.services.downloads).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import textwrap
 from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
 from guide.engine import Snapshot
 from guide.services import permalinks
+from guide.services.downloads import Made, serve
 from guide.services.rulebook import get_rulebook
 from guide.wording.sentences import tell
 
 SIZE = (1200, 630)
-DAY = 24 * 3600
 #: DejaVu is what the PDF summary uses too (Debian's fonts-dejavu-core); Pillow's own font is
 #: the fallback where it is missing.
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -65,21 +61,14 @@ def draw_card(result: Snapshot) -> bytes:
     return out.getvalue()
 
 
-@require_GET
+@require_safe
 def permalink_card(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's preview image, drawn once and then served from the cache."""
-    key = f"card:{get_rulebook().version}:{slug}"
-    entry = cache.get(key)
-    if entry is None:
-        link = permalinks.find_or_404(slug)
-        png = draw_card(link.result)
-        release = settings.CACHES["default"].get("KEY_PREFIX", "")
-        tag = hashlib.sha256(f"{release}:{key}".encode()).hexdigest()[:24]
-        entry = {"png": png, "etag": f'"{tag}"'}
-        cache.set(key, entry, timeout=DAY)
-    response = HttpResponse(entry["png"], content_type="image/png")
-    response["ETag"] = entry["etag"]
-    response["Cache-Control"] = "public, max-age=86400"
+
+    def make() -> Made:
+        return Made(draw_card(permalinks.find_or_404(slug).result), "image/png")
+
+    response = serve(request, f"card:{get_rulebook().version}:{slug}", make)
     # The one resource meant to be shown on other sites (link previews).
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    return get_conditional_response(request, etag=entry["etag"], response=response) or response
+    return response

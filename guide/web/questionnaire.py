@@ -1,11 +1,9 @@
 """The questionnaire page's sections and questions: what is checked, what is shown, and when a
-follow-up counts. Built once per process for each set of answers (it depends on nothing else)."""
+follow-up counts. The result it shows is scored once per process (guide.services.permalinks)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
 
 from guide.engine import UNSURE, UNSURE_LABEL, Rulebook
 from guide.engine.model import Question
@@ -16,20 +14,13 @@ from guide.wording.sentences import tell
 
 
 def questionnaire_context(answers: dict[str, str]) -> dict[str, Any]:
-    """The template context for the questionnaire with checked ``answers``: its sections, the
-    live result and a cache key for the fragments. Not to be modified."""
+    """The template context for the questionnaire with checked ``answers``: its sections and
+    the live result."""
     rulebook = get_rulebook()
-    ordered = tuple((q.id, answers[q.id]) for q in rulebook.questions if q.id in answers)
-    return _context(rulebook, ordered)
-
-
-@lru_cache(maxsize=4096)
-def _context(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    sections: list[dict[str, Any]]
     chosen = dict(answers)
     result = result_for(chosen)
     visible = {a["question"] for a in result["answers"]}
-    sections = [
+    sections: list[dict[str, Any]] = [
         {
             "id": section.id,
             "title": section.title,
@@ -49,7 +40,6 @@ def _context(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> dict[s
         "answered": sum(1 for a in result["answers"] if a["choice"] != UNSURE),
         "total": len(result["answers"]),
         "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]],
-        "cache_key": f"{rulebook.version}:{urlencode(sorted(answers))}",
         "total_questions": len(rulebook.questions),
         # About ten seconds a question, rounded up to whole minutes.
         "minutes": max(1, -(-len(rulebook.questions) * 10 // 60)),

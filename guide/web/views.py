@@ -1,15 +1,13 @@
-"""Thin views: parse the request, ask the service (guide.services.permalinks), render one
-template (or one of its partials for htmx)."""
+"""Thin views: parse the request, ask the service (guide.services), render one template (or one
+of its partials for htmx)."""
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -17,32 +15,29 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
-from config.clients import RETRY_AFTER_SECONDS as RATELIMIT_RETRY_AFTER
-from guide.services import permalinks
+from guide.services import messages, permalinks
+from guide.services.downloads import Made, serve
 from guide.services.rulebook import get_rulebook
-from guide.starters import kits as starterkits
-from guide.starters.generator import FRAMEWORKS
+from guide.starters import kits
+from guide.starters.generator import framework_named
 from guide.wording.charts import score_chart, share_bar
 from guide.wording.sentences import tell
 
 from .questionnaire import questionnaire_context
-
-logger = logging.getLogger(__name__)
-
-DAY = 24 * 3600
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     """GET: the questionnaire, pre-filled from the query string (htmx asks for the live panel
     only). POST: store the result as a permalink and go there (303)."""
@@ -75,54 +70,52 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     """What was recommended when the link was made, from its stored snapshot.
 
-    A permalink under the current rules never changes, so its page is cached whole, for every
-    visitor: a cache hit needs no database, and the page holds nothing of one visitor's (no
-    CSRF token; its links are built from SITE_URL). A link made under older rules also shows
-    today's verdict, with a form (and so a CSRF token): that page is rendered each time.
+    A permalink under the current rules never changes, so its page is made once for every
+    visitor: it holds nothing of one visitor's (no CSRF token; its links are built from
+    SITE_URL), and a repeat needs no database. A link made under older rules also shows
+    today's verdict, with a form (and so a CSRF token): that page is made for each visit.
     """
     rulebook = get_rulebook()
-    page_key = f"permalink-page:{rulebook.version}:{slug}"
-    page = cache.get(page_key)
-    if page is not None:
-        return HttpResponse(page)
-    link = permalinks.find_or_404(slug)
-    result = link.result
-    context: dict[str, Any] = {
-        "link": link,
-        "result": result,
-        "told": tell(result),
-        "chart": score_chart(result),
-        "bar": share_bar(result),
-        "edit_url": permalinks.edit_url(link),
-        "share_url": permalinks.absolute(permalinks.link_url(link)),
-        "card_url": permalinks.absolute(permalinks.card_url(link)),
-        "starter": starterkits.starter_offer(link),
-    }
-    if link.ruleset_version != rulebook.version:
-        context["current"] = permalinks.reevaluate(link)
-    response = render(request, "guide/result.html", context)
-    if "current" not in context:
-        cache.set(page_key, response.content.decode(), timeout=DAY)
-    return response
+
+    def make() -> Made:
+        link = permalinks.find_or_404(slug)
+        result = link.result
+        context: dict[str, Any] = {
+            "link": link,
+            "result": result,
+            "told": tell(result),
+            "chart": score_chart(result),
+            "bar": share_bar(result),
+            "edit_url": permalinks.edit_url(link),
+            "share_url": permalinks.absolute(permalinks.link_url(link)),
+            "card_url": permalinks.absolute(permalinks.card_url(link)),
+            "starter": kits.starter_offer(link),
+        }
+        current = link.ruleset_version == rulebook.version
+        if not current:
+            context["current"] = permalinks.reevaluate(link)
+        page = render_to_string("guide/result.html", context, request=request)
+        return Made(page.encode(), "text/html; charset=utf-8", shared=current, max_age=0)
+
+    return serve(request, f"permalink-page:{rulebook.version}:{slug}", make)
 
 
-@require_GET
+@require_safe
 def permalink_starter(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's starter project as a zip: the recommended framework's, or the one
     ``?framework=`` names; with an ETag, and rate-limited like the PDF."""
-    framework = request.GET.get("framework") or None
-    if framework is not None and framework not in FRAMEWORKS:
-        message = "The framework must be “flask” or “django”."
-        return render(request, "400.html", {"message": message}, status=400)
-    archive = starterkits.starter_archive(request, slug, framework)
-    return starterkits.starter_response(request, archive)
+    try:
+        framework = framework_named(request.GET.get("framework") or None)
+    except ValueError:
+        return render(request, "400.html", {"message": messages.BAD_FRAMEWORK}, status=400)
+    return kits.starter_download(request, slug, framework)
 
 
-@require_GET
+@require_safe
 def rules(request: HttpRequest) -> HttpResponse:
     """questions.yaml, read-only: everything the guide knows, as the footer promises."""
     rulebook = get_rulebook()
@@ -133,7 +126,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def rules_file(request: HttpRequest) -> HttpResponse:
     """questions.yaml itself, as plain text."""
     response = HttpResponse(rules_text(), content_type="text/plain; charset=utf-8")
@@ -141,14 +134,14 @@ def rules_file(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers that ask for /favicon.ico get the site's icon (its hashed, long-cached name is
     known only at run time)."""
     return HttpResponsePermanentRedirect(static("guide/favicon.svg"))
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers: the process is up. It touches neither the database nor the cache."""
     return HttpResponse("ok", content_type="text/plain")
@@ -168,11 +161,15 @@ def rules_text() -> str:
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Too many permalinks or PDFs from one client: 429, when to come back, and a way back to
-    what they were doing."""
+    """Too many permalinks or downloads from one client: 429, when to come back, and a way
+    back to what they were doing."""
     back, label = permalinks.way_back(request)
-    context = {"retry_after": RATELIMIT_RETRY_AFTER, "back": back, "back_label": label}
-    context["download"] = request.path.endswith(("/pdf", "/starter.zip"))
+    context = {
+        "retry_after": messages.RATELIMIT_RETRY_AFTER,
+        "back": back,
+        "back_label": label,
+        "download": request.method != "POST",  # a PDF, an image or a starter
+    }
     response = render(request, "429.html", context, status=429)
-    response["Retry-After"] = str(RATELIMIT_RETRY_AFTER)
+    response["Retry-After"] = str(messages.RATELIMIT_RETRY_AFTER)
     return response

@@ -11,12 +11,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from guide.engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOO_LITTLE_LABEL, TOSS_UP, UNSURE, Snapshot
+from guide.engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOSS_UP, UNSURE, Snapshot
 from guide.engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
 
-from .numbers import amount, lead, percent, plural, points
+from .numbers import amount, lead, plural, points
 
 #: Lead-ins shared by every surface.
 NEXT_QUESTION = "The most telling one to answer next:"
@@ -29,29 +28,22 @@ ALL_ANSWERED = "Every question was answered."
 # -- sentences ----------------------------------------------------------------------------
 
 
-def too_little_to_go_on(result: Mapping[str, Any]) -> bool:
-    """Whether the guide has too few points in all to call it (the engine labels it so)."""
-    return result.get("confidence_label") == TOO_LITTLE_LABEL
-
-
-def state_of(result: Snapshot) -> str:
-    """The verdict's state; results stored before states were named are completed with one
-    by :func:`guide.engine.complete_snapshot`, and a bare old one counts as undecided."""
-    return result.get("state") or (
-        TOSS_UP if result["confidence"] == CLOSE else result["confidence"]
-    )
-
-
 def decided(result: Snapshot) -> bool:
-    return state_of(result) in (LEAN, CLEAR)
+    return result["state"] in (LEAN, CLEAR)
+
+
+def named_the_tie_break(result: Snapshot) -> bool:
+    """A result made before format 3 that named the simpler start on a close call although the
+    other framework was ahead (today the guide always names the one ahead)."""
+    return result["recommendation"] != result["leaning"]
 
 
 def headline(result: Snapshot) -> str:
     """The verdict in a few words, as a page's title says it."""
-    state, name = state_of(result), result["recommendation_name"]
-    if decided(result) or result["recommendation"] != result["leaning"]:
-        return name  # a verdict, or an old result that named the tie-break on a close call
-    if not result.get("gap", 1):
+    state, name = result["state"], result["recommendation_name"]
+    if decided(result) or named_the_tie_break(result):
+        return name
+    if not result["gap"]:
         return "A toss-up" if state == TOSS_UP else "Too little to go on"
     return (
         f"A toss-up, leaning {name}" if state == TOSS_UP else f"Too little to go on, leaning {name}"
@@ -76,8 +68,8 @@ def state_note(result: Snapshot) -> str:
     if decided(result):
         return ""
     name, leader = result["recommendation_name"], result["leaning_name"]
-    if result["recommendation"] != result["leaning"]:  # stored before format 3
-        if too_little_to_go_on(result):
+    if named_the_tie_break(result):
+        if result["state"] == TOO_LITTLE:
             return (
                 "There was too little to go on: the guide then named the simpler start, "
                 f"{name}, although what there was pointed to {leader}."
@@ -86,7 +78,7 @@ def state_note(result: Snapshot) -> str:
             "It was a close call: when nothing clearly favoured either, the guide then advised "
             f"the simpler start, {name}, although {leader} was slightly ahead on points."
         )
-    gap, given = result.get("gap", 0), result["evidence"]
+    gap, given = result["gap"], result["evidence"]
     if not given:
         return (
             "No answer gives points to either framework yet. With nothing to go on, the guide "
@@ -98,14 +90,14 @@ def state_note(result: Snapshot) -> str:
             f"names {name}, the simpler start the articles advise when in doubt."
         )
     lead = f"{name} is ahead by {amount(gap)} {plural(gap, 'point')}"
-    if too_little_to_go_on(result):
-        needed = result.get("min_evidence", 0)
+    if result["state"] == TOO_LITTLE:
+        needed = result["min_evidence"]
         return (
             f"There is too little to go on yet: the answers give {amount(given)} "
             f"{plural(given, 'point')} in all, and the guide needs {amount(needed)} before it "
             f"calls it. {lead}, so far."
         )
-    lean = result.get("lean_points", 0)
+    lean = result["lean_points"]
     return (
         f"It is a toss-up: {lead}, short of the {amount(lean)} that make a lean. Either "
         "framework will serve this project; the reasons below say what tips it."
@@ -114,13 +106,13 @@ def state_note(result: Snapshot) -> str:
 
 def because(result: Snapshot) -> str:
     """The verdict in one line: the strongest reasons for it, in a few words each. Empty for an
-    undecided result (its state note says why) and for results stored before format 3."""
+    undecided result (its state note says why) and where no reason has the words."""
     if not decided(result):
         return ""
     phrases = [
         r["because"]
         for r in result["reasons"]
-        if r["favours"] == result["recommendation"] and r.get("because")
+        if r["favours"] == result["recommendation"] and r["because"]
     ][:3]
     if not phrases:
         return ""
@@ -130,7 +122,7 @@ def because(result: Snapshot) -> str:
 
 def rules_date(result: Snapshot) -> str:
     """When the rules behind a result were last reviewed, as a person writes a date."""
-    updated = result.get("rules_updated") or ""
+    updated = result["rules_updated"]
     try:
         day = datetime.date.fromisoformat(updated)
     except ValueError:
@@ -159,19 +151,9 @@ def outlook_range(result: Snapshot) -> str:
     worst = (
         "" if outlook["holds"] else f"; at worst the guide would say {outlook['worst_case_name']}"
     )
-    if "lead_low" in outlook:
-        low, high = lead(outlook["lead_low"]), lead(outlook["lead_high"])
-        where = f"stay {low}" if low == high else f"end between {low} and {high}"
-        return f"Answered, {name} would {where}{worst}."
-    # Results stored before format 3 kept the share only.
-    low_share, high_share = percent(outlook["share_low"]), percent(outlook["share_high"])
-    share = (
-        f"stay at {low_share}%"
-        if low_share == high_share
-        else f"lie between {low_share}% and {high_share}%"
-    )
-    questions = f"{count} open {plural(count, 'question')}"
-    return f"With the {questions} answered, {name}'s share would {share}{worst}."
+    low, high = lead(outlook["lead_low"]), lead(outlook["lead_high"])
+    where = f"stay {low}" if low == high else f"end between {low} and {high}"
+    return f"Answered, {name} would {where}{worst}."
 
 
 def panel_outlook(result: Snapshot) -> str:
@@ -186,7 +168,7 @@ def panel_outlook(result: Snapshot) -> str:
 
 def panel_status(result: Snapshot) -> str:
     """The live panel's one line on how sure the guide is, for each state, so far."""
-    state = state_of(result)
+    state = result["state"]
     if not result["evidence"]:
         return "Answer a few questions: with nothing to go on, the guide leans neither way."
     if state == TOO_LITTLE:
@@ -226,9 +208,8 @@ def citation(source: SnapshotSource) -> str:
 
 
 def citations(item: SnapshotReason | SnapshotNote) -> str:
-    """Every source of a reason or a note, cited: "Title (2019); Other title"; results stored
-    before format 3 name one source only."""
-    sources = item.get("sources") or ([item["source"]] if item["source"] else [])
+    """Every source of a reason or a note, cited: "Title (2019); Other title"."""
+    sources = item["sources"]
     if not sources:
         return ""
     label = "Source" if len(sources) == 1 else "Sources"
@@ -286,7 +267,7 @@ def tell(result: Snapshot) -> Told:
         panel_outlook=panel_outlook(result),
         panel_status=panel_status(result),
         panel_announcement=panel_announcement(result),
-        state=state_of(result),
+        state=result["state"],
         reasons=tuple(
             (r, "+" + points(r["contribution"]), credit(r, names)) for r in result["reasons"]
         ),

@@ -148,3 +148,8 @@ def data() -> dict[str, Any]:
 @pytest.fixture
 def rulebook() -> Rulebook:
     return build(BASE)
+
+
+def score_of(result, option):
+    """One option's entry in a result's scores."""
+    return next(s for s in result["scores"] if s["option"] == option)

@@ -89,8 +89,8 @@ def test_through_the_public_engine_an_answer_for_django_never_helps_flask(given,
     moved = totals["django"] - totals["flask"] - was_net
 
     def line(r):
-        side = 1 if r.recommendation == "django" else -1
-        return 0 if abs(r.gap) < 1e-9 else side * (STRENGTH[r.state] + 1)
+        side = 1 if r["recommendation"] == "django" else -1
+        return 0 if abs(r["gap"]) < 1e-9 else side * (STRENGTH[r["state"]] + 1)
 
     if moved > 1e-9:
         assert line(after) >= line(before)

@@ -14,10 +14,11 @@ from guide.engine import (
     TOO_LITTLE,
     TOSS_UP,
     UNSURE,
-    evaluate,
     load_rulebook,
     score,
 )
+
+from .conftest import score_of
 
 RULEBOOK = load_rulebook(Path(__file__).resolve().parents[2] / "questions.yaml")
 OPTIONS = set(RULEBOOK.option_ids)
@@ -29,50 +30,48 @@ answers = st.fixed_dictionaries(
 
 @given(answers)
 def test_scoring_is_deterministic(given_answers):
-    assert evaluate(RULEBOOK, given_answers) == evaluate(
-        RULEBOOK, dict(reversed(given_answers.items()))
-    )
+    assert score(RULEBOOK, given_answers) == score(RULEBOOK, dict(reversed(given_answers.items())))
 
 
 @given(answers)
 def test_every_combination_of_answers_gives_a_valid_result(given_answers):
     result = score(RULEBOOK, given_answers)
-    assert result.recommendation in OPTIONS
-    assert result.state in STATES
-    assert sum(s.share for s in result.scores) == pytest.approx(1)
-    assert 0 <= result.margin <= 1
-    contributions = [abs(r.contribution) for r in result.reasons]
+    assert result["recommendation"] in OPTIONS
+    assert result["state"] in STATES
+    assert sum(s["share"] for s in result["scores"]) == pytest.approx(1)
+    assert 0 <= result["margin"] <= 1
+    contributions = [abs(r["contribution"]) for r in result["reasons"]]
     assert contributions == sorted(contributions, reverse=True)
-    outlook = result.outlook
-    assert outlook.lead_low - 1e-9 <= outlook.lead_now <= outlook.lead_high + 1e-9
-    assert all(f.recommendation != result.recommendation for f in result.flips)
+    outlook = result["outlook"]
+    assert outlook["lead_low"] - 1e-9 <= result["gap"] <= outlook["lead_high"] + 1e-9
+    assert all(f["recommendation"] != result["recommendation"] for f in result["flips"])
 
 
 @given(answers)
 def test_the_recommendation_never_names_the_side_with_fewer_points(given_answers):
     result = score(RULEBOOK, given_answers)
     named, other = (
-        result.score_of(result.recommendation),
-        [s for s in result.scores if s.option != result.recommendation][0],
+        score_of(result, result["recommendation"]),
+        [s for s in result["scores"] if s["option"] != result["recommendation"]][0],
     )
-    assert named.points >= other.points - 1e-9
-    assert result.recommendation == result.leaning
-    assert result.gap == pytest.approx(named.points - other.points, abs=1e-6)
-    if named.points == pytest.approx(other.points):
-        assert result.recommendation == RULEBOOK.settings.tie_break
+    assert named["points"] >= other["points"] - 1e-9
+    assert result["recommendation"] == result["leaning"]
+    assert result["gap"] == pytest.approx(named["points"] - other["points"], abs=1e-6)
+    if named["points"] == pytest.approx(other["points"]):
+        assert result["recommendation"] == RULEBOOK.settings.tie_break
 
 
 @given(answers)
 def test_how_sure_it_is_follows_the_lead_in_points(given_answers):
     result = score(RULEBOOK, given_answers)
     settings_ = RULEBOOK.settings
-    if result.gap >= settings_.clear_points:
-        assert result.state == CLEAR
-    elif result.gap >= settings_.lean_points:
-        assert result.state == LEAN
+    if result["gap"] >= settings_.clear_points:
+        assert result["state"] == CLEAR
+    elif result["gap"] >= settings_.lean_points:
+        assert result["state"] == LEAN
     else:
-        assert result.state in (TOSS_UP, TOO_LITTLE)
-        assert (result.state == TOO_LITTLE) == (result.evidence < settings_.min_evidence)
+        assert result["state"] in (TOSS_UP, TOO_LITTLE)
+        assert (result["state"] == TOO_LITTLE) == (result["evidence"] < settings_.min_evidence)
 
 
 def test_no_single_answer_is_shown_as_certain():
@@ -83,7 +82,7 @@ def test_no_single_answer_is_shown_as_certain():
     assert strongest < RULEBOOK.settings.clear_points
     for question in RULEBOOK.questions:
         for choice in question.choice_ids:
-            assert score(RULEBOOK, {question.id: choice}).state != CLEAR, (question.id, choice)
+            assert score(RULEBOOK, {question.id: choice})["state"] != CLEAR, (question.id, choice)
 
 
 @settings(max_examples=40, deadline=None)
@@ -104,16 +103,16 @@ def test_the_not_sure_range_matches_every_way_of_answering_the_rest(given_answer
         if q.id not in keep_open
     }
     result = score(RULEBOOK, fixed)
-    rec = result.recommendation
+    rec = result["recommendation"]
     open_questions = [q for q in RULEBOOK.questions if q.id not in fixed]
     leads, verdicts = [], set()
     for combo in itertools.product(*[(UNSURE, *q.choice_ids) for q in open_questions]):
         other = score(
             RULEBOOK, {**fixed, **{q.id: c for q, c in zip(open_questions, combo, strict=True)}}
         )
-        points = {s.option: s.points for s in other.scores}
+        points = {s["option"]: s["points"] for s in other["scores"]}
         leads.append(points[rec] - max(p for o, p in points.items() if o != rec))
-        verdicts.add(other.recommendation)
-    assert result.outlook.lead_low == pytest.approx(min(leads))
-    assert result.outlook.lead_high == pytest.approx(max(leads))
-    assert result.outlook.holds == (verdicts == {rec})
+        verdicts.add(other["recommendation"])
+    assert result["outlook"]["lead_low"] == pytest.approx(min(leads))
+    assert result["outlook"]["lead_high"] == pytest.approx(max(leads))
+    assert result["outlook"]["holds"] == (verdicts == {rec})

@@ -374,12 +374,12 @@ def test_there_are_enough_scenarios_from_enough_sources():
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_the_guide_gives_the_verdict_the_source_gives(scenario):
     result = score(RULEBOOK, scenario.answers)
-    called = result.state in (LEAN, CLEAR)
+    called = result["state"] in (LEAN, CLEAR)
     if scenario.verdict == "toss_up":
-        assert not called, (scenario.says, result.state, result.gap)
+        assert not called, (scenario.says, result["state"], result["gap"])
     else:
-        assert (result.recommendation, called) == (scenario.verdict, True), (
+        assert (result["recommendation"], called) == (scenario.verdict, True), (
             scenario.says,
-            result.state,
-            result.gap,
+            result["state"],
+            result["gap"],
         )

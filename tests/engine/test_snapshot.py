@@ -5,8 +5,7 @@ import random
 import types
 import typing
 
-from guide.engine import FORMAT, UNSURE, Snapshot, evaluate, load_rulebook
-from guide.engine.result import make_snapshot
+from guide.engine import FORMAT, UNSURE, Snapshot, load_rulebook, score
 from tests.conftest import QUESTIONS
 
 
@@ -42,17 +41,15 @@ def test_real_results_hold_exactly_the_fields_the_snapshot_type_declares():
     rng = random.Random(7)
     for _ in range(200):
         answers = {q.id: rng.choice([*q.choice_ids, UNSURE]) for q in rulebook.questions}
-        assert_matches(evaluate(rulebook, answers), Snapshot, "snapshot")
+        assert_matches(score(rulebook, answers), Snapshot, "snapshot")
 
 
 def test_a_snapshot_survives_json_unchanged(rulebook):
-    snapshot = evaluate(rulebook, {"size": "large", "admin": "yes"})
+    snapshot = score(rulebook, {"size": "large", "admin": "yes"})
     assert json.loads(json.dumps(snapshot)) == snapshot
 
 
 def test_new_snapshots_carry_every_field_of_the_current_format(rulebook):
-    from guide.engine import score
-
-    snapshot = make_snapshot(score(rulebook, {}), rulebook)
+    snapshot = score(rulebook, {})
     assert FORMAT == 3
     assert {"min_evidence", "state", "gap", "lean_points", "clear_points"} <= set(snapshot)
