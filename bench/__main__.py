@@ -5,7 +5,7 @@ import sys
 
 import django
 
-from . import engine, http, load, pdf, starter
+from . import engine, http, interview, load, pdf, starter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
@@ -14,7 +14,13 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 
-SECTIONS = {"engine": engine.run, "http": http.run, "pdf": pdf.run, "starter": starter.run}
+SECTIONS = {
+    "engine": engine.run,
+    "interview": interview.run,
+    "http": http.run,
+    "pdf": pdf.run,
+    "starter": starter.run,
+}
 #: Run only when named (`make load`): it needs PostgreSQL, Redis and wrk.
 EXTRA = {"load": load.run}
 

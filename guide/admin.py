@@ -14,6 +14,7 @@ class PermalinkAdmin(admin.ModelAdmin[Permalink]):
     readonly_fields = (
         "slug",
         "answers",
+        "start",
         "answers_key",
         "recommendation",
         "confidence",

@@ -18,17 +18,22 @@ def new_slug() -> str:
     return secrets.token_urlsafe(SLUG_BYTES)
 
 
-def answers_key(answers: dict[str, str]) -> str:
-    """The same answers give the same key, whatever their order."""
-    return hashlib.sha256(json.dumps(answers, sort_keys=True).encode()).hexdigest()
+def answers_key(answers: dict[str, str], start: str = "") -> str:
+    """The same answers (from the same starting point) give the same key, whatever their
+    order."""
+    given: dict[str, str] = {**answers, "_start": start} if start else answers
+    return hashlib.sha256(json.dumps(given, sort_keys=True).encode()).hexdigest()
 
 
 class PermalinkQuerySet(models.QuerySet["Permalink"]):
-    def for_answers(self, answers: dict[str, str], snapshot: Snapshot) -> tuple[Permalink, bool]:
-        """The permalink for these answers under the snapshot's ruleset: the existing one, or
-        a new one (True). Two identical submissions racing each other get the same row: the
-        unique constraint lets one insert win and the other read it back."""
-        key, version = answers_key(answers), snapshot["ruleset_version"]
+    def for_answers(
+        self, answers: dict[str, str], snapshot: Snapshot, *, start: str = ""
+    ) -> tuple[Permalink, bool]:
+        """The permalink for these answers (from the starting point ``start``) under the
+        snapshot's ruleset: the existing one, or a new one (True). Two identical submissions
+        racing each other get the same row: the unique constraint lets one insert win and the
+        other read it back."""
+        key, version = answers_key(answers, start), snapshot["ruleset_version"]
         existing = self.filter(answers_key=key, ruleset_version=version).first()
         if existing:
             return existing, False
@@ -38,6 +43,7 @@ class PermalinkQuerySet(models.QuerySet["Permalink"]):
                     return self.create(
                         slug=new_slug(),
                         answers=answers,
+                        start=start,
                         answers_key=key,
                         ruleset_version=version,
                         recommendation=snapshot["recommendation"],
@@ -54,7 +60,12 @@ class PermalinkQuerySet(models.QuerySet["Permalink"]):
 
 class Permalink(models.Model):
     slug = models.CharField(max_length=22, unique=True, editable=False)
-    answers = models.JSONField(help_text="Question id to choice id; 'not sure' left out.")
+    answers = models.JSONField(
+        help_text="Question id to choice id ('unsure': answered not sure); not asked: left out."
+    )
+    start = models.CharField(
+        max_length=40, blank=True, default="", help_text="The starting point, if one was chosen."
+    )
     answers_key = models.CharField(max_length=64, editable=False)
     ruleset_version = models.CharField(
         max_length=12, db_index=True, help_text="Hash of questions.yaml when it was made."

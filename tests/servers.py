@@ -202,7 +202,7 @@ class Browser(requests.Session):
     def submit(
         self, base: str, answers: dict[str, str], *, token_from: str | None = None
     ) -> requests.Response:
-        page = self.get((token_from or base) + "/").text
+        page = self.get((token_from or base) + "/all/").text
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         return self.post(
             base + "/",

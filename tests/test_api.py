@@ -88,8 +88,14 @@ def test_recommend_takes_unsure_and_no_answers_at_all(client):
     unsure = post(client, "/api/recommend", {"answers": {"auth": "unsure"}})
     empty = post(client, "/api/recommend", {"answers": {}})
     assert unsure.status_code == empty.status_code == 200
-    assert unsure.json() == empty.json()
+    # The same verdict and points: "Not sure" gives none...
+    for key in ("recommendation", "state", "scores", "reasons"):
+        assert unsure.json()[key] == empty.json()[key]
     assert empty.json()["confidence"] == "close"
+    # ...but it is an answer: the interview never asks that question again.
+    assert empty.json()["outlook"]["next_question"] == "existing_code"
+    auth = next(a for a in unsure.json()["answers"] if a["question"] == "auth")
+    assert (auth["asked"], auth["label"]) == (True, "Not sure")
 
 
 def test_recommend_ignores_a_follow_up_whose_condition_does_not_hold(client):
@@ -123,7 +129,7 @@ def test_recommendations_stores_a_permalink_and_answers_201_with_its_urls(client
 @pytest.mark.django_db
 def test_the_same_answers_twice_reuse_the_same_permalink(client):
     first = post(client, "/api/recommendations", {"answers": DJANGO_ANSWERS}).json()
-    reordered = dict(reversed(DJANGO_ANSWERS.items())) | {"deadline": "unsure"}
+    reordered = dict(reversed(DJANGO_ANSWERS.items()))
     second = post(client, "/api/recommendations", {"answers": reordered})
     assert second.status_code == 201
     assert second.json()["slug"] == first["slug"]
@@ -429,3 +435,44 @@ def test_the_terminal_and_the_api_give_the_same_json_for_the_same_answers(client
         call_command("recommend", *(f"{q}={c}" for q, c in answers.items()), "--json", stdout=out)
         api = post(client, "/api/recommend", {"answers": answers})
         assert json.loads(out.getvalue()) == api.json()
+
+
+# -- the interview through the API --------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answers", [{}, {"auth": "unsure", "admin": "unsure"}])
+def test_recommendations_with_nothing_answered_stores_nothing_and_says_what_is_needed(
+    client, answers
+):
+    response = post(client, "/api/recommendations", {"answers": answers})
+    assert response.status_code == 400
+    assert "Answer at least one question" in response.json()["detail"]
+    assert Permalink.objects.count() == 0
+
+
+def test_the_next_question_is_never_one_already_answered_not_sure_included(client):
+    given = {}
+    for _ in range(30):
+        outlook = post(client, "/api/recommend", {"answers": given}).json()["outlook"]
+        if outlook["next_question"] is None:
+            break
+        assert outlook["next_question"] not in given
+        assert outlook["questions_left_max"] >= 1
+        given[outlook["next_question"]] = "unsure"
+    assert outlook["next_question"] is None and outlook["questions_left_max"] == 0
+
+
+def test_a_starting_point_is_a_field_of_its_own_and_an_unknown_one_is_refused(client):
+    result = post(client, "/api/recommend", {"answers": {}, "start": "shop"}).json()
+    assert result["starting_point"]["id"] == "shop"
+    assert any(a["assumed"] for a in result["answers"])
+    refused = post(client, "/api/recommend", {"answers": {}, "start": "castle"})
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "start"
+
+
+def test_the_guide_lists_the_starting_points(client):
+    starts = client.get("/api/guide").json()["starting_points"]
+    assert [s["id"] for s in starts] == [s.id for s in get_rulebook().starting_points]
+    assert all(s["answers"] for s in starts)

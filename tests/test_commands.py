@@ -105,3 +105,28 @@ def test_an_invalid_answer_exits_non_zero_with_one_line():
 def test_recommend_with_a_broken_file_says_what_is_wrong(broken_questions):
     with pytest.raises(CommandError, match="warp_speed"):
         recommend("auth=full")
+
+
+def test_interview_asks_one_question_at_a_time_until_it_cannot_change():
+    stdin = StringIO(
+        "4\n1\n2\n1\n1\n1\n1\n1\n1\n1\n1\n1\n1\n"
+    )  # an intranet, then the first choices
+    out = StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", stdin)
+        call_command("interview", stdout=out)
+    text = out.getvalue()
+    assert "What are you building?" in text and "4) An internal tool or intranet" in text
+    assert "Question 1 · At most" in text
+    assert "whatever you answer to the other" in text
+    assert "Recommendation: Django" in text
+
+
+def test_interview_json_prints_one_result_and_talks_on_stderr():
+    out, err = StringIO(), StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", StringIO("1\n" * 30))
+        call_command("interview", "--start", "ml_service", "--json", stdout=out, stderr=err)
+    result = json.loads(out.getvalue())
+    assert result["starting_point"]["id"] == "ml_service" and result["outlook"]["settled"]
+    assert "Question 1" in err.getvalue()

@@ -14,6 +14,10 @@ from guide.services.rulebook import get_rulebook
 DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
 
 
+def checked(answers):
+    return permalinks.check(answers, strict=True)
+
+
 def a_post():
     return RequestFactory().post("/", REMOTE_ADDR="203.0.113.9")
 
@@ -32,14 +36,18 @@ def test_the_result_is_scored_once_and_is_the_engines():
 
 @pytest.mark.django_db
 def test_saving_the_same_answers_twice_reuses_the_link():
-    link, created = permalinks.save(a_post(), DJANGO_ANSWERS)
-    again, created_again = permalinks.save(a_post(), dict(reversed(DJANGO_ANSWERS.items())))
+    link, created = permalinks.save(a_post(), checked(DJANGO_ANSWERS))
+    again, created_again = permalinks.save(
+        a_post(), checked(dict(reversed(DJANGO_ANSWERS.items())))
+    )
     assert created and not created_again and again.pk == link.pk
 
 
 @pytest.mark.django_db
 def test_a_hidden_follow_up_is_not_stored():
-    link, _ = permalinks.save(a_post(), {"database": "relational", "nosql_store": "mongodb"})
+    link, _ = permalinks.save(
+        a_post(), checked({"database": "relational", "nosql_store": "mongodb"})
+    )
     assert link.answers == {"database": "relational"}
 
 
@@ -48,9 +56,9 @@ def test_saving_past_the_clients_limit_raises_and_stores_nothing(settings):
     cache.clear()
     settings.RATELIMIT_PERMALINKS = "1/m"
     try:
-        permalinks.save(a_post(), {"auth": "full"})
+        permalinks.save(a_post(), checked({"auth": "full"}))
         with pytest.raises(Ratelimited):
-            permalinks.save(a_post(), {"auth": "none"})
+            permalinks.save(a_post(), checked({"auth": "none"}))
         assert Permalink.objects.count() == 1
     finally:
         cache.clear()
@@ -58,16 +66,33 @@ def test_saving_past_the_clients_limit_raises_and_stores_nothing(settings):
 
 @pytest.mark.django_db
 def test_addresses_come_from_the_url_configuration():
-    link, _ = permalinks.save(a_post(), DJANGO_ANSWERS)
+    link, _ = permalinks.save(a_post(), checked(DJANGO_ANSWERS))
     assert permalinks.link_url(link) == f"/r/{link.slug}/"
     assert permalinks.pdf_url(link) == f"/r/{link.slug}/pdf"
     assert permalinks.edit_url(link) == "/?auth=full&forms=many&database=relational&admin=yes"
+    assert permalinks.edit_url(link, page="all_questions").startswith("/all/?auth=full")
     assert permalinks.questionnaire_url({}) == "/"
+    assert permalinks.questionnaire_url({"auth": "full"}, "blog") == "/?start=blog&auth=full"
+
+
+@pytest.mark.django_db
+def test_nothing_answered_is_not_stored():
+    with pytest.raises(permalinks.NothingAnswered):
+        permalinks.save(a_post(), checked({"auth": "unsure"}))
+    assert Permalink.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_starting_point_is_kept_with_the_link_and_its_assumptions_count():
+    link, _ = permalinks.save(a_post(), permalinks.check({}, strict=True, start="blog"))
+    assert link.start == "blog" and link.answers == {}
+    assert link.result["starting_point"]["id"] == "blog"
+    assert permalinks.edit_url(link) == "/?start=blog"
 
 
 @pytest.mark.django_db
 def test_an_old_link_is_scored_again_and_answers_the_rules_dropped_are_named():
-    link, _ = permalinks.save(a_post(), DJANGO_ANSWERS)
+    link, _ = permalinks.save(a_post(), checked(DJANGO_ANSWERS))
     Permalink.objects.filter(pk=link.pk).update(
         answers={**DJANGO_ANSWERS, "hosting": "cloud", "admin": "maybe"},
         ruleset_version="000000000000",

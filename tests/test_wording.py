@@ -42,7 +42,7 @@ def surfaces(client, answers: dict[str, str]) -> dict[str, str]:
             r"(\w)- (\w)", r"\1-\2", " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
         ),
         "terminal": " ".join(out.getvalue().split()),
-        "panel": plain(client.get("/", answers, HTTP_HX_REQUEST="true").content.decode()),
+        "panel": plain(client.get("/all/", answers, HTTP_HX_REQUEST="true").content.decode()),
     }
 
 

@@ -23,6 +23,10 @@ from .schemas import ErrorItem, Problem
 E = TypeVar("E", bound=Exception)
 
 
+class NothingToStore(Exception):
+    """Raised by a route asked to store answers that give nothing to recommend on."""
+
+
 class AnswersRefused(Exception):
     """Raised by a route whose answers failed the answer check."""
 
@@ -51,7 +55,7 @@ def install(api: NinjaAPI) -> None:
     def answers_refused(request: HttpRequest, exc: AnswersRefused) -> HttpResponse:
         errors = [
             error_item(
-                f"answers.{p.question}",
+                "start" if p.question == "start" else f"answers.{p.question}",
                 p.message,
                 question=p.question,
                 value=p.value,
@@ -60,6 +64,9 @@ def install(api: NinjaAPI) -> None:
             for p in exc.problems
         ]
         return problem(request, "Some answers are not valid.", errors)
+
+    def nothing_to_store(request: HttpRequest, exc: NothingToStore) -> HttpResponse:
+        return problem(request, str(exc), [error_item("answers", str(exc))])
 
     def schema_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         """The body does not have the documented shape: 400 (not ninja's 422), one error each."""
@@ -93,6 +100,7 @@ def install(api: NinjaAPI) -> None:
         return message(request, messages.RATE_LIMITED, 429, retry=messages.RATELIMIT_RETRY_AFTER)
 
     on(AnswersRefused, answers_refused)
+    on(NothingToStore, nothing_to_store)
     on(ValidationError, schema_refused)
     on(RequestDataTooBig, too_big)
     on(HttpError, http_error)

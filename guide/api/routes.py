@@ -12,7 +12,7 @@ from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.parser import Parser
 
-from guide.engine import Snapshot
+from guide.engine import CheckedAnswers, Snapshot
 from guide.engine.outline import Outline, outline
 from guide.models import Permalink
 from guide.services import messages, permalinks
@@ -20,7 +20,7 @@ from guide.services.rulebook import get_rulebook
 from guide.starters import kits
 from guide.starters.generator import Framework
 
-from .errors import AnswersRefused, install
+from .errors import AnswersRefused, NothingToStore, install
 from .schemas import AnswersIn, Created, Message, Problem, Stored
 
 NO_SUCH_ADDRESS = "Not an API address: /api/openapi.json lists them."
@@ -95,7 +95,8 @@ def guide(request: HttpRequest) -> Outline:
     "/recommend", response={200: Snapshot, 400: Problem}, summary="Score answers (stores nothing)"
 )
 def recommend(request: HttpRequest, payload: AnswersIn) -> Snapshot:
-    return permalinks.result_for(checked(payload.answers))
+    given = checked(payload)
+    return permalinks.result_for(given.answers, given.start)
 
 
 @api.post(
@@ -103,11 +104,15 @@ def recommend(request: HttpRequest, payload: AnswersIn) -> Snapshot:
     response={201: Created, 400: Problem, 429: Message},
     summary="Score answers and store them as a permalink",
     description="The same answers under the same rules get the same permalink: status "
-    "is 201 whether it is new or reused, and `created` says which. A client "
-    "that makes too many links in a short time may get 429.",
+    "is 201 whether it is new or reused, and `created` says which. Answers that are all "
+    '"unsure" (or none at all) give nothing to recommend on: 400, and nothing is stored. A '
+    "client that makes too many links in a short time may get 429.",
 )
 def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str, Any]]:
-    link, created = permalinks.save(request, checked(payload.answers))
+    try:
+        link, created = permalinks.save(request, checked(payload))
+    except permalinks.NothingAnswered as exc:
+        raise NothingToStore(str(exc)) from None
     return Status(201, {**link_urls(request, link), "created": created, "result": link.result})
 
 
@@ -167,14 +172,14 @@ def no_such_address(request: HttpRequest, rest: str) -> None:
     raise HttpError(404, NO_SUCH_ADDRESS)
 
 
-def checked(answers: dict[str, str]) -> dict[str, str]:
-    """The answers to score, "unsure" ones left out. Stricter than a form: a key that is not
-    a question and an empty choice are refused (a form ignores its other fields and reads an
-    empty value as "not sure")."""
-    result = permalinks.check(answers, strict=True)
+def checked(payload: AnswersIn) -> CheckedAnswers:
+    """The answers to score. Stricter than a form: a key that is not a question and an empty
+    choice are refused (a form ignores its other fields and reads an empty value as not
+    answered)."""
+    result = permalinks.check(payload.answers, strict=True, start=payload.start)
     if result.problems:
         raise AnswersRefused(result.problems)
-    return result.answers
+    return result
 
 
 def link_urls(request: HttpRequest, link: Permalink) -> dict[str, str]:

@@ -28,9 +28,15 @@ class AnswersIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     answers: dict[str, str] = Field(
-        description='Question id to choice id, or "unsure"; a question left out is "unsure".',
+        description='Question id to choice id, or "unsure" ("Not sure": never asked again). A '
+        'question left out has not been asked; like "unsure" it gives no points.',
         examples=[{"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}],
         json_schema_extra=answers_json_schema,
+    )
+    start: str | None = Field(
+        default=None,
+        description="A starting point's id (GET /api/guide lists them): the answers it implies "
+        "count as given, marked as assumptions, unless `answers` says otherwise.",
     )
 
 

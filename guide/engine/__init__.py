@@ -12,7 +12,7 @@ their words), ``scoring`` (answers in, a result out), ``snapshot`` (the one resu
 surface reads) and ``outline`` (the rulebook as the API lists it).
 """
 
-from .answers import AnswerError, AnswerProblem, CheckedAnswers, check_answers, counted_answers
+from .answers import AnswerError, AnswerProblem, CheckedAnswers, check_answers, shown_answers
 from .loader import RulebookError, load_rulebook, parse_rulebook
 from .model import UNSURE, UNSURE_LABEL, Rulebook
 from .scoring import score
@@ -38,7 +38,7 @@ __all__ = [
     "RulebookError",
     "Snapshot",
     "check_answers",
-    "counted_answers",
+    "shown_answers",
     "load_rulebook",
     "parse_rulebook",
     "score",

@@ -4,6 +4,9 @@ was given through :func:`check_answers` and decides what to do with the problems
     checked = check_answers(rulebook, {"auth": "full", "admin": "maybe"}, strict=True)
     checked.answers   # {"auth": "full"}
     checked.problems  # (AnswerProblem(question="admin", value="maybe", ...),)
+
+"unsure" is an answer ("Not sure"): it is kept, so the interview never asks that question
+again, though it gives no points. A question left out has not been asked.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ class AnswerProblem:
 
 @dataclass(frozen=True, slots=True)
 class CheckedAnswers:
-    answers: dict[str, str]  # question id -> choice id, in the rulebook's order, "unsure" left out
+    answers: dict[str, str]  # question id -> choice id or "unsure", in the rulebook's order
     problems: tuple[AnswerProblem, ...]
+    start: str | None = None  # the starting point, when one was chosen
 
     @property
     def ok(self) -> bool:
@@ -47,17 +51,22 @@ class AnswerError(ValueError):
 
 
 def check_answers(
-    rulebook: Rulebook, data: Mapping[str, str | Sequence[str]], *, strict: bool
+    rulebook: Rulebook,
+    data: Mapping[str, str | Sequence[str]],
+    *,
+    strict: bool,
+    start: str | None = None,
 ) -> CheckedAnswers:
     """Split ``data`` (question id -> choice id, or a list of the values a form sent) into the
     answers that can be used and the problems with the rest.
 
-    A value may be a choice id or "unsure"; a question given no value, or "unsure", is left
-    out of ``answers``. A question given more than one value, or a value that is not one of
-    its choices, is a problem. With ``strict`` (programs: the API, the terminal, the engine
-    itself) a key that is not a question and an empty value are problems too; without it (an
-    HTML form, which also sends its token and buttons) other keys are ignored and an empty
-    value means "not sure".
+    A value may be a choice id or "unsure". A question given more than one value, or a value
+    that is not one of its choices, is a problem. With ``strict`` (programs: the API, the
+    terminal, the engine itself) a key that is not a question and an empty value are problems
+    too; without it (an HTML form, which also sends its token and buttons) other keys are
+    ignored and an empty value means the question was not answered. ``start``, a starting
+    point's id, must be one of the rulebook's (an unknown one is a problem under the key
+    "start").
     """
     answers: dict[str, str] = {}
     problems: list[AnswerProblem] = []
@@ -73,9 +82,9 @@ def check_answers(
             problems.append(AnswerProblem(question.id, shown, message, allowed))
             continue
         value = values[0] if values and isinstance(values[0], str) else ""
-        if value == UNSURE or (value == "" and not strict):
+        if value == "" and not strict:
             continue
-        if value not in question.choice_ids:
+        if value not in allowed:
             message = (
                 f"'{value[:SHOWN]}' is not a choice of '{question.id}' "
                 f"(choose one of: {', '.join(allowed)})"
@@ -96,10 +105,17 @@ def check_answers(
                         question_ids,
                     )
                 )
-    return CheckedAnswers(answers, tuple(problems))
+    known_starts = tuple(s.id for s in rulebook.starting_points)
+    if start is not None and start not in known_starts:
+        choose = ", ".join(known_starts)
+        message = f"'{start[:SHOWN]}' is not a starting point (choose one of: {choose})"
+        problems.append(AnswerProblem("start", start[:SHOWN], message, known_starts))
+        start = None
+    return CheckedAnswers(answers, tuple(problems), start)
 
 
-def counted_answers(answers: Iterable[SnapshotAnswer]) -> dict[str, str]:
-    """The answers a result counted (its ``answers``: the questions shown), "not sure" left
-    out: what a permalink stores."""
-    return {a["question"]: a["choice"] for a in answers if a["choice"] != UNSURE}
+def shown_answers(answers: Mapping[str, str], shown: Iterable[SnapshotAnswer]) -> dict[str, str]:
+    """``answers`` to the questions a result showed (a follow-up hidden by another answer
+    counts for nothing, so it is not kept): what a permalink stores."""
+    visible = {a["question"] for a in shown}
+    return {question: choice for question, choice in answers.items() if question in visible}

@@ -42,6 +42,7 @@ from .model import (
     Section,
     Settings,
     Source,
+    StartingPoint,
 )
 from .monotone import direction_problems
 
@@ -481,7 +482,7 @@ class RulebookReader(Reader):
             data,
             (),
             required=TOP_LEVEL[:6] + ("questions",),
-            optional=("features", "rules", "updated"),
+            optional=("features", "rules", "updated", "starting_points"),
         )
         self.sources = {s.id: s for s in self.list_of(top, "sources", self.source)}
         options = self.list_of(top, "options", self.option)
@@ -499,6 +500,7 @@ class RulebookReader(Reader):
         self.questions: dict[str, Question] = {}  # filled in order by self.question()
         self.list_of(top, "questions", self.question)
         rules = self.list_of(top, "rules", self.rule, allow_empty=True)
+        starts = self.list_of(top, "starting_points", self.starting_point, allow_empty=True)
         return Rulebook(
             version=version,
             title=self.text(top["title"], ("title",)),
@@ -511,6 +513,24 @@ class RulebookReader(Reader):
             rules=tuple(rules),
             sources=MappingProxyType(self.sources),
             features=MappingProxyType(self.features),
+            starting_points=tuple(starts),
+        )
+
+    def starting_point(self, value: Any, where: Where) -> StartingPoint:
+        m = self.mapping(value, where, required=("id", "label", "description", "answers"))
+        at = (*where, "answers")
+        implied = self.mapping(m["answers"], at, optional=tuple(self.questions))
+        answers = {}
+        for question_id, choice in implied.items():
+            allowed = self.questions[question_id].choice_ids
+            answers[question_id] = self.ref(
+                choice, (*at, question_id), allowed, f"choice of '{question_id}'"
+            )
+        return StartingPoint(
+            id=self.ident(m["id"], (*where, "id")),
+            label=self.text(m["label"], (*where, "label")),
+            description=self.text(m["description"], (*where, "description")),
+            answers=MappingProxyType(answers),
         )
 
     def settings(self, value: Any, where: Where) -> Settings:

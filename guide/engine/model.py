@@ -14,6 +14,8 @@ from types import MappingProxyType
 UNSURE = "unsure"
 #: How "unsure" is shown wherever a person reads it.
 UNSURE_LABEL = "Not sure"
+#: How a question the interview never asked is shown.
+UNASKED_LABEL = "Not asked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,17 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class StartingPoint:
+    """A common kind of project, and the answers it implies: the interview's first step
+    fills them in as assumptions the person can change."""
+
+    id: str
+    label: str
+    description: str
+    answers: Mapping[str, str]  # question id -> choice id
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     id: str
     title: str
@@ -176,6 +189,7 @@ class Rulebook:
     rules: tuple[Rule, ...]
     sources: Mapping[str, Source]
     features: Mapping[str, Feature]
+    starting_points: tuple[StartingPoint, ...] = ()
     _by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -188,6 +202,13 @@ class Rulebook:
 
     def has_question(self, question_id: str) -> bool:
         return question_id in self._by_id
+
+    def starting_point(self, start_id: str) -> StartingPoint:
+        """The starting point with this id; KeyError if there is none."""
+        for start in self.starting_points:
+            if start.id == start_id:
+                return start
+        raise KeyError(start_id)
 
     def option(self, option_id: str) -> Option:
         for option in self.options:

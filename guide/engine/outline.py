@@ -58,6 +58,15 @@ class OutlineCriterion(TypedDict):
 
 
 @described
+class OutlineStart(TypedDict):
+    id: str
+    label: str
+    description: str
+    answers: dict[str, str]
+    """The answers this kind of project implies: question id to choice id."""
+
+
+@described
 class Outline(TypedDict):
     """The questions, options and criteria."""
 
@@ -68,6 +77,8 @@ class Outline(TypedDict):
     questions: list[OutlineQuestion]
     options: list[OutlineOption]
     criteria: list[OutlineCriterion]
+    starting_points: list[OutlineStart]
+    """Common kinds of project; send one's id as ``start`` to begin from its answers."""
 
 
 def outline(rulebook: Rulebook) -> Outline:
@@ -99,5 +110,9 @@ def outline(rulebook: Rulebook) -> Outline:
         "criteria": [
             {"id": c.id, "label": c.label, "description": c.description, "weight": c.weight}
             for c in rulebook.criteria
+        ],
+        "starting_points": [
+            {"id": s.id, "label": s.label, "description": s.description, "answers": dict(s.answers)}
+            for s in rulebook.starting_points
         ],
     }

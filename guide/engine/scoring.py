@@ -6,8 +6,8 @@ gap between the two (:mod:`guide.engine.verdict`).
 
 "Not sure" is carried through: the unanswered questions are searched for the answers that
 would most help and most hurt the recommendation, so the result can say whether it holds
-whatever the person answers to the rest, and which question the interview would ask next
-(:mod:`guide.engine.interview`).
+whatever the person answers to the rest; and the interview (:mod:`guide.engine.interview`)
+says whether asking more can change the framework, and which question to ask next.
 
 The arithmetic is in :mod:`guide.engine.tally`; this module describes its outcome as the one
 result type every surface reads, a :class:`~guide.engine.snapshot.Snapshot`.
@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from .answers import AnswerError, check_answers
-from .model import UNSURE, UNSURE_LABEL, Link, Rule, Rulebook, Source
+from .interview import plan
+from .model import UNASKED_LABEL, UNSURE, UNSURE_LABEL, Link, Rule, Rulebook, Source
 from .snapshot import (
     Snapshot,
     SnapshotAnswer,
@@ -35,32 +36,46 @@ from .tally import EPSILON, HIDDEN, UNANSWERED, Tally, compile_rulebook
 from .verdict import CONFIDENCE_OF, STATE_LABELS, state_for
 
 
-def score(rulebook: Rulebook, answers: Mapping[str, str]) -> Snapshot:
-    """Score ``answers`` (question id -> choice id or "unsure"; a question left out counts as
-    "unsure").
+def score(rulebook: Rulebook, answers: Mapping[str, str], *, start: str | None = None) -> Snapshot:
+    """Score ``answers`` (question id -> choice id, or "unsure" for "Not sure"; a question
+    left out has not been asked, and like "Not sure" gives no points).
+
+    ``start`` names a starting point: the answers it implies count as given (and are marked
+    as assumptions) unless ``answers`` says otherwise.
 
     Returns the :class:`Snapshot`: the verdict and how sure it is, the points, the reasons
-    with their sources, the single-answer changes that would flip it, the "not sure" outlook
-    and the links the answers call for. Numbers are rounded to four places. Raises
-    :class:`AnswerError` for an unknown question or choice.
+    with their sources, the single-answer changes that would flip it, the "not sure" outlook,
+    the interview's next question and the links the answers call for. Numbers are rounded to
+    four places. Raises :class:`AnswerError` for an unknown question, choice or starting point.
     """
-    checked = check_answers(rulebook, answers, strict=True)
+    checked = check_answers(rulebook, answers, strict=True, start=start)
     if checked.problems:
         raise AnswerError(checked.problems)
+    implied = rulebook.starting_point(start).answers if start else {}
+    given = {**implied, **checked.answers}
     state = [
-        q.choice_ids.index(checked.answers[q.id]) if q.id in checked.answers else UNANSWERED
+        q.choice_ids.index(given[q.id]) if given.get(q.id, UNSURE) != UNSURE else UNANSWERED
         for q in rulebook.questions
     ]
-    return _Scoring(rulebook, state).snapshot()
+    asked = {i for i, q in enumerate(rulebook.questions) if q.id in given}
+    assumed = {q for q in implied if q not in checked.answers}
+    return _Scoring(rulebook, state, asked, assumed, start).snapshot()
 
 
 class _Scoring:
     """One set of answers under one rulebook, scored once and then described."""
 
-    def __init__(self, rulebook: Rulebook, state: list[int]):
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        state: list[int],
+        asked: set[int],
+        assumed: set[str],
+        start: str | None,
+    ):
         self.rulebook = rulebook
         self.tally = tally = Tally(rulebook, compile_rulebook(rulebook))
-        self.state = state
+        self.state, self.asked, self.assumed, self.start = state, asked, assumed, start
         self.eff = tally.effective(state)
         self.totals = tally.totals(self.eff)
         self.net = self.totals[1] - self.totals[0]
@@ -111,6 +126,11 @@ class _Scoring:
                 "framework": _links(recommended.links),
                 "features": self.features(),
             },
+            "starting_point": (
+                {"id": self.start, "label": rb.starting_point(self.start).label}
+                if self.start
+                else None
+            ),
         }
 
     def scores(self) -> list[SnapshotScore]:
@@ -141,15 +161,24 @@ class _Scoring:
         ]
 
     def answers(self) -> list[SnapshotAnswer]:
-        """Every question shown, with its answer ("not sure" for one not answered)."""
+        """Every question shown, with its answer ("unsure" for "Not sure" and for a question
+        not asked)."""
         return [
             {
                 "question": q.id,
                 "prompt": q.prompt,
                 "choice": q.choices[s].id if s >= 0 else UNSURE,
-                "label": q.choices[s].label if s >= 0 else UNSURE_LABEL,
+                "label": (
+                    q.choices[s].label
+                    if s >= 0
+                    else UNSURE_LABEL
+                    if i in self.asked
+                    else UNASKED_LABEL
+                ),
+                "asked": i in self.asked,
+                "assumed": q.id in self.assumed,
             }
-            for q, s in zip(self.rulebook.questions, self.eff, strict=True)
+            for i, (q, s) in enumerate(zip(self.rulebook.questions, self.eff, strict=True))
             if s != HIDDEN
         ]
 
@@ -161,7 +190,10 @@ class _Scoring:
         low = tally.totals(tally.extreme(self.state, free, rec, -1))
         high = tally.totals(tally.extreme(self.state, free, rec, 1))
         worst, best = tally.verdict(low), tally.verdict(high)
-        next_question, next_swing = self.next_question()
+        step = plan(tally, self.state, eff, self.asked)
+        next_question = (
+            rb.questions[step.next_question].id if step.next_question is not None else None
+        )
         worst_case = rb.options[worst.recommendation]
         return {
             "unanswered": [rb.questions[i].id for i, s in enumerate(eff) if s == UNANSWERED],
@@ -173,28 +205,13 @@ class _Scoring:
             "holds": worst.recommendation == rec and best.recommendation == rec,
             "worst_case": worst_case.id,
             "next_question": next_question,
-            "next_swing": _round(next_swing),
+            "next_swing": _round(step.next_swing),
             "next_prompt": rb.question(next_question).prompt if next_question else "",
             "worst_case_name": worst_case.name,
+            "settled": step.settled,
+            "questions_left_max": step.questions_left_max,
+            "sharpening": [rb.questions[i].id for i in step.sharpening],
         }
-
-    def next_question(self) -> tuple[str | None, float]:
-        """The unanswered question whose answer alone moves the net most, and by how many
-        points."""
-        tally = self.tally
-        best: str | None = None
-        best_swing = 0.0
-        for i, s in enumerate(self.eff):
-            if s != UNANSWERED:
-                continue
-            nets = [
-                tally.trial(self.state, self.eff, self.net, i, choice)
-                for choice in range(len(tally.c.choice_nets[i]))
-            ]
-            swing = max(*nets, self.net) - min(*nets, self.net)
-            if swing > best_swing + EPSILON:
-                best, best_swing = self.rulebook.questions[i].id, swing
-        return best, best_swing
 
     def flips(self) -> list[SnapshotFlip]:
         """Every single change of a shown answer that changes the recommendation."""

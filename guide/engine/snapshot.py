@@ -7,9 +7,11 @@ the JSON API (its response schema *is* this type) and the terminal.
 
 Format history: 1, the first; 2, ``min_evidence``; 3, the verdict's ``state`` and ``gap``
 (the recommendation always the leader), the thresholds ``lean_points`` and ``clear_points``,
-each reason's ``sources`` and ``because``, each flip's ``state`` and the outlook's leads.
-Stored results are brought up to the current format once, by a data migration
-(guide/migrations/0002_snapshot_format_3.py), so every stored result has every field.
+each reason's ``sources`` and ``because``, each flip's ``state`` and the outlook's leads; 4,
+the interview: each answer's ``asked`` and ``assumed``, the ``starting_point``, and the
+outlook's ``settled``, ``questions_left_max`` and ``sharpening``. Stored results are brought
+up to the current format once, by data migrations (guide/migrations/), so every stored result
+has every field.
 
 Field docstrings become the descriptions in the API's OpenAPI document
 (``use_attribute_docstrings``: a plain dict, so the engine imports no pydantic).
@@ -21,7 +23,7 @@ from typing import NotRequired, TypeVar
 from typing_extensions import TypedDict
 
 #: The snapshot format new results are made in; see the module's docstring.
-FORMAT = 3
+FORMAT = 4
 
 TD = TypeVar("TD")
 
@@ -72,8 +74,12 @@ class SnapshotAnswer(TypedDict):
     question: str
     prompt: str
     choice: str
-    """A choice id, or "unsure"."""
+    """A choice id, or "unsure" (answered "Not sure", or not asked)."""
     label: str
+    asked: bool
+    """Whether the question was answered, "Not sure" included."""
+    assumed: bool
+    """Whether the answer is an assumption of the starting point, not given by the person."""
 
 
 @described
@@ -134,11 +140,20 @@ class SnapshotOutlook(TypedDict):
     """True when no way of answering the rest changes the recommendation."""
     worst_case: str
     next_question: str | None
-    """The unanswered question that would move the result most."""
+    """The question the interview asks next: never one already answered ("Not sure"
+    included), and none once the framework is settled."""
     next_swing: float
     """How far that question alone can move the lead, in points."""
     next_prompt: str
     worst_case_name: str
+    settled: bool
+    """True when no answer to the questions not asked yet can change the framework (only
+    questions answered "Not sure" might still)."""
+    questions_left_max: int
+    """The most questions the interview could still ask before it is settled."""
+    sharpening: list[str]
+    """Once settled: the questions not asked yet whose answer could still change how sure the
+    verdict is, the largest possible change first."""
 
 
 @described
@@ -162,6 +177,12 @@ class SnapshotFeatureLinks(TypedDict):
     label: str
     links: dict[str, list[SnapshotLink]]
     """Option id to links."""
+
+
+@described
+class SnapshotStart(TypedDict):
+    id: str
+    label: str
 
 
 @described
@@ -218,3 +239,6 @@ class Snapshot(TypedDict):
     notes: list[SnapshotNote]
     alternatives: list[SnapshotAlternative]
     links: SnapshotLinks
+    starting_point: SnapshotStart | None
+    """The kind of project the interview started from, whose assumptions the answers marked
+    ``assumed`` are; null when it started from scratch."""

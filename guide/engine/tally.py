@@ -50,6 +50,9 @@ class Compiled:
     #: gives points, decides whether a follow-up is shown, or is a follow-up. Only these need
     #: the search's single-answer improvements; the rest are best answered on their own.
     entangled: tuple[bool, ...]
+    #: [question] -> True when some answer to it can move the net: a choice that gives points,
+    #: a rule that gives points, or a follow-up it shows that does. The interview asks no other.
+    moves: tuple[bool, ...]
 
 
 @lru_cache(maxsize=8)
@@ -106,6 +109,12 @@ def compile_rulebook(rulebook: Rulebook) -> Compiled:
         entangled=tuple(
             bool(show_if[i]) or i in parents or i in in_rules
             for i in range(len(rulebook.questions))
+        ),
+        moves=tuple(
+            any(abs(c.totals[second] - c.totals[first]) > EPSILON for c in q.choices)
+            or reshapes[i]
+            or i in in_rules
+            for i, q in enumerate(rulebook.questions)
         ),
     )
 
@@ -252,9 +261,17 @@ class Tally:
 
     def extreme(self, raw: list[int], free: list[int], option: int, sign: int) -> list[int]:
         """The effective answers once the ``free`` questions are answered so as to push
-        ``option``'s lead as far as it goes (up for sign=1, down for sign=-1): the best answer
-        to each on its own points, then single-answer improvements to the entangled ones
-        until none is left."""
+        ``option``'s lead as far as it goes (up for sign=1, down for sign=-1); see
+        :meth:`extreme_state`."""
+        return self.extreme_state(raw, free, option, sign)[1]
+
+    def extreme_state(
+        self, raw: list[int], free: list[int], option: int, sign: int
+    ) -> tuple[list[int], list[int], float]:
+        """The raw answers, effective answers and net once the ``free`` questions are answered
+        so as to push ``option``'s lead as far as it goes (up for sign=1, down for sign=-1):
+        the best answer to each on its own points, then single-answer improvements to the
+        entangled ones until none is left."""
         want = sign * (1 if option == 1 else -1)  # +1: push the net up; -1: down
         raw = list(raw)
         for question in free:
@@ -278,4 +295,4 @@ class Tally:
                         improved = True
             if not improved:
                 break
-        return eff
+        return raw, eff, net

@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db import migrations
 
+from guide.migrations._snapshots import rewrite_snapshots
+
 #: Every ruleset a result can have been made under: its version (a hash of questions.yaml)
 #: and the thresholds it had.
 RULESETS: dict[str, dict[str, Any]] = {
@@ -79,17 +81,7 @@ def _cited(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def forwards(apps: Any, schema_editor: Any) -> None:
-    Permalink = apps.get_model("guide", "Permalink")
-    changed = []
-    for link in Permalink.objects.only("pk", "snapshot").iterator(chunk_size=500):
-        upgraded = upgrade(link.snapshot)
-        if upgraded != link.snapshot:
-            link.snapshot = upgraded
-            changed.append(link)
-        if len(changed) >= 500:
-            Permalink.objects.bulk_update(changed, ["snapshot"])
-            changed = []
-    Permalink.objects.bulk_update(changed, ["snapshot"])
+    rewrite_snapshots(apps, upgrade)
 
 
 class Migration(migrations.Migration):

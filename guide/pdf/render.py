@@ -197,7 +197,11 @@ def summary_html(link: Any, share_url: str, *, stale: bool, starter: Any = None)
             "share_url": share_url,
             "qr_svg": qr_svg(share_url),
             "stale": stale,
-            "other_answers": [a for a in result["answers"] if a["question"] not in moved],
+            "other_answers": [
+                a for a in result["answers"] if a["question"] not in moved and a["asked"]
+            ],
+            "not_asked": [a["prompt"] for a in result["answers"] if not a["asked"]],
+            "starting_point": result["starting_point"],
             "starter": starter,
         },
     )

@@ -15,4 +15,7 @@ BODY_TOO_LARGE = "That request was far larger than any form this site sends; it 
 BAD_FRAMEWORK = "The framework must be “flask” or “django”."
 BAD_PAPER = "The paper size must be “a4” or “letter”."
 PDF_FAILED = "The PDF summary could not be made just now. Please try again in a minute."
+NOTHING_ANSWERED = (
+    "Answer at least one question first: with nothing to go on, there is nothing to recommend."
+)
 CANNOT_STORE = "Something in that request cannot be stored or searched for."

@@ -2,8 +2,8 @@
 place below them all. Surfaces never import one another; they import this.
 
     checked = check(request.POST, strict=False)       # the one answer check
-    result = result_for(checked.answers)              # scored once per process
-    link, created = save(request, checked.answers)    # a permalink, rate-limited
+    result = result_for(checked.answers, checked.start)   # scored once per process
+    link, created = save(request, checked)            # a permalink, rate-limited
     reevaluate(link)                                  # an old link under today's rules
 """
 
@@ -18,7 +18,15 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import Resolver404, resolve, reverse
 
-from guide.engine import CheckedAnswers, Rulebook, Snapshot, check_answers, counted_answers, score
+from guide.engine import (
+    UNSURE,
+    CheckedAnswers,
+    Rulebook,
+    Snapshot,
+    check_answers,
+    score,
+    shown_answers,
+)
 from guide.engine.snapshot import SnapshotReason
 from guide.models import SLUG_PATTERN, Permalink
 
@@ -42,36 +50,49 @@ class SlugConverter:
         return value
 
 
-def check(data: Submitted, *, strict: bool) -> CheckedAnswers:
+class NothingAnswered(ValueError):
+    """Nothing to recommend on: no question was answered (or only with "Not sure")."""
+
+
+def check(data: Submitted, *, strict: bool, start: str | None = None) -> CheckedAnswers:
     """The answers in ``data`` checked against today's rules; see
     :func:`guide.engine.check_answers` for ``strict``. A form's fields may carry several
-    values: each is seen, so a question answered twice is refused rather than half-read."""
+    values: each is seen, so a question answered twice is refused rather than half-read. A
+    form names its starting point in the field "start"; a program passes ``start``."""
     if isinstance(data, QueryDict):
         data = {key: data.getlist(key) for key in data}
-    return check_answers(get_rulebook(), data, strict=strict)
+    if not strict:
+        given = data.get("start") or ""
+        start = start or (given if isinstance(given, str) else (list(given) or [""])[0]) or None
+    return check_answers(get_rulebook(), data, strict=strict, start=start)
 
 
-def result_for(answers: Mapping[str, str]) -> Snapshot:
-    """The result for checked ``answers`` under today's rules, scored once per process (it
-    depends only on the rules and the answers). Not to be modified."""
+def result_for(answers: Mapping[str, str], start: str | None = None) -> Snapshot:
+    """The result for checked ``answers`` (from the starting point ``start``) under today's
+    rules, scored once per process (it depends only on the rules and the answers). Not to be
+    modified."""
     rulebook = get_rulebook()
     ordered = tuple((q.id, answers[q.id]) for q in rulebook.questions if q.id in answers)
-    return _score(rulebook, ordered)
+    return _score(rulebook, ordered, start)
 
 
 @lru_cache(maxsize=4096)
-def _score(rulebook: Rulebook, answers: tuple[tuple[str, str], ...]) -> Snapshot:
-    return score(rulebook, dict(answers))
+def _score(rulebook: Rulebook, answers: tuple[tuple[str, str], ...], start: str | None) -> Snapshot:
+    return score(rulebook, dict(answers), start=start)
 
 
-def save(request: HttpRequest, answers: Mapping[str, str]) -> tuple[Permalink, bool]:
-    """The permalink for checked ``answers`` under today's rules, and True if it is new.
+def save(request: HttpRequest, checked: CheckedAnswers) -> tuple[Permalink, bool]:
+    """The permalink for ``checked`` answers under today's rules, and True if it is new.
 
     New links and reused ones alike count towards the client's limit (RATELIMIT_PERMALINKS),
-    shared by the form and the API. Raises ``Ratelimited`` past it."""
+    shared by the form and the API. Raises ``Ratelimited`` past it, and ``NothingAnswered``
+    when there is nothing to recommend on (storing nothing)."""
+    result = result_for(checked.answers, checked.start)
+    if all(a["choice"] == UNSURE for a in result["answers"]):
+        raise NothingAnswered(messages.NOTHING_ANSWERED)
     limits.spend(request, "permalinks")
-    result = result_for(answers)
-    return Permalink.objects.for_answers(counted_answers(result["answers"]), result)
+    stored = shown_answers(checked.answers, result["answers"])
+    return Permalink.objects.for_answers(stored, result, start=checked.start or "")
 
 
 def find(slug: str) -> Permalink | None:
@@ -112,18 +133,22 @@ def absolute(url: str) -> str:
     return str(settings.SITE_URL) + url
 
 
-def questionnaire_url(answers: Mapping[str, str]) -> str:
-    """The questionnaire pre-filled with ``answers``."""
-    base = reverse("questionnaire")
-    return f"{base}?{urlencode(answers)}" if answers else base
+def questionnaire_url(
+    answers: Mapping[str, str], start: str | None = None, *, page: str = "questionnaire"
+) -> str:
+    """The interview (or with ``page="all_questions"``, every question on one page) where
+    ``answers`` left it, from the starting point ``start``."""
+    base = reverse(page)
+    query = ({"start": start} if start else {}) | dict(answers)
+    return f"{base}?{urlencode(query)}" if query else base
 
 
-def edit_url(link: Permalink) -> str:
-    """The questionnaire pre-filled with a link's answers, in the questionnaire's order
+def edit_url(link: Permalink, *, page: str = "questionnaire") -> str:
+    """The interview (or ``page``) with a link's answers, in the questionnaire's order
     (PostgreSQL's jsonb keeps no key order); answers the rules no longer ask come last."""
     rulebook = get_rulebook()
     ordered = {q.id: link.answers[q.id] for q in rulebook.questions if q.id in link.answers}
-    return questionnaire_url(ordered | link.answers)
+    return questionnaire_url(ordered | link.answers, link.start or None, page=page)
 
 
 def way_back(request: HttpRequest) -> tuple[str, str]:
@@ -139,11 +164,11 @@ def way_back(request: HttpRequest) -> tuple[str, str]:
         return page, "Back to the recommendation"
     data = request.POST if request.method == "POST" else request.GET
     try:
-        answers = check(data, strict=False).answers
+        checked = check(data, strict=False)
     except Exception:  # a body that cannot be read: start from an empty questionnaire
-        answers = {}
-    return questionnaire_url(answers), (
-        "Back to your answers" if answers else "Back to the questionnaire"
+        return questionnaire_url({}), "Back to the questionnaire"
+    return questionnaire_url(checked.answers, checked.start), (
+        "Back to your answers" if checked.answers or checked.start else "Back to the questionnaire"
     )
 
 
@@ -164,8 +189,8 @@ class Reevaluation:
 
 
 def reevaluate(link: Permalink) -> Reevaluation:
-    checked = check(link.answers, strict=True)
-    then, now = link.result, result_for(checked.answers)
+    checked = check(link.answers, strict=True, start=link.start or None)
+    then, now = link.result, result_for(checked.answers, checked.start)
     prompts = {a["question"]: a["prompt"] for a in then["answers"]}
     reasons_then = {(r["kind"], r["id"]) for r in then["reasons"]}
     reasons_now = {(r["kind"], r["id"]) for r in now["reasons"]}

@@ -1,5 +1,6 @@
-"""The questionnaire page's sections and questions: what is checked, what is shown, and when a
-follow-up counts. The result it shows is scored once per process (guide.services.permalinks)."""
+"""The one-page questionnaire's sections and questions ("See all questions at once"): what is
+checked, what is shown, and when a follow-up counts. The result it shows is scored once per
+process (guide.services.permalinks)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,27 @@ from typing import Any
 
 from guide.engine import UNSURE, UNSURE_LABEL, Rulebook
 from guide.engine.model import Question
-from guide.services.permalinks import result_for
+from guide.services.permalinks import questionnaire_url, result_for
 from guide.services.rulebook import get_rulebook
 from guide.wording.charts import share_bar
+from guide.wording.interview import panel_words
 from guide.wording.sentences import tell
 
 
-def questionnaire_context(answers: dict[str, str]) -> dict[str, Any]:
-    """The template context for the questionnaire with checked ``answers``: its sections and
-    the live result."""
+def questionnaire_context(answers: dict[str, str], start: str | None = None) -> dict[str, Any]:
+    """The template context for the questionnaire with checked ``answers`` (from the starting
+    point ``start``): its sections and the live result."""
     rulebook = get_rulebook()
-    chosen = dict(answers)
-    result = result_for(chosen)
+    result = result_for(answers, start)
+    chosen = {a["question"]: a["choice"] for a in result["answers"] if a["asked"]}
+    assumed = {a["question"] for a in result["answers"] if a["assumed"]}
     visible = {a["question"] for a in result["answers"]}
     sections: list[dict[str, Any]] = [
         {
             "id": section.id,
             "title": section.title,
             "questions": [
-                _question(rulebook, q, chosen.get(q.id, ""), q.id in visible)
+                _question(rulebook, q, chosen.get(q.id, ""), q.id in visible, q.id in assumed)
                 for q in rulebook.questions
                 if q.section == section.id
             ],
@@ -36,6 +39,9 @@ def questionnaire_context(answers: dict[str, str]) -> dict[str, Any]:
         "sections": sections,
         "result": result,
         "told": tell(result),
+        "words": panel_words(result),
+        "start": start,
+        "interview_url": questionnaire_url(answers, start),
         "bar": share_bar(result),
         "answered": sum(1 for a in result["answers"] if a["choice"] != UNSURE),
         "total": len(result["answers"]),
@@ -46,12 +52,14 @@ def questionnaire_context(answers: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _question(rulebook: Rulebook, q: Question, chosen: str, visible: bool) -> dict[str, Any]:
+def _question(
+    rulebook: Rulebook, q: Question, chosen: str, visible: bool, assumed: bool
+) -> dict[str, Any]:
     choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in q.choices]
-    # "Not sure" is a plain choice like the others, never pre-selected: what is left
-    # unanswered counts as not sure anyway.
-    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": False})
+    # "Not sure" is a plain choice like the others, selected only when it was chosen.
+    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": chosen == UNSURE})
     return {
+        "assumed": assumed,
         "id": q.id,
         "prompt": q.prompt,
         "help": q.help,

@@ -30,6 +30,7 @@ from guide.starters.generator import framework_named
 from guide.wording.charts import score_chart, share_bar
 from guide.wording.sentences import tell
 
+from .interview import interview_context
 from .questionnaire import questionnaire_context
 
 
@@ -39,19 +40,51 @@ class HtmxHttpRequest(HttpRequest):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
-    """GET: the questionnaire, pre-filled from the query string (htmx asks for the live panel
-    only). POST: store the result as a permalink and go there (303)."""
-    checked = permalinks.check(
-        request.POST if request.method == "POST" else request.GET, strict=False
+    """GET: the interview, one question at a time, at the step its address describes (htmx
+    asks for the step alone). POST (from the interview's last step or the one-page form):
+    store the result as a permalink and go there (303)."""
+    if request.method == "POST":
+        return save(request)
+    checked = permalinks.check(request.GET, strict=False)
+    if not checked.ok:
+        # A tampered or outdated address: the one-page form shows what can be kept, and why.
+        return all_questions(request)
+    order = [key for key in request.GET if key in checked.answers]
+    context = interview_context(
+        checked, order, ask=request.GET.get("ask"), begun="start" in request.GET
     )
-    if request.method == "GET" and "csrfmiddlewaretoken" in request.GET and checked.ok:
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "guide/interview.html#htmx-step", context)
+    return render(request, "guide/interview.html", context)
+
+
+def save(request: HtmxHttpRequest) -> HttpResponse:
+    checked = permalinks.check(request.POST, strict=False)
+    if checked.ok:
+        try:
+            link, _ = permalinks.save(request, checked)
+        except permalinks.NothingAnswered:
+            back, label = permalinks.way_back(request)
+            context = {"message": messages.NOTHING_ANSWERED, "back": back, "back_label": label}
+            return render(request, "400.html", context, status=400)
+        return HttpResponseRedirect(permalinks.link_url(link), status=303)
+    context = questionnaire_context(checked.answers, checked.start)
+    return render(
+        request, "guide/questionnaire.html", {**context, "errors": checked.problems}, status=400
+    )
+
+
+@require_safe
+def all_questions(request: HtmxHttpRequest) -> HttpResponse:
+    """Every question on one page, pre-filled from the query string, with a live panel (htmx
+    asks for the panel only)."""
+    checked = permalinks.check(request.GET, strict=False)
+    if "csrfmiddlewaretoken" in request.GET and checked.ok:
         # The no-JavaScript "Update my leaning" button submits the whole form by GET: send
         # the browser to the clean, shareable address, without the token in it.
-        return HttpResponseRedirect(permalinks.questionnaire_url(checked.answers))
-    if request.method == "POST" and checked.ok:
-        link, _ = permalinks.save(request, checked.answers)
-        return HttpResponseRedirect(permalinks.link_url(link), status=303)
-    context = questionnaire_context(checked.answers)
+        url = permalinks.questionnaire_url(checked.answers, checked.start, page="all_questions")
+        return HttpResponseRedirect(url)
+    context = questionnaire_context(checked.answers, checked.start)
     # A refused form shows its valid answers, with a panel that agrees, and why.
     fragment = request.htmx and not request.htmx.history_restore_request and checked.ok
     template = "guide/questionnaire.html#live-update" if fragment else "guide/questionnaire.html"
@@ -62,9 +95,10 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         status=200 if checked.ok else 400,
     )
     if fragment:
-        # One history entry for the whole questionnaire, at a short address that holds only
-        # the answered questions.
-        replace_url(response, permalinks.questionnaire_url(checked.answers))
+        # One history entry for the whole page, at a short address that holds only the
+        # answered questions.
+        url = permalinks.questionnaire_url(checked.answers, checked.start, page="all_questions")
+        replace_url(response, url)
     # The same URL answers a full page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -84,13 +118,19 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
     def make() -> Made:
         link = permalinks.find_or_404(slug)
         result = link.result
+        told = tell(result)
         context: dict[str, Any] = {
             "link": link,
             "result": result,
-            "told": tell(result),
+            "told": told,
+            "top_reasons": [r for r in told.reasons if r[0]["favours"] == result["recommendation"]][
+                :3
+            ]
+            or told.reasons[:3],
             "chart": score_chart(result),
             "bar": share_bar(result),
             "edit_url": permalinks.edit_url(link),
+            "all_url": permalinks.edit_url(link, page="all_questions"),
             "share_url": permalinks.absolute(permalinks.link_url(link)),
             "card_url": permalinks.absolute(permalinks.card_url(link)),
             "starter": kits.starter_offer(link),

@@ -182,9 +182,10 @@ def panel_status(result: Snapshot) -> str:
 
 
 def panel_announcement(result: Snapshot) -> str:
-    """What a screen reader hears after each answer: a few words."""
-    if not result["evidence"]:
-        return "No leaning yet."
+    """What a screen reader hears after each answer: a few words, and no side before there is
+    evidence to name one."""
+    if result["evidence"] < result["min_evidence"]:
+        return "Too early to say."
     return f"Leaning {result['leaning_name']}; {result['confidence_label'].lower()}."
 
 

@@ -34,7 +34,17 @@
     liveError("The leaning took too long to update; your answers are kept. Change an answer to try again.");
   });
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "live") liveError("");
+    var target = event.detail.target;
+    if (target && target.id === "live") liveError("");
+  });
+  // The interview: a new step takes the focus to its question once it has settled in, so
+  // keyboard and screen reader users start there, as after a full page load.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "interview") {
+      var title = target.querySelector("[data-step-title]");
+      if (title) title.focus();
+    }
   });
 
   function showCopyButtons() {

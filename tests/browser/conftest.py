@@ -66,7 +66,7 @@ def browser_type_launch_args(browser_type_launch_args: dict, chromium_available:
 
 @pytest.fixture(scope="session")
 def base_url(live_server) -> str:
-    """Every page talks to the live server, so `page.goto("/")` is the questionnaire."""
+    """Every page talks to the live server, so `page.goto("/all/")` is the questionnaire."""
     return live_server.url
 
 
@@ -86,7 +86,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 @pytest.fixture
 def questionnaire(page: Page, live_server) -> Iterator[Page]:
     """The questionnaire, loaded, with guide.js and htmx ready."""
-    page.goto("/")
+    page.goto("/all/")
     expect(page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
     page.wait_for_function("() => window.htmx !== undefined")
     yield page

@@ -87,8 +87,13 @@ def test_the_not_found_page_has_no_serious_accessibility_violations(page: Page, 
 
 
 PAGES = {
-    "the empty questionnaire": "/",
-    "the questionnaire with follow-ups": "/?auth=full&database=nosql&api=simple",
+    "the interview's first step": "/",
+    "an interview question with assumptions": "/?start=intranet",
+    "an interview step that is settled": (
+        "/?start=intranet&existing_code=none&team_knows=django&architecture=monolith"
+    ),
+    "the one-page questionnaire": "/all/",
+    "the questionnaire with follow-ups": "/all/?auth=full&database=nosql&api=simple",
     "the rules": "/rules/",
 }
 
@@ -107,7 +112,7 @@ def test_every_page_is_clean_in_both_schemes_with_and_without_javascript(
     for what, url in PAGES.items():
         page.goto(url)
         assert_no_serious_violations(page, f"{what} ({scheme}, js={javascript})")
-    page.goto("/?auth=full&admin=yes")
+    page.goto("/all/?auth=full&admin=yes")
     page.get_by_role("button", name="Get my recommendation").click()
     expect(page).to_have_url(re.compile(PERMALINK))
     assert_no_serious_violations(page, f"the results page ({scheme}, js={javascript})")

@@ -34,7 +34,9 @@ def test_submitting_gives_a_permalink_that_shows_the_same_result_after_a_reload(
     expect(share_url).to_have_value(permalink)
     expect(share_url).to_have_attribute("readonly", "")
     for section in ("#why", "#scores", "#flips", "#unsure", "#start", "#answers"):
-        expect(page.locator(section)).to_be_visible()
+        expect(page.locator(section)).to_be_visible()  # each opens on demand
+    expect(page.locator("#scores table.diverging")).to_be_hidden()
+    page.locator("#scores summary").click()
     expect(page.locator("#scores table.diverging")).to_be_visible()
     expect(page.locator("#answers")).to_contain_text("Yes, the app mainly wraps a model")
 
@@ -55,6 +57,9 @@ def test_edit_my_answers_reopens_the_questionnaire_with_the_answers_checked(ques
 
     page.get_by_role("link", name="Edit my answers").first.click()  # near the top
     expect(page).to_have_url(re.compile(r"/\?(.+&)?auth=simple(&|$)"))
+    expect(page.locator(".said")).to_contain_text("A simple log-in")  # the interview
+    page.get_by_role("link", name="See all questions at once").click()
+    expect(page).to_have_url(re.compile(r"/all/\?(.+&)?auth=simple(&|$)"))
     expect(page.locator("form#questionnaire")).to_be_visible()
     expect(page.locator("#id_auth_simple")).to_be_checked()
     expect(page.locator("#id_api_simple")).to_be_checked()
@@ -66,7 +71,7 @@ def test_edit_my_answers_reopens_the_questionnaire_with_the_answers_checked(ques
 def test_copy_link_is_offered_and_copies_the_permalink(new_context, live_server):
     context = new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
-    page.goto("/")
+    page.goto("/all/")
     choose(page, "admin", "yes")
     submit(page)
 

@@ -13,14 +13,14 @@ pytestmark = pytest.mark.browser
 def test_the_whole_flow_works_with_javascript_disabled(new_context, live_server):
     context = new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto("/")
+    page.goto("/all/")
 
     # No guide.js: no "js" class, so follow-up questions stay visible with their condition.
     expect(page.locator("html")).not_to_have_class(re.compile(r"\bjs\b"))
     expect(page.locator("#q-nosql_store")).to_be_visible()
     expect(page.locator("#q-nosql_store .condition")).to_contain_text("Only counts when")
     expect(page.locator("#q-rate_limiting")).to_be_visible()
-    expect(page.locator("#live")).to_contain_text("No leaning yet")
+    expect(page.locator("#live .leaning")).to_have_text("Too early to say")
 
     choose(page, "auth", "full")
     choose(page, "admin", "yes")
@@ -29,10 +29,10 @@ def test_the_whole_flow_works_with_javascript_disabled(new_context, live_server)
     expect(update).to_be_visible()
     update.click()
 
-    expect(page).to_have_url(re.compile(r"/\?.*auth=full"))
+    expect(page).to_have_url(re.compile(r"/all/\?.*auth=full"))
     assert query(page.url)["admin"] == "yes"
     live = page.locator("#live")
-    expect(live).to_contain_text("Leaning Django")
+    expect(live.locator(".leaning")).to_contain_text("Django")
     expect(live).to_contain_text(re.compile(r"\b3 of \d+ questions answered"))
     expect(page.locator("#id_auth_full")).to_be_checked()
     expect(page.locator("#id_forms_many")).to_be_checked()
@@ -50,12 +50,13 @@ def test_without_javascript_the_leaning_url_carries_the_answers_but_not_the_csrf
     """The URL "Update my leaning" leads to is one a user bookmarks or shares (the htmx
     version leaves the token out on purpose: hx-params="not csrfmiddlewaretoken")."""
     page = new_context(java_script_enabled=False).new_page()
-    page.goto("/")
+    page.goto("/all/")
     choose(page, "auth", "full")
+    choose(page, "admin", "yes")
     page.get_by_role("button", name="Update my leaning").click()
 
-    expect(page).to_have_url(re.compile(r"/\?.*auth=full"))
-    expect(page.locator("#live")).to_contain_text("Leaning Django")
+    expect(page).to_have_url(re.compile(r"/all/\?.*auth=full"))
+    expect(page.locator("#live .leaning")).to_contain_text("Django")
     assert "csrfmiddlewaretoken" not in query(page.url), (
         f"the CSRF token leaks into the address bar, history and shared links: {page.url}"
     )
@@ -65,7 +66,8 @@ def test_without_javascript_no_copy_link_button_is_shown(new_context, live_serve
     """Copying needs guide.js and the clipboard API: without them the button would do nothing,
     so it must stay hidden."""
     page = new_context(java_script_enabled=False).new_page()
-    page.goto("/")
+    page.goto("/all/")
+    choose(page, "admin", "yes")
     page.get_by_role("button", name="Get my recommendation").click()
     expect(page).to_have_url(re.compile(PERMALINK))
     expect(page.locator("#share-url")).to_be_visible()

@@ -187,9 +187,15 @@ def test_the_seed_articles_verdicts_hold(rulebook, case):
 
 
 def test_the_undecided_are_told_it_could_still_flip_and_what_to_ask_first(rulebook):
-    result = score(rulebook, dict.fromkeys(CONTRACT, UNSURE))
+    result = score(rulebook, {})
     assert not result["outlook"]["holds"]
     assert result["outlook"]["next_question"] is not None
+
+
+def test_questions_answered_not_sure_are_never_asked_again(rulebook):
+    result = score(rulebook, dict.fromkeys(CONTRACT, UNSURE))
+    assert result["outlook"]["next_question"] not in CONTRACT
+    assert not result["outlook"]["holds"]  # those answers could still change it
 
 
 def test_a_fast_pure_api_is_pointed_at_fastapi_and_falcon(rulebook):

@@ -131,8 +131,23 @@ def test_links_are_the_options_starters_and_the_features_the_answers_call_for(ru
     ]
 
 
-def test_unsure_and_left_out_answers_are_the_same(rulebook):
-    assert score(rulebook, {"size": "large", "admin": UNSURE}) == score(rulebook, {"size": "large"})
+def test_not_sure_gives_the_points_of_a_question_left_out_but_counts_as_asked(rulebook):
+    unsure = score(rulebook, {"size": "large", "admin": UNSURE})
+    left_out = score(rulebook, {"size": "large"})
+    for key in ("recommendation", "state", "gap", "scores", "reasons", "flips"):
+        assert unsure[key] == left_out[key]
+    admin = [a for a in unsure["answers"] if a["question"] == "admin"]
+    assert admin == [
+        {
+            "question": "admin",
+            "prompt": "Admin?",
+            "choice": UNSURE,
+            "label": "Not sure",
+            "asked": True,
+            "assumed": False,
+        }
+    ]
+    assert [a["label"] for a in left_out["answers"] if a["question"] == "admin"] == ["Not asked"]
 
 
 def test_an_unknown_question_is_refused(rulebook):
@@ -156,6 +171,8 @@ def test_the_snapshot_is_json_and_carries_its_own_labels(rulebook):
         "prompt": "How big?",
         "choice": "large",
         "label": "Large",
+        "asked": True,
+        "assumed": False,
     }
     assert snapshot["reasons"][0]["source"]["title"] == "Docs"
 

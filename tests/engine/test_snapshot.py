@@ -51,5 +51,8 @@ def test_a_snapshot_survives_json_unchanged(rulebook):
 
 def test_new_snapshots_carry_every_field_of_the_current_format(rulebook):
     snapshot = score(rulebook, {})
-    assert FORMAT == 3
+    assert FORMAT == 4
     assert {"min_evidence", "state", "gap", "lean_points", "clear_points"} <= set(snapshot)
+    assert {"settled", "questions_left_max", "sharpening"} <= set(snapshot["outlook"])
+    assert snapshot["starting_point"] is None
+    assert all({"asked", "assumed"} <= set(a) for a in snapshot["answers"])

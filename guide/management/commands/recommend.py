@@ -34,6 +34,17 @@ def add_answers_argument(parser: CommandParser) -> None:
     )
 
 
+def parse_answers(items: list[str]) -> dict[str, str]:
+    """Answers given as question=choice words; CommandError for a word of another form."""
+    answers: dict[str, str] = {}
+    for item in items:
+        question, sep, choice = item.partition("=")
+        if not sep or not question or not choice:
+            raise CommandError(f"'{item}' is not of the form question=choice")
+        answers[question.strip()] = choice.strip()
+    return answers
+
+
 def result_of(items: list[str]) -> Snapshot:
     """The result for answers given as question=choice words; CommandError, saying what is
     wrong, for anything the guide would refuse."""
@@ -41,12 +52,7 @@ def result_of(items: list[str]) -> Snapshot:
         rulebook = get_rulebook()
     except RulebookError as exc:
         raise CommandError(str(exc)) from exc
-    answers: dict[str, str] = {}
-    for item in items:
-        question, sep, choice = item.partition("=")
-        if not sep or not question or not choice:
-            raise CommandError(f"'{item}' is not of the form question=choice")
-        answers[question.strip()] = choice.strip()
+    answers = parse_answers(items)
     checked = permalinks.check(answers, strict=True)
     if checked.problems:
         message = "; ".join(p.message for p in checked.problems)

@@ -1,0 +1,91 @@
+"""`python manage.py interview [question=choice ...] [--start ID] [--json]`: the interview in a
+terminal, one question at a time, the same questions in the same order as on the site."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from guide.engine import UNSURE, UNSURE_LABEL, Snapshot
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.wording import interview as words
+
+from .recommend import add_answers_argument, describe, parse_answers
+
+
+class Command(BaseCommand):
+    help = (
+        "Answer the guide's questions one at a time until asking more cannot change its "
+        "answer, then print the recommendation."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        add_answers_argument(parser)
+        parser.add_argument("--start", help="a starting point's id (default: ask)")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rulebook = get_rulebook()
+        answers = parse_answers(options["answers"])
+        start = options["start"]
+        if start is None and not answers:
+            start = self.choose_start()
+        result = self.result(answers, start)
+        while result["outlook"]["next_question"]:
+            question = rulebook.question(result["outlook"]["next_question"])
+            asked = sum(1 for a in result["answers"] if a["asked"] and not a["assumed"])
+            self.say(f"\nQuestion {asked + 1} · {words.questions_left(result)}")
+            labels = [c.label for c in question.choices] + [UNSURE_LABEL]
+            picked = self.pick(question.prompt, labels)
+            if picked is None:
+                break
+            answers[question.id] = (
+                question.choices[picked].id if picked < len(question.choices) else UNSURE
+            )
+            result = self.result(answers, start)
+        if result["outlook"]["settled"]:
+            self.say("\n" + words.settled_line(result))
+            for line in words.deciding(result):
+                self.say(f"  {line}")
+        if options["json"]:
+            self.stdout.write(json.dumps(result, indent=2))
+        else:
+            self.say("\n" + describe(result))
+
+    def choose_start(self) -> str | None:
+        starts = get_rulebook().starting_points
+        labels = [f"{s.label}: {s.description}" for s in starts] + ["Something else"]
+        picked = self.pick("What are you building?", labels)
+        return starts[picked].id if picked is not None and picked < len(starts) else None
+
+    def pick(self, prompt: str, labels: list[str]) -> int | None:
+        """Ask until the answer is one of the numbers shown; None at the end of the input."""
+        self.say(prompt)
+        for number, label in enumerate(labels, 1):
+            self.say(f"  {number}) {label}")
+        while True:
+            try:
+                given = input("> ").strip()
+            except EOFError:
+                return None
+            if given.isdigit() and 1 <= int(given) <= len(labels):
+                return int(given) - 1
+            self.say(f"Type a number from 1 to {len(labels)}.")
+
+    def result(self, answers: dict[str, str], start: str | None) -> Snapshot:
+        checked = permalinks.check(answers, strict=True, start=start)
+        if checked.problems:
+            raise CommandError("; ".join(p.message for p in checked.problems))
+        return permalinks.result_for(checked.answers, checked.start)
+
+    def say(self, text: str) -> None:
+        # With --json, the conversation goes to stderr so stdout stays one JSON object.
+        stream = self.stderr if self._json else self.stdout
+        stream.write(text)
+
+    def execute(self, *args: Any, **options: Any) -> Any:
+        self._json = bool(options.get("json"))
+        return super().execute(*args, **options)

@@ -1,0 +1,110 @@
+"""The interview page's context: one question at a time, the one the engine picks (or the one
+the person asked to change), and what has been said so far.
+
+The interview's state is its address: ``/?start=blog&auth=full&admin=unsure``. Answers keep
+the order they were given in, so "Back" drops the last one; ``ask=<question>`` puts a given
+question (one to change) before the engine's pick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from guide.engine import UNSURE, UNSURE_LABEL, CheckedAnswers
+from guide.services import permalinks
+from guide.services.rulebook import get_rulebook
+from guide.wording import interview as words
+from guide.wording.charts import share_bar
+from guide.wording.sentences import tell
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One answer so far, as the page lists it."""
+
+    question: str
+    prompt: str
+    label: str
+    assumed: bool
+    change_url: str
+
+
+def interview_context(
+    checked: CheckedAnswers, order: list[str], *, ask: str | None, begun: bool
+) -> dict[str, Any]:
+    """The template context for the interview at ``checked`` answers, given in ``order``;
+    ``ask``: a question to put first; ``begun``: whether the first step (what are you
+    building?) has been answered."""
+    rulebook = get_rulebook()
+    answers = {q: checked.answers[q] for q in order if q in checked.answers}
+    answers |= checked.answers  # any the order missed, in the rulebook's order
+    start = checked.start
+    result = permalinks.result_for(answers, start)
+    outlook = result["outlook"]
+    shown = {a["question"]: a for a in result["answers"]}
+    if ask not in shown:
+        ask = None
+    current = ask or (outlook["next_question"] if begun or answers or start else None)
+    given = [a for a in result["answers"] if a["asked"]]
+    question = rulebook.question(current) if current else None
+    context: dict[str, Any] = {
+        "result": result,
+        "told": tell(result),
+        "bar": share_bar(result),
+        "words": words.panel_words(result),
+        "choosing_start": not (begun or answers or start) and ask is None,
+        "starting_points": rulebook.starting_points,
+        "start": start,
+        "start_label": result["starting_point"]["label"] if result["starting_point"] else "",
+        "question": question,
+        "choices": _choices(question, answers.get(current or "")) if question else [],
+        # The answers a step carries on, in the order they were given; the one being
+        # (re)asked is the form's own field.
+        "carried": [(q, a) for q, a in answers.items() if q != current],
+        "said": [
+            Said(
+                a["question"],
+                a["prompt"],
+                a["label"],
+                a["assumed"],
+                _url(answers, start, ask=a["question"]),
+            )
+            for a in sorted(given, key=lambda a: (not a["assumed"], _position(order, a)))
+        ],
+        "asked_count": sum(1 for a in given if not a["assumed"]),
+        "back_url": _back_url(answers, start, order),
+        "all_url": permalinks.questionnaire_url(answers, start, page="all_questions"),
+        "sharpen_url": (
+            _url(answers, start, ask=outlook["sharpening"][0]) if outlook["sharpening"] else ""
+        ),
+        "saved_answers": list(answers.items()),
+    }
+    return context
+
+
+def _choices(question: Any, chosen: str | None) -> list[dict[str, Any]]:
+    choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in question.choices]
+    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": chosen == UNSURE})
+    return choices
+
+
+def _position(order: list[str], answer: Any) -> int:
+    return order.index(answer["question"]) if answer["question"] in order else len(order)
+
+
+def _url(answers: Mapping[str, str], start: str | None, *, ask: str | None = None) -> str:
+    url = permalinks.questionnaire_url(answers, start)
+    if ask:
+        url += ("&" if "?" in url else "?") + f"ask={ask}"
+    return url
+
+
+def _back_url(answers: dict[str, str], start: str | None, order: list[str]) -> str:
+    """The step before this one: without the answer given last."""
+    given = [q for q in order if q in answers]
+    if not given:
+        return permalinks.questionnaire_url({})
+    last = given[-1]
+    return _url({q: a for q, a in answers.items() if q != last}, start, ask=last)

@@ -1,0 +1,103 @@
+"""The words of the interview and of the live panel: how far along it is, when it can stop,
+and how sure the guide is so far. Like :mod:`guide.wording.sentences`, they read a
+:class:`~guide.engine.Snapshot` and return plain text; every surface that shows a step (page,
+terminal) uses these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guide.engine import CLEAR, LEAN, TOO_LITTLE, TOSS_UP, UNSURE, Snapshot
+from guide.engine.snapshot import SnapshotFlip
+
+from .numbers import plural
+
+TOO_EARLY = "Too early to say"
+
+
+def too_early(result: Snapshot) -> bool:
+    """Whether the answers so far give too little to name a side at all: fewer points in all
+    than the guide needs before it calls anything (its ``min_evidence``)."""
+    return result["evidence"] < result["min_evidence"]
+
+
+def questions_left(result: Snapshot) -> str:
+    """How many more questions the interview could still ask: "At most 7 more questions"."""
+    left = result["outlook"]["questions_left_max"]
+    if not left:
+        return "No more questions needed."
+    return f"At most {left} more {plural(left, 'question')}."
+
+
+def not_asked(result: Snapshot) -> int:
+    return sum(1 for a in result["answers"] if not a["asked"])
+
+
+def settled_line(result: Snapshot) -> str:
+    """Once asking more cannot change the framework, the verdict in one line."""
+    name = result["recommendation_name"]
+    rest = not_asked(result)
+    if result["outlook"]["holds"]:
+        if not rest:
+            return f"{name}: every question is answered."
+        return f"{name}, whatever you answer to the other {rest} {plural(rest, 'question')}."
+    return f"{name}, unless an answer you were not sure of says otherwise:"
+
+
+def deciding(result: Snapshot) -> tuple[str, ...]:
+    """The "Not sure" answers that could still change the framework, each as what it would take:
+    "Flask if “Is it one application or one service among many?” is One micro-service"."""
+    return tuple(
+        _deciding_sentence(flip)
+        for flip in result["flips"]
+        if flip["from_choice"] == UNSURE
+        and any(a["question"] == flip["question"] and a["asked"] for a in result["answers"])
+    )
+
+
+def _deciding_sentence(flip: SnapshotFlip) -> str:
+    return f"{flip['recommendation_name']} if “{flip['prompt']}” is {flip['to_label']}."
+
+
+def sharpening_line(result: Snapshot) -> str:
+    """Once settled: which questions could still change how sure the guide is."""
+    count = len(result["outlook"]["sharpening"])
+    if not count:
+        return "No answer left could change how sure it is, either."
+    return (
+        f"How sure it is ({result['confidence_label'].lower()}) could still change with "
+        f"{count} more {plural(count, 'question')}."
+    )
+
+
+def panel_leaning(result: Snapshot) -> str:
+    """The live panel's headline: no side until there is evidence to name one."""
+    if too_early(result):
+        return TOO_EARLY
+    name = result["recommendation_name"]
+    state = result["state"]
+    if state == CLEAR:
+        return name
+    if state == LEAN:
+        return f"Leaning {name}"
+    if state == TOSS_UP:
+        return f"A toss-up, leaning {name}"
+    return TOO_EARLY if state == TOO_LITTLE else name
+
+
+def panel_badge(result: Snapshot) -> str:
+    """The badge beside the headline: empty while too early to say."""
+    return "" if too_early(result) else result["confidence_label"]
+
+
+def panel_words(result: Snapshot) -> dict[str, Any]:
+    """Everything a step and the live panel say, worded once."""
+    return {
+        "questions_left": questions_left(result),
+        "settled_line": settled_line(result),
+        "deciding": deciding(result),
+        "sharpening_line": sharpening_line(result),
+        "panel_leaning": panel_leaning(result),
+        "panel_badge": panel_badge(result),
+        "too_early": too_early(result),
+    }

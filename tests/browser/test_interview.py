@@ -1,0 +1,107 @@
+"""The interview in a real browser: with and without JavaScript, by keyboard alone, to a
+permalink; Back goes back a step."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .helpers import PERMALINK
+
+pytestmark = pytest.mark.browser
+
+
+def answer_step(page: Page, label: str) -> None:
+    """Pick a choice by its label and go on, as a mouse user would."""
+    page.locator("#interview label.choice", has_text=label).first.click()
+    page.get_by_role("button", name="Next").click()
+
+
+def walk_to_the_end(page: Page) -> int:
+    """Answer each question with its first choice until the step says it is settled."""
+    steps = 0
+    while page.locator("#interview fieldset.question").count() and steps < 25:
+        title = page.locator("#step-title").inner_text()
+        page.locator("#interview input[type=radio]").first.check()
+        page.get_by_role("button", name="Next").click()
+        expect(page.locator("#step-title")).not_to_have_text(title)
+        steps += 1
+    return steps
+
+
+def test_with_javascript_each_step_is_swapped_in_and_the_address_follows(page: Page, live_server):
+    page.goto("/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    answer_step(page, "An internal tool or intranet")
+    expect(page).to_have_url(re.compile(r"/\?start=intranet$"))
+    expect(page.locator("#step-progress")).to_contain_text("Question 1 · At most")
+    expect(page.locator("#step-title")).to_be_focused()  # the new question takes the focus
+    steps = walk_to_the_end(page)
+    assert 1 <= steps <= 8
+    expect(page.locator("#step-title")).to_contain_text("whatever you answer to the other")
+    page.go_back()
+    expect(page.locator("#interview fieldset.question")).to_be_visible()
+    page.go_forward()
+    page.get_by_role("button", name="See my recommendation").click()
+    expect(page).to_have_url(re.compile(PERMALINK))
+    expect(page.locator("h1")).to_have_text("Django")
+    expect(page.locator(".verdict")).to_contain_text("started from “An internal tool or intranet”")
+
+
+def test_without_javascript_each_step_is_a_plain_form_and_back_works(new_context, live_server):
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/")
+    answer_step(page, "Something else")
+    expect(page).to_have_url(re.compile(r"/\?start=$"))
+    first = page.locator("#step-title").inner_text()
+    answer_step(page, "Not sure")
+    expect(page.locator("#step-title")).not_to_have_text(first)
+    page.go_back()
+    expect(page.locator("#step-title")).to_have_text(first)
+    page.go_forward()
+    walk_to_the_end(page)
+    page.get_by_role("button", name="See my recommendation").click()
+    expect(page).to_have_url(re.compile(PERMALINK))
+
+
+def test_a_keyboard_user_walks_the_interview_to_a_permalink(page: Page, live_server):
+    page.goto("/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the brand
+    for _ in range(12):  # to the first starting point
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "start":
+            break
+    page.keyboard.press("ArrowDown")  # the second starting point
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.value") == "spa_api"
+    page.keyboard.press("Enter")  # submits the step
+    expect(page).to_have_url(re.compile(r"/\?start=spa_api$"))
+    for _ in range(20):
+        if not page.locator("#interview fieldset.question").count():
+            break
+        expect(page.locator("#step-title")).to_be_focused()
+        title = page.locator("#step-title").inner_text()
+        page.keyboard.press("Tab")  # "Why we ask"
+        page.keyboard.press("Tab")  # the first choice
+        page.keyboard.press("Space")
+        page.keyboard.press("Enter")
+        expect(page.locator("#step-title")).not_to_have_text(title)
+    button = page.get_by_role("button", name="See my recommendation")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(PERMALINK))
+
+
+def test_the_first_screen_of_a_result_on_a_phone_has_the_starter_download(new_context, live_server):
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 375, "height": 667})
+    page.goto("/?start=intranet&existing_code=none&team_knows=django&architecture=monolith")
+    page.get_by_role("button", name="See my recommendation").click()
+    expect(page).to_have_url(re.compile(PERMALINK))
+    download = page.get_by_role("link", name=re.compile("Download the Django starter")).first
+    expect(download).to_be_visible()
+    top = download.evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
+    assert top <= 2 * 667, f"the starter download ends at {top}px, past two screens"
+    expect(page.locator(".top-reasons li")).to_have_count(3)

@@ -1,0 +1,128 @@
+"""The interview as a person meets it: what are you building, then one question at a time,
+until asking more cannot change the answer (guide/web/interview.py and its template)."""
+
+import re
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from guide.models import Permalink
+from guide.services.rulebook import get_rulebook
+
+
+def page_of(response) -> str:
+    return unescape(response.content.decode())
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def hidden_inputs(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+
+
+def test_the_first_step_asks_what_is_being_built(client):
+    page = page_of(client.get("/"))
+    assert "What are you building?" in page
+    for start in get_rulebook().starting_points:
+        assert f'name="start" value="{start.id}"' in page and start.label in page
+    assert 'value="" id="start_none"' in page and "Something else" in page
+    assert '<a href="/all/">See all questions at once</a>' in page  # for those who prefer it
+
+
+def test_a_starting_point_shows_its_assumptions_and_asks_one_question(client):
+    page = page_of(client.get("/?start=intranet"))
+    assert page.count('<fieldset class="question"') == 1
+    assert "Question 1 · At most" in page and "of 21" not in page
+    assumptions = page[page.index('class="said"') :]
+    assert "An internal tool or intranet: your answers" in assumptions
+    assert "Accounts with roles, groups and permissions (assumed)" in text_of(assumptions)
+    change = re.search(r'href="([^"]+)" class="said-change">Change<span[^>]*> “Do users', page)
+    assert change and "ask=auth" in change[1]
+
+
+def test_a_step_carries_the_answers_so_far_and_the_next_one_is_the_engines_pick(client):
+    first = page_of(client.get("/?start=&project_size=small"))
+    carried = hidden_inputs(first)
+    assert carried == {"start": "", "project_size": "small"}
+    asked = re.search(r'<input type="radio" name="([a-z_]+)"', first)[1]
+    assert asked == "existing_code"  # the question most likely to settle it
+    second = page_of(client.get(f"/?start=&project_size=small&{asked}=none"))
+    assert "Question 3 · At most" in second
+    assert hidden_inputs(second) == {"start": "", "project_size": "small", asked: "none"}
+
+
+def test_not_sure_is_an_answer_and_that_question_is_not_asked_again(client):
+    page = page_of(client.get("/?start=&existing_code=unsure"))
+    assert 'name="existing_code" value="' not in page.split('class="step-side"')[0].replace(
+        'type="hidden" name="existing_code"', ""
+    )
+    assert "Not sure" in page[page.index('class="said"') :]
+
+
+def test_asking_for_a_question_shows_it_with_the_answer_given_checked(client):
+    page = page_of(client.get("/?start=&auth=full&admin=yes&ask=auth"))
+    assert 'value="full" id="id_auth_full" required checked' in page
+    assert hidden_inputs(page) == {"start": "", "admin": "yes"}
+
+
+def test_back_goes_to_the_step_before_the_last_answer(client):
+    page = page_of(client.get("/?start=&auth=full&admin=yes"))
+    back = re.search(r'<a class="step-back" href="([^"]+)">Back</a>', page)[1]
+    assert dict(parse_qsl(urlsplit(back).query)) == {"auth": "full", "ask": "admin"}
+
+
+def test_htmx_gets_the_step_alone_with_its_title(client):
+    response = client.get("/?start=blog", HTTP_HX_REQUEST="true")
+    page = page_of(response)
+    assert "<html" not in page and page.startswith("<title>")
+    assert '<section class="step card"' in page
+
+
+@pytest.mark.django_db
+def test_once_settled_it_says_so_in_one_line_and_offers_the_recommendation(client):
+    answers = "start=intranet&existing_code=none&team_knows=django&architecture=monolith"
+    page = page_of(client.get(f"/?{answers}"))
+    assert re.search(r"Django, whatever you answer to the other \d+ questions\.", page)
+    assert "No more questions needed." in page
+    assert "<button" in page and "See my recommendation" in page
+    saved = hidden_inputs(page)
+    assert saved["start"] == "intranet" and saved["team_knows"] == "django"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    response = client.post("/", {**saved, "csrfmiddlewaretoken": token})
+    assert response.status_code == 303
+    link = Permalink.objects.get()
+    assert link.start == "intranet" and link.result["recommendation"] == "django"
+    result = page_of(client.get(response["Location"]))
+    assert (
+        "(assumed)" in text_of(result) and "started from “An internal tool or intranet”" in result
+    )
+
+
+@pytest.mark.django_db
+def test_submitting_nothing_stores_nothing_and_says_what_is_needed(client):
+    for data in ({}, {"auth": "unsure", "admin": "unsure"}):
+        response = client.post("/", data)
+        assert response.status_code == 400
+        assert "Answer at least one question" in page_of(response)
+    assert Permalink.objects.count() == 0
+
+
+def test_the_panel_names_no_side_before_there_is_evidence(client):
+    page = page_of(client.get("/?start=&legacy_integration=no"))  # 1 point
+    panel = page[page.index('id="panel"') :]
+    assert "Too early to say" in panel and "Django" not in panel.split("</div>")[0]
+
+
+def test_lean_and_clear_look_different_at_a_glance(client):
+    lean = page_of(client.get("/?start=spa_api"))
+    clear = page_of(client.get("/?start=intranet"))
+    assert "badge badge-lean" in lean and "badge badge-clear" in clear
+
+
+def test_a_tampered_step_falls_back_to_the_one_page_form_with_the_problem(client):
+    response = client.get("/?auth=root&admin=yes")
+    assert response.status_code == 400
+    assert "Some answers could not be used" in page_of(response)
