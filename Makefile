@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-starters check typecheck format lint lock bench load clean
+.PHONY: run serve test test-starters rules-impact check typecheck format lint lock bench load clean
 
 # Everything comes from the lock file (exact versions and hashes of the whole tree), then the
 # project itself without touching its dependencies.
@@ -44,6 +44,16 @@ test: check
 ## install each in a fresh venv and run its own tests, as a person following its README would
 test-starters: $(VENV)/.installed
 	$(PY) -m pytest -m starter_projects
+
+## rules-impact: replay the permalink fixtures under the previous and the current questions.yaml
+## (the last two versions git has) and print how many verdicts change, with examples
+rules-impact: $(VENV)/.installed
+	@previous=$$(git log -n 2 --format=%H -- questions.yaml | sed -n 2p); \
+	if [ -z "$$previous" ]; then echo "questions.yaml has no earlier version"; exit 0; fi; \
+	git show "$$previous:questions.yaml" > .rules-before.yaml && \
+	DJANGO_SETTINGS_MODULE=tests.settings $(PY) manage.py rules_impact .rules-before.yaml \
+	  questions.yaml --fixture tests/fixtures/permalinks.json; status=$$?; \
+	rm -f .rules-before.yaml; exit $$status
 
 ## check: everything but the suite: quick, and what a pre-commit hook runs
 check: $(VENV)/.installed

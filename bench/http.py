@@ -137,7 +137,7 @@ def server_env(database: Path) -> dict[str, str]:
 
 def make_permalink(base: str) -> str:
     """Create a permalink through the site itself, as a browser would (CSRF cookie first)."""
-    with urllib.request.urlopen(base + "/") as response:
+    with urllib.request.urlopen(base + "/all/") as response:
         page = response.read().decode()
         cookie = response.headers["Set-Cookie"].split(";")[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
@@ -150,7 +150,7 @@ def make_permalink(base: str) -> str:
         body,
         {
             "Cookie": cookie,
-            "Referer": base + "/",
+            "Referer": base + "/all/",
             "Content-Type": "application/x-www-form-urlencoded",
         },
     )

@@ -156,6 +156,8 @@ def run(profiles: int = 400, oracle_sample: int = 20) -> None:
             f"{name:10s} {profiles} profiles: median {median:g}, p90 {p90}, "
             f"wrong stops {wrong}, {per_eval:.2f} ms an evaluation"
         )
+        if not oracle_sample:
+            continue
         oracle, unfinished = [], 0
         for profile in sample[:oracle_sample]:
             count, finished = fewest(rulebook, profile, seconds=5)

@@ -9,7 +9,7 @@ from django.urls.converters import get_converters
 from guide.api import api
 from guide.pdf import views as pdf
 from guide.services.permalinks import SlugConverter
-from guide.web import card, views
+from guide.web import card, rules, views
 
 if "permalink" not in get_converters():  # once, though tests may load this module again
     register_converter(SlugConverter, "permalink")
@@ -21,8 +21,11 @@ urlpatterns = [
     path("r/<permalink:slug>/pdf", pdf.permalink_pdf, name="permalink_pdf"),
     path("r/<permalink:slug>/starter.zip", views.permalink_starter, name="permalink_starter"),
     path("r/<permalink:slug>/card.png", card.permalink_card, name="permalink_card"),
-    path("rules/", views.rules, name="rules"),
-    path("rules/questions.yaml", views.rules_file, name="rules_file"),
+    path("rules/", rules.rules, name="rules"),
+    path("rules/questions.yaml", rules.rules_file, name="rules_file"),
+    path("rules/changes", rules.changes, name="rules_changes"),
+    path("rules/q/<slug:ident>/", rules.question, name="rules_question"),
+    path("rules/r/<slug:ident>/", rules.rule, name="rules_rule"),
     path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),

@@ -55,7 +55,7 @@ def no_outage_yet(monkeypatch):
 def broken_questions(tmp_path, settings):
     """Point the guide at a questions.yaml with an unknown criterion in it."""
     text = QUESTIONS.read_text().replace(
-        "effects: {raw_speed: {flask: 3}}", "effects: {warp_speed: {flask: 3}}"
+        "effects: {raw_speed: {flask: 1}}", "effects: {warp_speed: {flask: 1}}"
     )
     assert "warp_speed" in text
     path = tmp_path / "questions.yaml"

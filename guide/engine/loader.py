@@ -29,6 +29,7 @@ import yaml
 from .model import (
     UNSURE,
     Alternative,
+    Change,
     Choice,
     Condition,
     Criterion,
@@ -402,6 +403,7 @@ class RulebookReader(Reader):
                 self.items(m.get("features", []), (*where, "features"), allow_empty=True)
             )
         )
+        totals = self.totals(effects)
         return Choice(
             id=ident,
             label=self.text(m["label"], (*where, "label")),
@@ -409,7 +411,7 @@ class RulebookReader(Reader):
             reason=reason,
             sources=self.source_refs(m, where, needed=bool(effects)),
             features=features,
-            totals=self.totals(effects),
+            totals=totals,
             because=self.text(m["because"], (*where, "because")) if "because" in m else "",
         )
 
@@ -482,7 +484,7 @@ class RulebookReader(Reader):
             data,
             (),
             required=TOP_LEVEL[:6] + ("questions",),
-            optional=("features", "rules", "updated", "starting_points"),
+            optional=("features", "rules", "updated", "starting_points", "changes"),
         )
         self.sources = {s.id: s for s in self.list_of(top, "sources", self.source)}
         options = self.list_of(top, "options", self.option)
@@ -500,7 +502,9 @@ class RulebookReader(Reader):
         self.questions: dict[str, Question] = {}  # filled in order by self.question()
         self.list_of(top, "questions", self.question)
         rules = self.list_of(top, "rules", self.rule, allow_empty=True)
+        self.quoted_claims_exist(top, rules)
         starts = self.list_of(top, "starting_points", self.starting_point, allow_empty=True)
+        changes = self.list_of(top, "changes", self.change, allow_empty=True)
         return Rulebook(
             version=version,
             title=self.text(top["title"], ("title",)),
@@ -514,6 +518,39 @@ class RulebookReader(Reader):
             sources=MappingProxyType(self.sources),
             features=MappingProxyType(self.features),
             starting_points=tuple(starts),
+            changes=tuple(changes),
+        )
+
+    def quoted_claims_exist(self, top: dict[str, Any], rules: list[Rule]) -> None:
+        """Each quote a source gives backs a claim that cites it: "question.choice" or a
+        rule's id."""
+        cited: dict[str, set[str]] = {}
+        for question in self.questions.values():
+            for choice in question.choices:
+                for source_id in choice.sources:
+                    cited.setdefault(source_id, set()).add(f"{question.id}.{choice.id}")
+        for rule in rules:
+            for source_id in rule.sources:
+                cited.setdefault(source_id, set()).add(rule.id)
+        for index, source in enumerate(self.sources.values()):
+            for claim in source.quotes:
+                if claim not in cited.get(source.id, set()):
+                    raise self.fail(
+                        ("sources", index, "quotes", claim),
+                        f"'{claim}' does not cite '{source.id}': a quote backs a claim that "
+                        "names its source",
+                    )
+
+    def change(self, value: Any, where: Where) -> Change:
+        m = self.mapping(
+            value, where, required=("date", "summary", "why"), optional=("sources", "version")
+        )
+        return Change(
+            date=self.date(m["date"], (*where, "date")),
+            summary=self.text(m["summary"], (*where, "summary")),
+            why=self.text(m["why"], (*where, "why")),
+            sources=self.source_refs(m, where, needed=False),
+            version=self.text(m["version"], (*where, "version")) if "version" in m else "",
         )
 
     def starting_point(self, value: Any, where: Where) -> StartingPoint:
@@ -555,7 +592,10 @@ class RulebookReader(Reader):
 
     def source(self, value: Any, where: Where) -> Source:
         m = self.mapping(
-            value, where, required=("id", "title", "kind", "url"), optional=("author", "year")
+            value,
+            where,
+            required=("id", "title", "kind", "url"),
+            optional=("author", "year", "checked", "quotes"),
         )
         kind = self.ref(m["kind"], (*where, "kind"), SOURCE_KINDS, "source kind")
         year = m.get("year")
@@ -568,6 +608,15 @@ class RulebookReader(Reader):
             url=self.url(m["url"], (*where, "url")),
             author=self.text(m["author"], (*where, "author")) if "author" in m else "",
             year=year,
+            checked=self.date(m["checked"], (*where, "checked")) if "checked" in m else "",
+            quotes=MappingProxyType(
+                {
+                    str(claim): self.text(words, (*where, "quotes", str(claim)))
+                    for claim, words in self.mapping(
+                        m.get("quotes", {}), (*where, "quotes"), optional=m.get("quotes", {})
+                    ).items()
+                }
+            ),
         )
 
     def links(self, value: Any, where: Where) -> tuple[Link, ...]:

@@ -36,6 +36,11 @@ class Source:
     url: str
     author: str = ""
     year: int | None = None
+    #: When it was last read and found to say what it is cited for, YYYY-MM-DD.
+    checked: str = ""
+    #: For each claim it is cited for ("question.choice", or a rule's id), its own words that
+    #: back the claim.
+    quotes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +162,17 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One version of the rules in the changelog: when, what changed and why."""
+
+    date: str
+    summary: str
+    why: str
+    sources: tuple[str, ...] = ()
+    version: str = ""  # the rules' version it produced; "" for the current file
+
+
+@dataclass(frozen=True, slots=True)
 class StartingPoint:
     """A common kind of project, and the answers it implies: the interview's first step
     fills them in as assumptions the person can change."""
@@ -190,6 +206,7 @@ class Rulebook:
     sources: Mapping[str, Source]
     features: Mapping[str, Feature]
     starting_points: tuple[StartingPoint, ...] = ()
+    changes: tuple[Change, ...] = ()
     _by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

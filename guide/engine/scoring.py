@@ -278,7 +278,7 @@ class _Scoring:
                 f"{question.prompt} {choice.label}",
                 choice.reason,
                 choice.totals,
-                choice.sources,
+                self.sources(choice.sources, f"{question.id}.{choice.id}"),
                 choice.because,
             )
         for rule in self.fired:
@@ -289,7 +289,7 @@ class _Scoring:
                 "Combination of answers",
                 rule.reason,
                 rule.totals,
-                rule.sources,
+                self.sources(rule.sources, rule.id),
                 rule.because,
             )
         found.sort(key=lambda r: -abs(r["contribution"]))
@@ -303,13 +303,12 @@ class _Scoring:
         label: str,
         text: str,
         totals: Mapping[str, float],
-        sources: tuple[str, ...],
+        cited: list[SnapshotSource],
         because: str,
     ) -> list[SnapshotReason]:
         favours, net = self.signed(totals)
         if abs(net) <= EPSILON:
             return []
-        cited = self.sources(sources)
         return [
             {
                 "kind": kind,
@@ -329,7 +328,7 @@ class _Scoring:
         notes: list[SnapshotNote] = []
         for rule in self.fired:
             if rule.note:
-                cited = self.sources(rule.sources)
+                cited = self.sources(rule.sources, rule.id)
                 notes.append(
                     {
                         "rule": rule.id,
@@ -340,8 +339,9 @@ class _Scoring:
                 )
         return notes
 
-    def sources(self, ids: Iterable[str]) -> list[SnapshotSource]:
-        return [_source(self.rulebook.sources[i]) for i in ids]
+    def sources(self, ids: Iterable[str], claim: str) -> list[SnapshotSource]:
+        """The sources of ``claim`` ("question.choice" or a rule's id), with their quotes."""
+        return [_source(self.rulebook.sources[i], claim) for i in ids]
 
     def features(self) -> list[SnapshotFeatureLinks]:
         """Links for each feature the answers call for, in the file's order."""
@@ -368,7 +368,7 @@ def _round(value: float) -> float:
     return round(value, 4)
 
 
-def _source(source: Source) -> SnapshotSource:
+def _source(source: Source, claim: str) -> SnapshotSource:
     return {
         "id": source.id,
         "title": source.title,
@@ -376,4 +376,5 @@ def _source(source: Source) -> SnapshotSource:
         "url": source.url,
         "author": source.author,
         "year": source.year,
+        "quote": source.quotes.get(claim, ""),
     }

@@ -9,7 +9,8 @@ Format history: 1, the first; 2, ``min_evidence``; 3, the verdict's ``state`` an
 (the recommendation always the leader), the thresholds ``lean_points`` and ``clear_points``,
 each reason's ``sources`` and ``because``, each flip's ``state`` and the outlook's leads; 4,
 the interview: each answer's ``asked`` and ``assumed``, the ``starting_point``, and the
-outlook's ``settled``, ``questions_left_max`` and ``sharpening``. Stored results are brought
+outlook's ``settled``, ``questions_left_max`` and ``sharpening``; 5, each source's ``quote``
+backing the claim it is cited for. Stored results are brought
 up to the current format once, by data migrations (guide/migrations/), so every stored result
 has every field.
 
@@ -23,7 +24,7 @@ from typing import NotRequired, TypeVar
 from typing_extensions import TypedDict
 
 #: The snapshot format new results are made in; see the module's docstring.
-FORMAT = 4
+FORMAT = 5
 
 TD = TypeVar("TD")
 
@@ -43,6 +44,8 @@ class SnapshotSource(TypedDict):
     url: str
     author: str
     year: int | None
+    quote: str
+    """Its words that back this claim (empty in results made before sources were quoted)."""
 
 
 @described

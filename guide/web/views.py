@@ -3,11 +3,8 @@ of its partials for htmx)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -156,25 +153,6 @@ def permalink_starter(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def rules(request: HttpRequest) -> HttpResponse:
-    """questions.yaml, read-only: everything the guide knows, as the footer promises."""
-    rulebook = get_rulebook()
-    return render(
-        request,
-        "guide/rules.html",
-        {"rulebook": rulebook, "text": rules_text(), "sources": rulebook.sources.values()},
-    )
-
-
-@require_safe
-def rules_file(request: HttpRequest) -> HttpResponse:
-    """questions.yaml itself, as plain text."""
-    response = HttpResponse(rules_text(), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="questions.yaml"'
-    return response
-
-
-@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers that ask for /favicon.ico get the site's icon (its hashed, long-cached name is
     known only at run time)."""
@@ -193,11 +171,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
-
-
-@lru_cache(maxsize=1)
-def rules_text() -> str:
-    return Path(settings.GUIDE_QUESTIONS_FILE).read_text(encoding="utf-8")
 
 
 def ratelimited(request: HttpRequest, exception: Exception) -> HttpResponse:

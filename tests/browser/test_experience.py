@@ -27,7 +27,7 @@ def test_the_panel_has_one_status_line_for_each_state(questionnaire: Page):
     expect(page.locator("#live-status")).to_have_text("Too early to say.")
     expect(page.locator("#live .leaning")).to_have_text("Too early to say")
     choose(page, "database", "relational")
-    choose(page, "performance", "critical")  # Django 4, Flask 3, 7 points in all
+    choose(page, "project_size", "small")  # Django 4, Flask 3, 7 points in all
     expect(status).to_have_text("A toss-up so far: either framework would serve.")
     choose(page, "admin", "yes")
     expect(status).to_have_text(re.compile(r"^(Lean|Clear)"))

@@ -212,3 +212,31 @@ def test_docs_advice_names_every_source_and_what_rests_on_it(rulebook):
     advice = (QUESTIONS.parent / "docs" / "advice.md").read_text()
     for source in rulebook.sources.values():
         assert f"]({source.url})" in advice, source.id
+
+
+def test_every_claim_quotes_a_source_that_was_checked(rulebook):
+    """Each choice that gives points and each rule cites at least one source, and every
+    source it cites carries the words that back that very claim, and when it was read."""
+    claims = [
+        (f"{q.id}.{c.id}", c.sources) for q in rulebook.questions for c in q.choices if c.effects
+    ]
+    claims += [(r.id, r.sources) for r in rulebook.rules]
+    for claim, sources in claims:
+        assert sources, claim
+        for source_id in sources:
+            source = rulebook.sources[source_id]
+            assert source.quotes.get(claim), f"{source_id} has no quote for {claim}"
+            assert source.checked, source_id
+
+
+def test_answers_the_sources_split_on_give_no_points_and_say_so(rulebook):
+    for question, choice in (("python_experience", "beginner"), ("project_size", "prototype")):
+        assert not rulebook.question(question).choice(choice).effects
+        result = score(rulebook, {question: choice})
+        assert result["gap"] == 0 and result["state"] not in (LEAN, CLEAR)
+        assert any("sources split" in note["text"] for note in result["notes"])
+
+
+def test_the_long_term_support_advice_names_todays_releases(rulebook):
+    note = next(r.note for r in rulebook.rules if r.id == "long_lived")
+    assert "6.2 LTS" in note and "April 2028" in note and "5.2 LTS" in note

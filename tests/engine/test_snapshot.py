@@ -51,7 +51,7 @@ def test_a_snapshot_survives_json_unchanged(rulebook):
 
 def test_new_snapshots_carry_every_field_of_the_current_format(rulebook):
     snapshot = score(rulebook, {})
-    assert FORMAT == 4
+    assert FORMAT == 5
     assert {"min_evidence", "state", "gap", "lean_points", "clear_points"} <= set(snapshot)
     assert {"settled", "questions_left_max", "sharpening"} <= set(snapshot["outlook"])
     assert snapshot["starting_point"] is None

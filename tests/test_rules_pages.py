@@ -1,0 +1,92 @@
+"""The rules explained: each question and rule with its points, sources and quotes, the
+changelog, and what a change does to stored results (guide/web/rules.py,
+guide/services/impact.py, manage.py rules_impact)."""
+
+import json
+from html import unescape
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from guide.services.rulebook import get_rulebook
+
+FIXTURE = Path(__file__).with_name("fixtures") / "permalinks.json"
+QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
+
+
+def page_of(response) -> str:
+    return unescape(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_question_page_shows_each_answers_points_per_criterion_and_its_quoted_sources(client):
+    page = page_of(client.get("/rules/q/admin/"))
+    assert "<h1>Do staff need an admin back office to manage the data?</h1>" in page
+    assert "6 points for Django" in page
+    assert "Built-in features" in page and "Time to market for CRUD apps" in page
+    quote = get_rulebook().sources["django_admin_docs"].quotes["admin.yes"]
+    assert f"“{quote}”" in page and "Read and checked 2026-12-04." in page
+
+
+@pytest.mark.django_db
+def test_a_question_page_counts_what_it_decided_in_stored_results(client):
+    cache.clear()  # the counts are kept for ten minutes
+    for _ in range(2):
+        client.post("/", {"admin": "yes", "auth": "full"})
+    client.post("/", {"admin": "no", "architecture": "microservice"})
+    page = page_of(client.get("/rules/q/admin/"))
+    assert "Of the 2 results stored under today's rules, it moved 1 (1 for Django)" in page
+
+
+@pytest.mark.django_db
+def test_a_rule_page_says_when_it_applies_and_quotes_its_sources(client):
+    page = page_of(client.get("/rules/r/long_lived/"))
+    assert "How long must it be maintained?" in page and "6.2 LTS" in page
+    assert "Support for the previous LTS, Django 5.2, will end in April 2028." in page
+
+
+def test_unknown_questions_and_rules_are_404s(client):
+    assert client.get("/rules/q/colour/").status_code == 404
+    assert client.get("/rules/r/colour/").status_code == 404
+
+
+def test_the_changelog_lists_each_version_newest_first_with_why(client):
+    page = page_of(client.get("/rules/changes"))
+    rulebook = get_rulebook()
+    assert page.index(rulebook.version) < page.index("95f4789e77b1")
+    assert f'id="v-{rulebook.version}"' in page and "today's rules" in page
+    assert "Why:" in page and "Excella" in page
+
+
+@pytest.mark.django_db
+def test_each_reason_on_a_result_links_to_its_explanation(client):
+    url = client.post("/", {"admin": "yes", "auth": "full", "database": "relational"})["Location"]
+    page = page_of(client.get(url))
+    assert 'href="/rules/q/admin/"' in page and 'href="/rules/r/crud_greenfield/"' not in page
+    assert "In their words" in page
+
+
+def test_rules_impact_reports_what_a_change_does_to_stored_results(tmp_path):
+    heavier = tmp_path / "questions.yaml"
+    heavier.write_text(
+        QUESTIONS.read_text().replace(
+            "effects: {lightness: {flask: 4}}", "effects: {lightness: {flask: 9}}"
+        )
+    )
+    out = StringIO()
+    call_command("rules_impact", str(QUESTIONS), str(heavier), fixture=str(FIXTURE), stdout=out)
+    report = out.getvalue()
+    entries = len(json.loads(FIXTURE.read_text()))
+    assert f"replayed on {entries} permalinks" in report
+    changed = int(report.split("framework changed: ", 1)[1].split(" ", 1)[0])
+    assert changed > 0
+    assert "architecture=microservice" in report.split("same framework", 1)[0]
+
+
+def test_rules_impact_with_the_same_rules_changes_nothing():
+    out = StringIO()
+    call_command("rules_impact", str(QUESTIONS), str(QUESTIONS), fixture=FIXTURE, stdout=out)
+    assert "framework changed: 0 (0.0%)" in out.getvalue()
