@@ -157,8 +157,8 @@ class Decision:
     project's docs/decisions/0001-use-<framework>.md records (:func:`decision_record`).
 
     ``answers`` are (question, answer) pairs as the guide words them; ``permalink`` is the
-    result's address, or "" for a result that was never saved. Every text is kept to one
-    line. Raises ValueError for an address that is not http(s)."""
+    result's address, or "" for a result that was never saved. Raises ValueError for an
+    address that is not http(s)."""
 
     framework_name: str  # the framework the project uses, "Django"
     other_name: str  # the one it does not, "Flask"
@@ -173,25 +173,6 @@ class Decision:
     def __post_init__(self) -> None:
         if self.permalink and not re.fullmatch(r"https?://[^\s<>()\[\]]{1,500}", self.permalink):
             raise ValueError(f"not a web address: {self.permalink!r}")
-        for name in ("framework_name", "other_name", "recommended_name", "confidence"):
-            object.__setattr__(self, name, one_line(getattr(self, name)))
-        object.__setattr__(self, "summary", one_line(self.summary))
-        object.__setattr__(
-            self, "answers", tuple((one_line(q), one_line(a)) for q, a in self.answers)
-        )
-        object.__setattr__(
-            self,
-            "reasons",
-            tuple(
-                Reason(one_line(r.option), one_line(r.because), one_line(r.text), r.sources)
-                for r in self.reasons
-            ),
-        )
-        object.__setattr__(
-            self,
-            "alternatives",
-            tuple(Alternative(one_line(a.name), a.url, one_line(a.why)) for a in self.alternatives),
-        )
 
 
 @dataclass(frozen=True)
@@ -570,7 +551,18 @@ def decision_record(spec: StarterSpec) -> str:
         raise ValueError("this starter was made without a result, so it records no decision")
     decision = asdict(spec.decision)
     decision["answers"] = [{"prompt": q, "label": a} for q, a in spec.decision.answers]
-    return str(_decision_template().render(decision=decision))
+    return str(_decision_template().render(decision=_on_one_line(decision)))
+
+
+def _on_one_line(value: Any) -> Any:
+    """``value`` with every text in it on one line (:func:`one_line`)."""
+    if isinstance(value, str):
+        return one_line(value)
+    if isinstance(value, dict):
+        return {key: _on_one_line(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_on_one_line(item) for item in value]
+    return value
 
 
 @functools.cache
