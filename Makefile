@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-starters rules-impact check typecheck format lint lock bench load clean
+.PHONY: run serve test test-starters rules-impact check typecheck format lint lock starter-locks bench load clean
 
 # Everything comes from the lock file (exact versions and hashes of the whole tree), then the
 # project itself without touching its dependencies.
@@ -77,6 +77,11 @@ lock: $(VENV)/.installed
 	  -q --custom-compile-command "make lock" -o requirements.lock
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --generate-hashes \
 	  --python-version 3.11 -q --custom-compile-command "make lock" -o requirements-dev.lock
+
+## starter-locks: resolve the starter templates' pins (starters/*/project/requirements*.txt.jinja)
+## into starters/<framework>/requirements.lock, with uv (run after changing a starter's pin)
+starter-locks: $(VENV)/.installed
+	$(PY) -m guide.starters.locks
 
 ## bench: print timings and ratios (not a test: figures vary with the machine)
 bench: $(VENV)/.installed

@@ -20,6 +20,7 @@ urlpatterns = [
     path("r/<permalink:slug>/", views.permalink, name="permalink"),
     path("r/<permalink:slug>/pdf", pdf.permalink_pdf, name="permalink_pdf"),
     path("r/<permalink:slug>/starter.zip", views.permalink_starter, name="permalink_starter"),
+    path("r/<permalink:slug>/decision.md", views.permalink_decision, name="permalink_decision"),
     path("r/<permalink:slug>/card.png", card.permalink_card, name="permalink_card"),
     path("rules/", rules.rules, name="rules"),
     path("rules/questions.yaml", rules.rules_file, name="rules_file"),

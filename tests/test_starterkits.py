@@ -10,10 +10,19 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.http import Http404
 
 from guide.models import Permalink
+from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
-from guide.starters.generator import Link, render_files, spec_from_result, zip_bytes
+from guide.starters import kits
+from guide.starters.generator import (
+    Link,
+    decision_record,
+    render_files,
+    spec_from_result,
+    zip_bytes,
+)
 
 ANSWERS = {"auth": "full", "admin": "yes", "database": "relational", "api": "full"}
 
@@ -64,9 +73,54 @@ def test_the_download_is_the_starter_for_these_answers_the_same_bytes_each_time(
     first, second = client.get(link_url + "starter.zip"), client.get(link_url + "starter.zip")
     assert first.status_code == 200 and first["Content-Type"] == "application/zip"
     assert first["Content-Disposition"] == 'attachment; filename="django-starter.zip"'
-    assert first.content == second.content == zip_bytes(spec_from_result(link.result))
+    assert first.content == second.content == zip_bytes(kits.starter_spec(link))
     names = zipfile.ZipFile(io.BytesIO(first.content)).namelist()
     assert "django-starter/core/admin.py" in names and "django-starter/README.md" in names
+
+
+@pytest.mark.django_db
+def test_the_download_records_the_decision_with_the_results_address(client, link_url):
+    archive = zipfile.ZipFile(io.BytesIO(client.get(link_url + "starter.zip").content))
+    record = archive.read("django-starter/docs/decisions/0001-use-django.md").decode()
+    assert record.startswith("---\nstatus: accepted\n---\n\n# Use Django\n")
+    assert f"<http://testserver{link_url}>" in record
+    other = client.get(link_url + "starter.zip?framework=flask").content
+    flask = zipfile.ZipFile(io.BytesIO(other)).read(
+        "flask-starter/docs/decisions/0001-use-flask.md"
+    )
+    assert b"# Use Flask" in flask and b"although the guide recommended Django" in flask
+
+
+@pytest.mark.django_db
+def test_the_result_page_offers_the_decision_record_alone_as_markdown(client, link_url, link):
+    page = page_of(client, link_url)
+    address = re.search(r'href="([^"]+)">the decision record alone', page)
+    assert address and "docs/decisions/0001-use-django.md" in page
+    response = client.get(address.group(1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="decision.md"'
+    record = response.content.decode()
+    assert record == decision_record(kits.starter_spec(link))  # what the project holds
+    assert record.startswith("---\nstatus: accepted\n---\n\n# Use Django\n")
+    assert f"<http://testserver{link_url}>" in record
+    again = client.get(address.group(1), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_the_decision_record_lists_only_what_was_answered_or_assumed(client):
+    url = client.post("/", {"start": "saas", "deadline": "tight"})["Location"]
+    record = client.get(url + "decision.md").content.decode()
+    assert "How tight is the deadline?" in record
+    assert "(assumed)" in record  # the starting point's assumptions say so
+    assert "Will editors publish content" not in record  # never asked
+
+
+@pytest.mark.django_db
+def test_an_unknown_permalink_has_no_decision_record(client):
+    response = client.get("/r/" + "A" * 16 + "/decision.md")
+    assert response.status_code == 404
 
 
 @pytest.mark.django_db

@@ -1,7 +1,10 @@
-"""The starter kits (guide/starters.py and the templates in starters/), for every feature
-combination of both frameworks: the files each needs and no others, imports the project
-declares, nothing left unrendered, clean code, safe and repeatable zips. Installing and
-running the projects is tests/test_starter_projects.py's job."""
+"""The starter kits (guide/starters/generator.py and the template in starters/), for every
+feature combination of both frameworks: the files each needs and no others, imports the
+project declares, requirements that are one consistent share of the framework's lock,
+nothing left unrendered, clean code, the rules between features said alike by Copier and
+the generator, safe and repeatable zips. The production layer around the code and the
+decision record are tests/test_starter_layer.py's; installing and running the projects is
+tests/test_starter_projects.py's job."""
 
 import ast
 import io
@@ -15,6 +18,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 from copier import Settings, run_copy
+from copier._settings import SettingsModel
 
 from guide.engine import check_answers, score
 from guide.services.rulebook import get_rulebook
@@ -22,11 +26,16 @@ from guide.starters import generator as starters
 from guide.starters.generator import (
     FEATURES,
     FRAMEWORKS,
+    LOCK_NAME,
+    REQUIREMENTS,
     STARTERS,
+    STORES,
     Link,
     NextStep,
     StarterSpec,
+    answers,
     key_files,
+    parse_lock,
     render_files,
     resolve_features,
     spec_from_result,
@@ -34,6 +43,7 @@ from guide.starters.generator import (
     write_tree,
     zip_bytes,
 )
+from guide.starters.locks import template_pins
 
 COMBINATIONS = [
     frozenset(combination)
@@ -52,19 +62,24 @@ SPECS = sorted(
 EVERYTHING = {framework: StarterSpec(framework, frozenset(FEATURES)) for framework in FRAMEWORKS}
 
 # fmt: off
+#: The production layer every project has, whatever its framework.
+LAYER = {
+    ".copier-answers.yml", ".dockerignore", ".env.example", ".github/workflows/ci.yml",
+    ".gitignore", ".pre-commit-config.yaml", "Dockerfile", "README.md", "compose.yaml",
+    "gunicorn.conf.py", "pyproject.toml", "requirements.txt", "requirements-dev.txt",
+}
 #: The files every starter has, and those each feature adds (and no other feature does).
 BASE = {
-    "flask": {
-        ".copier-answers.yml", ".gitignore", "README.md", "pyproject.toml", "requirements.txt",
-        "starter/__init__.py", "starter/config.py", "starter/main.py",
-        "starter/templates/base.html", "starter/templates/index.html",
-        "tests/conftest.py", "tests/test_main.py",
+    "flask": LAYER | {
+        "starter/__init__.py", "starter/config.py", "starter/logs.py", "starter/main.py",
+        "starter/security.py", "starter/templates/base.html", "starter/templates/index.html",
+        "tests/__init__.py", "tests/conftest.py", "tests/test_main.py", "tests/test_settings.py",
     },
-    "django": {
-        ".copier-answers.yml", ".gitignore", "README.md", "pyproject.toml", "requirements.txt",
+    "django": LAYER | {
         "manage.py", "starter/__init__.py", "starter/settings.py", "starter/urls.py",
-        "starter/wsgi.py", "core/__init__.py", "core/apps.py", "core/views.py",
-        "core/templates/core/base.html", "core/templates/core/index.html", "tests/test_main.py",
+        "starter/wsgi.py", "core/__init__.py", "core/apps.py", "core/health.py", "core/views.py",
+        "core/templates/core/base.html", "core/templates/core/index.html", "tests/__init__.py",
+        "tests/settings.py", "tests/test_main.py", "tests/test_settings.py",
     },
 }
 OWN = {
@@ -83,38 +98,53 @@ OWN = {
     },
     "django": {
         "auth": {"core/accounts.py", "core/templates/registration/login.html",
-                 "core/templates/core/account.html", "tests/test_auth.py"},
+                 "core/templates/core/account.html", "tests/test_auth.py",
+                 "users/__init__.py", "users/apps.py", "users/models.py",
+                 "users/migrations/__init__.py", "users/migrations/0001_initial.py",
+                 "tests/test_users.py"},
         "forms": {"core/forms.py", "core/templates/core/note_form.html", "tests/test_forms.py"},
         "orm": {"core/models.py", "core/migrations/__init__.py",
                 "core/migrations/0001_initial.py", "tests/test_orm.py"},
         "nosql": {"core/mongo.py", "tests/test_nosql.py"},
-        "admin": {"core/admin.py", "tests/test_admin.py"},
+        "admin": {"core/admin.py", "users/admin.py", "tests/test_admin.py"},
         "rest": {"core/api.py", "tests/test_api.py"},
         "rate_limit": {"tests/test_throttling.py"},
-        "predict": {"core/predict.py", "tests/test_predict.py"},
+        "predict": {"core/predict.py", "core/management/__init__.py",
+                    "core/management/commands/__init__.py",
+                    "core/management/commands/train.py", "tests/test_predict.py"},
     },
 }
-#: Files two features share: the notes' pages (either data store); Django's conftest.
+#: Files several features share: the notes' pages (either data store); Django's conftest
+#: and its OpenAPI tests (REST framework serves the API and /predict).
 SHARED = {
     "flask": {"starter/notes.py": {"orm", "nosql"},
               "starter/templates/notes/list.html": {"orm", "nosql"}},
     "django": {"core/templates/core/note_list.html": {"orm", "nosql"},
-               "tests/conftest.py": {"nosql", "auth", "rate_limit"}},
+               "tests/conftest.py": {"nosql", "auth", "rate_limit"},
+               "tests/test_schema.py": {"rest", "predict"}},
 }
 
-#: Import name -> the distribution that provides it, as requirements.txt names it.
+#: Import name -> the distribution that provides it, as the requirements files name it.
 DISTRIBUTIONS = {
-    "alembic": "alembic", "bson": "pymongo", "click": "click", "dj_database_url": "dj-database-url",
-    "django": "Django", "flask": "Flask", "flask_admin": "Flask-Admin",
-    "flask_limiter": "Flask-Limiter", "flask_login": "Flask-Login",
-    "flask_migrate": "Flask-Migrate",
+    "alembic": "alembic", "bson": "pymongo", "click": "click", "django": "Django",
+    "django_stubs_ext": "django-stubs-ext", "drf_spectacular": "drf-spectacular",
+    "environ": "django-environ", "environs": "environs", "flask": "Flask",
+    "flask_admin": "Flask-Admin", "flask_limiter": "Flask-Limiter",
+    "flask_login": "Flask-Login", "flask_migrate": "Flask-Migrate",
     "flask_smorest": "flask-smorest", "flask_sqlalchemy": "Flask-SQLAlchemy",
-    "flask_wtf": "Flask-WTF", "marshmallow": "marshmallow", "mongomock": "mongomock",
-    "pymongo": "pymongo", "pytest": "pytest", "rest_framework": "djangorestframework",
-    "sqlalchemy": "SQLAlchemy", "werkzeug": "Werkzeug", "wtforms": "WTForms",
+    "flask_wtf": "Flask-WTF", "itsdangerous": "itsdangerous", "joblib": "joblib",
+    "marshmallow": "marshmallow", "mongomock": "mongomock", "pymongo": "pymongo",
+    "pytest": "pytest", "rest_framework": "djangorestframework", "sklearn": "scikit-learn",
+    "sqlalchemy": "SQLAlchemy", "webargs": "webargs", "werkzeug": "Werkzeug",
+    "wtforms": "WTForms",
 }
 # fmt: on
-PIN = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==\d[\w.]*")
+#: A line of a generated requirements file: a pin, perhaps a marker, perhaps a "# via".
+REQUIREMENT = re.compile(
+    r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[a-z,]+\])?==(?P<version>[\w.]+)"
+    r"(?: ; (?P<marker>[^#]+?))?(?:  # via (?P<via>.+))?"
+)
+HEADING = "# What those need"
 
 
 @pytest.fixture(scope="module")
@@ -131,6 +161,20 @@ def text_files(files):
     return {path: content.decode() for path, content in files.items()}
 
 
+def requirements(text):
+    """A requirements file's pins: (top-level ones, the ones they need), each a dict of
+    canonical name -> the line's parts."""
+    top, _, needed = text.partition(HEADING)
+
+    def pins(part):
+        lines = [line for line in part.splitlines() if line[:1].isalnum()]
+        matches = [REQUIREMENT.fullmatch(line) for line in lines]
+        assert all(matches), [line for line, m in zip(lines, matches, strict=True) if not m]
+        return {canonical(m["name"]): m for m in matches}
+
+    return pins(top), pins(needed)
+
+
 def test_every_combination_has_the_files_of_its_features_and_no_others(rendered):
     for spec, files in rendered.items():
         framework, features = spec.framework, spec.features
@@ -143,23 +187,24 @@ def test_every_combination_resolves_to_a_spec_the_answers_file_records(rendered)
     for framework, combination in itertools.product(FRAMEWORKS, COMBINATIONS):
         spec = StarterSpec(framework, combination)
         recorded = yaml.safe_load(rendered[spec][".copier-answers.yml"])
-        assert recorded.pop("_src_path") == f"starters/{framework}"
+        assert recorded.pop("_src_path") == "starters"
+        assert recorded.pop("framework") == framework
         assert {feature for feature, on in recorded.items() if on} == spec.features
         assert recorded.keys() == FEATURES.keys()
 
 
-def test_every_import_is_the_standard_library_the_project_or_a_pinned_requirement(rendered):
+def test_every_import_is_the_standard_library_the_project_or_a_top_level_pin(rendered):
+    """The app imports only what requirements.txt pins by name, the tests what either
+    file does: nothing it uses arrives only because another package needs it."""
     for spec, files in rendered.items():
-        pins = [
-            line for line in files["requirements.txt"].decode().splitlines() if line[:1].isalnum()
-        ]
-        assert all(PIN.fullmatch(line) for line in pins), pins
-        pinned = {canonical(PIN.fullmatch(line)["name"]) for line in pins}
+        app_pins = set(requirements(files["requirements.txt"].decode())[0])
+        dev_pins = app_pins | set(requirements(files["requirements-dev.txt"].decode())[0])
         own = {path.split("/")[0] for path in files if path.endswith("/__init__.py")}
         own |= {path.removesuffix(".py") for path in files if "/" not in path}
         for path, source in text_files(files).items():
             if not path.endswith(".py"):
                 continue
+            pinned = dev_pins if path.startswith("tests/") else app_pins
             for node in ast.walk(ast.parse(source, path)):
                 if isinstance(node, ast.Import):
                     names = [alias.name for alias in node.names]
@@ -174,11 +219,50 @@ def test_every_import_is_the_standard_library_the_project_or_a_pinned_requiremen
                     assert canonical(DISTRIBUTIONS[top]) in pinned, f"{spec}: {path} needs {top}"
 
 
+def test_every_projects_requirements_are_a_closed_share_of_its_frameworks_lock(rendered):
+    """Each file is complete: every package a listed one needs (by the lock's "# via"
+    notes) is listed too, in it or in requirements.txt, which requirements-dev.txt
+    includes; and every line is the lock's own, so every project has the versions of one
+    resolution."""
+    for spec, files in rendered.items():
+        lock = parse_lock((STARTERS / spec.framework / LOCK_NAME).read_text())
+        installed = {}
+        for path in REQUIREMENTS:
+            top, needed = requirements(files[path].decode())
+            assert not top.keys() & needed.keys(), (spec, path)
+            installed |= top | needed
+            for name, match in {**top, **needed}.items():
+                line = lock[name].line
+                assert line.split(" ; ")[0].split("==")[1] == match["version"], (spec, name)
+                assert line.partition(" ; ")[2] == (match["marker"] or ""), (spec, name)
+            for name, package in lock.items():
+                if package.needed_by & (top.keys() | needed.keys()):
+                    assert name in installed, f"{spec}: {path} lacks {name}"
+            for name, match in needed.items():  # each says which listed packages need it
+                assert set(match["via"].split(", ")) <= lock[name].needed_by & installed.keys()
+        assert "-r requirements.txt" in files["requirements-dev.txt"].decode()
+
+
+def test_the_locks_resolve_exactly_the_pins_the_templates_hold():
+    """A pin changed in a template without `make starter-locks` fails here."""
+    for framework in FRAMEWORKS:
+        lock = parse_lock((STARTERS / framework / LOCK_NAME).read_text())
+        pinned = {}
+        for pin in template_pins(framework):
+            name, _, version = re.sub(r"\[.*\]", "", pin).partition("==")
+            pinned[canonical(name)] = version
+        locked = {name: p.line.split(" ; ")[0].split("==")[1] for name, p in lock.items()}
+        assert {name for name, p in lock.items() if p.pinned} == pinned.keys()
+        assert {name: locked[name] for name in pinned} == pinned, "run `make starter-locks`"
+
+
 def test_packages_pinned_in_both_starters_are_pinned_to_the_same_version(rendered):
     pins: dict[str, set[str]] = {}
     for files in rendered.values():
-        for match in PIN.finditer(files["requirements.txt"].decode()):
-            pins.setdefault(canonical(match["name"]), set()).add(match[0].split("==")[1])
+        for path in REQUIREMENTS:
+            top, needed = requirements(files[path].decode())
+            for name, match in {**top, **needed}.items():
+                pins.setdefault(name, set()).add(match["version"])
     assert {name: versions for name, versions in pins.items() if len(versions) > 1} == {}
 
 
@@ -187,33 +271,25 @@ def test_nothing_is_left_unrendered_and_no_path_of_this_server_leaks(rendered):
     for spec, files in rendered.items():
         for path, text in text_files(files).items():
             assert not path.endswith(".jinja") and not re.search(r"[\[{][%#\[{]", path), path
-            assert not re.search(r"\[\[|\[%|\[#", text), (spec, path)
+            assert not re.search(r"\[\[ |\[%|\[#", text), (spec, path)  # not Callable[[...
             if not path.endswith(".html"):  # Flask's and Django's own templates use {{ }}
                 assert "{{" not in text and "{%" not in text, (spec, path)
             assert here not in text, (spec, path)
 
 
-def test_every_python_file_is_clean_and_formatted_by_ruff(rendered, tmp_path):
-    # Folder names that are no module's, so ruff sorts `flask` as a third-party import.
+def test_every_python_file_is_clean_and_formatted_by_ruff_with_the_projects_own_config(
+    rendered, tmp_path
+):
+    # Ruff reads each project's pyproject.toml, as `ruff check .` in the project does.
     for index, (spec, files) in enumerate(rendered.items()):
         root = tmp_path / f"{spec.name}-{index:03}"
         for path, content in files.items():
             (root / path).parent.mkdir(parents=True, exist_ok=True)
             (root / path).write_bytes(content)
     ruff = str(Path(sys.executable).with_name("ruff"))
-    first_party = 'lint.isort.known-first-party = ["starter", "core"]'
-    rules = ["--select", "B,C4,E,F,I,SIM,UP,W", "--target-version", "py311"]
-    lint = subprocess.run(
-        [ruff, "check", "--isolated", "--config", first_party, *rules, "."],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert lint.returncode == 0, lint.stdout[-3000:]
-    formatting = subprocess.run(
-        [ruff, "format", "--isolated", "--check", "."], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert formatting.returncode == 0, formatting.stdout[-3000:]
+    for command in (["check"], ["format", "--check"]):
+        run = subprocess.run([ruff, *command, "."], cwd=tmp_path, capture_output=True, text=True)
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
 
 def test_the_readme_gives_two_commands_to_get_going_and_names_each_feature(rendered):
@@ -221,7 +297,7 @@ def test_the_readme_gives_two_commands_to_get_going_and_names_each_feature(rende
         readme = files["README.md"].decode()
         block = re.search(r"## Get going\n.*?```sh\n(.*?)```", readme, re.DOTALL)[1]
         assert block.splitlines() == [
-            "python3 -m venv .venv && .venv/bin/pip install -r requirements.txt",
+            "python3 -m venv .venv && .venv/bin/pip install -r requirements-dev.txt",
             ".venv/bin/python -m pytest",
         ]
         assert "## Run it" in readme
@@ -249,6 +325,32 @@ def test_every_zip_holds_the_files_under_one_safe_top_folder(rendered):
                 assert entry.date_time == (1980, 1, 1, 0, 0, 0)
                 assert entry.external_attr >> 16 in {0o100644, 0o100755}
             assert {name.split("/", 1)[1]: archive.read(name) for name in names} == files
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [*EVERYTHING.values(), StarterSpec("django", frozenset({"nosql", "predict"}))],
+    ids=lambda spec: f"{spec.framework}-{'-'.join(sorted(spec.features))}",
+)
+def test_the_generator_renders_what_copier_alone_renders(spec, tmp_path):
+    """The generator keeps Copier's Jinja between renders, for speed: the files must be
+    the same as Copier's own run_copy makes, but for what the generator adds on purpose
+    (the template's place in the answers file, the requirements completed from the lock)."""
+    run_copy(
+        str(STARTERS), tmp_path, data=answers(spec), defaults=True, quiet=True, settings=Settings()
+    )
+    made = {
+        path.relative_to(tmp_path).as_posix(): path.read_bytes()
+        for path in tmp_path.rglob("*")
+        if path.is_file()
+    }
+    files = render_files(spec)
+    assert made.keys() == files.keys()
+    for path in made:
+        if path in REQUIREMENTS:
+            assert files[path].startswith(made[path].rstrip()), path
+        elif path != ".copier-answers.yml":
+            assert files[path] == made[path], path
 
 
 def test_a_zip_is_the_same_bytes_every_time_even_after_a_new_render():
@@ -321,17 +423,54 @@ def test_unknown_ids_and_unsafe_text_are_refused(make):
     "answers",
     [{"admin": True}, {"rate_limit": True}, {"orm": True, "nosql": True}, {"forms": True}],
 )
-def test_the_templates_refuse_incoherent_answers_given_directly(framework, answers, tmp_path):
-    data = dict.fromkeys(FEATURES, False) | answers
+def test_the_template_refuses_incoherent_answers_given_directly(framework, answers, tmp_path):
+    data = {"framework": framework} | dict.fromkeys(FEATURES, False) | answers
     with pytest.raises(ValueError, match="Validation error"):
         run_copy(
-            str(STARTERS / framework),
+            str(STARTERS),
             tmp_path,
             data=data,
             defaults=True,
             quiet=True,
             settings=Settings(),
         )
+
+
+def copier_answers(worker, data):
+    """The features Copier's own question loop settles on for ``data`` (with --defaults),
+    or None when a validator refuses them. Worker._ask is Copier's, private: Copier is
+    pinned, and if the method moves this test fails loudly rather than passing."""
+    worker.data = data
+    try:
+        worker._ask()
+    except ValueError as refused:
+        assert "Validation error" in str(refused)
+        return None
+    return {feature for feature in FEATURES if worker.answers.combined[feature]}
+
+
+def test_the_templates_defaults_and_validators_follow_resolve_features(tmp_path):
+    """resolve_features() states the rules between features; copier.yml states them again
+    as defaults and validators, for people who run Copier themselves. For every combination
+    of answers, Copier must agree: it accepts exactly the sets resolve_features() leaves as
+    they are, and, given only the features asked for, its defaults add what it adds."""
+    # The generator's Worker: Copier's, keeping its compiled Jinja between the 1024 runs.
+    worker = starters._worker_class()(
+        src_path=str(STARTERS),
+        dst_path=tmp_path,
+        defaults=True,
+        quiet=True,
+        settings=SettingsModel(),  # not the user's Copier settings
+    )
+    for framework, asked in itertools.product(FRAMEWORKS, COMBINATIONS):
+        given = {"framework": framework} | {feature: feature in asked for feature in FEATURES}
+        accepted = copier_answers(worker, given)
+        assert (accepted is not None) == (resolve_features(asked) == asked), (framework, asked)
+        completed = copier_answers(worker, {"framework": framework} | dict.fromkeys(asked, True))
+        if asked >= STORES:  # both data stores: Copier asks the person to choose one
+            assert completed is None
+        else:
+            assert completed == resolve_features(asked), (framework, asked)
 
 
 def test_the_catalogue_calls_features_what_the_guide_calls_them():

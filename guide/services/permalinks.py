@@ -127,6 +127,10 @@ def starter_url(link: Permalink, framework: str | None = None) -> str:
     return f"{url}?{urlencode({'framework': framework})}" if framework else url
 
 
+def decision_url(link: Permalink) -> str:
+    return reverse("permalink_decision", kwargs={"slug": link.slug})
+
+
 def absolute(url: str) -> str:
     """``url`` at the site's public origin (SITE_URL), whatever Host the request named: share
     links and cached pages never depend on what a client sent."""

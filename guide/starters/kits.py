@@ -1,10 +1,11 @@
 """The service for starter kits: a permalink's starter project, as a result shows it before
-the download (``starter_offer``) and as the download itself (``starter_download``), for every
-surface alike. guide/starters/generator.py makes the projects; this knows links, the cache and
-limits.
+the download (``starter_offer``), as the download itself (``starter_download``), and its
+decision record alone (``decision_download``), for every surface alike.
+guide/starters/generator.py makes the projects; this knows links, the cache and limits.
 
     offer = starter_offer(link)                            # what the result page shows
     return starter_download(request, slug, "flask")        # the zip, cached, rate-limited
+    return decision_download(request, slug)                # docs/decisions/0001-use-....md
 """
 
 from __future__ import annotations
@@ -18,13 +19,21 @@ from django.http import HttpRequest, HttpResponse
 from guide.models import Permalink
 from guide.services import limits
 from guide.services.downloads import Made, serve
-from guide.services.permalinks import absolute, find_or_404, starter_url
+from guide.services.permalinks import (
+    absolute,
+    decision_url,
+    find_or_404,
+    link_url,
+    starter_url,
+)
 from guide.services.rulebook import get_rulebook
 
 from .generator import FEATURES as STARTER_FEATURES
 from .generator import (
     Framework,
     StarterSpec,
+    decision_path,
+    decision_record,
     key_files,
     render_files,
     spec_from_result,
@@ -56,12 +65,15 @@ class StarterOffer:
     key_files: tuple[KeyFile, ...]
     other_name: str
     other_url: str
+    decision_url: str  # the project's decision record alone, as Markdown
+    decision_path: str  # where the project keeps it
 
 
 def starter_spec(link: Permalink, framework: Framework | None = None) -> StarterSpec:
     """The starter project for a link's answers: the recommended framework's, or
-    ``framework``'s. Raises ValueError for a framework the guide does not know."""
-    return spec_from_result(link.result, framework)
+    ``framework``'s, with a decision record that gives the link's address. Raises
+    ValueError for a framework the guide does not know."""
+    return spec_from_result(link.result, framework, permalink=absolute(link_url(link)))
 
 
 def starter_download(request: HttpRequest, slug: str, framework: Framework | None) -> HttpResponse:
@@ -76,6 +88,18 @@ def starter_download(request: HttpRequest, slug: str, framework: Framework | Non
         return Made(zip_bytes(spec), "application/zip", filename=f"{spec.name}.zip")
 
     return serve(request, f"starter:{slug}:{framework or ''}", make)
+
+
+def decision_download(request: HttpRequest, slug: str) -> HttpResponse:
+    """A permalink's decision record alone, as Markdown (decision.md): the one its
+    recommended starter holds, made once and then served from the cache. One small
+    template, no project to render: not rate-limited. Http404 for an unknown slug."""
+
+    def make() -> Made:
+        record = decision_record(starter_spec(find_or_404(slug)))
+        return Made(record.encode(), "text/markdown; charset=utf-8", filename="decision.md")
+
+    return serve(request, f"decision:{slug}", make)
 
 
 def starter_offer(link: Permalink) -> StarterOffer | None:
@@ -105,6 +129,8 @@ def starter_offer(link: Permalink) -> StarterOffer | None:
         ),
         other_name=other.name,
         other_url=starter_url(link, other.id),
+        decision_url=decision_url(link),
+        decision_path=decision_path(spec),
     )
 
 

@@ -153,6 +153,12 @@ def permalink_starter(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def permalink_decision(request: HttpRequest, slug: str) -> HttpResponse:
+    """The permalink's decision record alone (Markdown), as its starter project holds it."""
+    return kits.decision_download(request, slug)
+
+
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers that ask for /favicon.ico get the site's icon (its hashed, long-cached name is
     known only at run time)."""

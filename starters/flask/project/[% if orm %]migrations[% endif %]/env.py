@@ -1,15 +1,11 @@
 """How Alembic reaches the database: through the app's Flask-SQLAlchemy engine.
 
-Flask-Migrate runs this for every `flask --app starter db ...` command.
+Flask-Migrate runs this for every `flask --app starter db ...` command. What it does is
+logged through the app's own logging (starter/logs.py).
 """
-
-from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
-
-if context.config.config_file_name is not None:
-    fileConfig(context.config.config_file_name, disable_existing_loggers=False)
 
 migrate = current_app.extensions["migrate"]
 engine = migrate.db.engine
