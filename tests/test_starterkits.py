@@ -10,10 +10,8 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
-from django.http import Http404
 
 from guide.models import Permalink
-from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
 from guide.starters import kits
 from guide.starters.generator import (
