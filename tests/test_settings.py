@@ -28,6 +28,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
             "DJANGO_SETTINGS_MODULE",
             "DJANGO_ALLOW_ASYNC_UNSAFE",
             "SITE_URL",
+            "RELEASE",
         }
     }
     environment["ENV_FILE"] = "/nonexistent/.env"  # this checkout's .env must not help
@@ -63,6 +64,7 @@ def test_the_deploy_check_passes_with_production_settings():
         "WARNING",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="guide.example",
+        RELEASE="0123abc",  # with CACHE_URL set (CI's Redis run), W003 asks for it
     )
     if not has_font_subsetter() and not os.environ.get("CI"):
         # A machine without libharfbuzz-subset: the only issue is the slow PDF renders.
@@ -70,6 +72,18 @@ def test_the_deploy_check_passes_with_production_settings():
         return
     assert run.returncode == 0, run.stdout + run.stderr
     assert "System check identified no issues" in run.stdout
+
+
+def test_the_deploy_check_asks_for_a_release_when_the_cache_is_shared():
+    run = manage(
+        "check",
+        "--deploy",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="guide.example",
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
+    assert "guide.W003" in run.stderr
+    assert "RELEASE=$(git rev-parse --short HEAD)" in run.stderr
 
 
 @pytest.mark.parametrize(
