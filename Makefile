@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-starters rules-impact check typecheck format lint lock starter-locks bench load clean
+.PHONY: run serve test test-starters rules-impact check typecheck format lint lock starter-locks bench load load-attack clean
 
 # Everything comes from the lock file (exact versions and hashes of the whole tree), then the
 # project itself without touching its dependencies.
@@ -90,6 +90,11 @@ bench: $(VENV)/.installed
 ## load: the load test against gunicorn on PostgreSQL and Redis (see docs/benchmarks.md)
 load: $(VENV)/.installed
 	$(PY) -m bench load
+
+## load-attack: `make serve`'s stack under a flood of uncached renders from many addresses,
+## each within its limits; prints a visitor's p95 with and without it (docs/benchmarks.md)
+load-attack: $(VENV)/.installed
+	$(PY) -m bench load-attack
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -1,8 +1,9 @@
 """gunicorn settings for the guide: `gunicorn -c gunicorn.conf.py config.wsgi`.
 
 Everything can be set from the environment (BIND, PORT, WEB_CONCURRENCY, GUNICORN_THREADS,
-GUNICORN_TIMEOUT). In production gunicorn sits behind nginx (deploy/), which buffers slow
-clients; `make serve` starts both.
+GUNICORN_TIMEOUT, GUNICORN_NICE, GUNICORN_WARM_PDF). In production gunicorn sits behind nginx
+(deploy/), which buffers slow clients; `make serve` starts nginx and two pools of this
+configuration: one for every page, one (niced) for the renders.
 """
 
 import os
@@ -51,3 +52,39 @@ def on_starting(server):
     except (SystemCheckError, ImproperlyConfigured) as exc:
         print(f"Refusing to start: {exc}", file=sys.stderr, flush=True)
         sys.exit(1)
+
+
+def post_fork(server, worker):
+    """A pool that only renders (deploy/serve.py sets GUNICORN_NICE=10) yields the processor to
+    the pool that answers everything else whenever both want it."""
+    nice = int(os.environ.get("GUNICORN_NICE", "0"))
+    if nice:
+        os.nice(nice)
+
+
+def post_worker_init(worker):
+    """Render a PDF summary in memory before the first request, so that request does not pay
+    for finding fonts and parsing stylesheets (GUNICORN_WARM_PDF=0: a pool that renders none)."""
+    if os.environ.get("GUNICORN_WARM_PDF", "1") == "0":
+        return
+    from guide.pdf.render import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # a worker that cannot render still serves every page; the PDF says so
+        worker.log.exception("Warming up the PDF renderer failed")
+
+
+def worker_exit(server, worker):
+    """A worker that served is done: it leaves at once, skipping the interpreter's teardown.
+    When the whole process group got SIGTERM (systemd's default KillMode, a terminal's
+    Ctrl-C), a worker that had rendered a PDF crashed with SIGSEGV in that teardown. Logs are
+    flushed first; a worker that failed to boot exits with the code gunicorn gives it."""
+    if not worker.booted:
+        return
+    import logging
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)

@@ -5,7 +5,7 @@ import sys
 
 import django
 
-from . import engine, http, interview, load, pdf, starter
+from . import attack, engine, http, interview, load, pdf, starter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
@@ -21,8 +21,9 @@ SECTIONS = {
     "pdf": pdf.run,
     "starter": starter.run,
 }
-#: Run only when named (`make load`): it needs PostgreSQL, Redis and wrk.
-EXTRA = {"load": load.run}
+#: Run only when named: `make load` needs PostgreSQL, Redis and wrk; `make load-attack` floods
+#: `make serve`'s stack for 20 s.
+EXTRA = {"load": load.run, "load-attack": attack.run}
 
 
 def main(names: list[str]) -> None:

@@ -1,16 +1,23 @@
 """PDF summary: the time of a first render in a warm process (fonts and stylesheets ready,
-nothing cached). The cached download is measured by the http section."""
+nothing cached), and the first PDF a fresh gunicorn worker serves against the ones after it.
+The cached download is measured by the http section."""
 
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from guide import pdf
 from guide.engine import score
 from guide.services.rulebook import get_rulebook
 
 from .engine import CASES as ENGINE_CASES
+from .http import ROOT, free_port, gunicorn, make_permalink, server_env
 
 CASES = {name: answers for name, answers in ENGINE_CASES.items() if answers}
 
@@ -67,4 +74,38 @@ def run(rounds: int = 15) -> None:
             f"{'first render, ' + name:<32} median {1000 * median:6.0f} ms"
             f"  best {1000 * min(samples):4.0f} ms  = {median / ref:4.1f}x reference"
             f"  (target: median <= 150 ms) {'ok' if median <= 0.150 else 'ABOVE TARGET'}"
+        )
+    run_fresh()
+
+
+FRESH_ANSWERS = [f"auth={a}&forms={f}" for a in ("none", "simple", "full") for f in ("few", "many")]
+
+
+def fresh_worker(warm: bool) -> tuple[float, float]:
+    """Seconds of the first PDF a new gunicorn worker serves, and the median of the next
+    ones (each a permalink not rendered before)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = server_env(Path(tmp) / "pdf.sqlite3") | {"GUNICORN_WARM_PDF": "1" if warm else "0"}
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        with gunicorn(env, free_port(), workers=1) as base:
+            links = [make_permalink(base, answers) for answers in FRESH_ANSWERS]
+            times = []
+            for link in links:
+                start = time.perf_counter()
+                urllib.request.urlopen(f"{base}{link}pdf").read()
+                times.append(time.perf_counter() - start)
+    return times[0], statistics.median(times[1:])
+
+
+def run_fresh() -> None:
+    print("-- the first PDF of a fresh gunicorn worker (1 worker), against the next five")
+    for warm in (False, True):
+        first, later = fresh_worker(warm)
+        label = "warmed at start" if warm else "not warmed (GUNICORN_WARM_PDF=0)"
+        target = f"(target <= 2x) {'ok' if first <= 2 * later else 'ABOVE TARGET'}" if warm else ""
+        print(
+            f"{label:<34} first {1000 * first:5.0f} ms, then median {1000 * later:5.0f} ms"
+            f" = {first / later:4.1f}x {target}"
         )

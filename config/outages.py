@@ -1,12 +1,18 @@
 """An outage is a state, not an error per request: one warning when a service (the database,
 the shared cache) goes away, one line when it is back, with how long it was gone and how many
-requests it failed, and nothing in between. Each worker process reports its own."""
+requests it failed, and nothing in between.
+
+The state lives in memory shared by every worker a gunicorn master forks (it loads the app
+before forking, gunicorn.conf.py), so a pool of workers says it once, not once per process.
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
+import multiprocessing
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger("guide.availability")
 
@@ -14,18 +20,35 @@ logger = logging.getLogger("guide.availability")
 class Outage:
     def __init__(self, service: str) -> None:
         self.service = service
-        self.since: float | None = None  # monotonic seconds, while it is down
-        self.failures = 0
-        self._lock = threading.Lock()
+        # Monotonic seconds since it went away (the clock is the machine's, the same in every
+        # process), 0.0 while it is up; and the requests it failed since.
+        self._since = multiprocessing.Value("d", 0.0, lock=False)
+        self._failures = multiprocessing.Value("q", 0, lock=False)
+        self._lock = multiprocessing.Lock()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        # Held for a few instructions. A worker killed while holding it would leave it taken:
+        # then the others count without it rather than wait.
+        locked = self._lock.acquire(timeout=0.5)
+        try:
+            yield
+        finally:
+            if locked:
+                self._lock.release()
+
+    @property
+    def down(self) -> bool:
+        return bool(self._since.value != 0.0)
 
     def failed(self, exc: BaseException) -> None:
         """A request could not use the service: the first failure of an outage is logged, the
         rest only counted. A known outage needs no traceback: its cause is in the line."""
-        with self._lock:
-            self.failures += 1
-            first = self.since is None
+        with self._locked():
+            self._failures.value += 1
+            first = self._since.value == 0.0
             if first:
-                self.since = time.monotonic()
+                self._since.value = time.monotonic()
         if first:
             logger.warning(
                 "%s unavailable (%s: %s); requests that need it fail until it is back",
@@ -36,13 +59,14 @@ class Outage:
 
     def ok(self) -> None:
         """The service answered: if it was down, say it is back (cheap when it was not)."""
-        if self.since is None:
+        if self._since.value == 0.0:
             return
-        with self._lock:
-            if self.since is None:
+        with self._locked():
+            if self._since.value == 0.0:
                 return
-            down_for, failures = time.monotonic() - self.since, self.failures
-            self.since, self.failures = None, 0
+            down_for = time.monotonic() - self._since.value
+            failures = self._failures.value
+            self._since.value, self._failures.value = 0.0, 0
         logger.warning(
             "%s is back after %.0f s; %d request(s) failed while it was down",
             self.service,

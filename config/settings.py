@@ -231,11 +231,21 @@ AXES_LOCKOUT_TEMPLATE = "429_login.html"
 AXES_VERBOSE = True
 CSRF_FAILURE_VIEW = "guide.web.views.csrf_failure"
 
+# -- costly work (guide/services/downloads.py) ------------------------------------------------
+
+#: Renders (a permalink's page, PDF, image, starter) one process makes at once; a miss that
+#: finds every slot taken is a 503 with Retry-After. `make serve` sends renders to their own
+#: gunicorn pool (RENDER_WORKERS processes, deploy/serve.py), so they never take the threads
+#: that answer everything else.
+RENDER_SLOTS = env.int("RENDER_SLOTS", default=1)
+
 # -- rate limits (django-ratelimit, counted in the cache; guide/services/limits.py) ------------
 
 RATELIMIT_PERMALINKS = env("RATELIMIT_PERMALINKS", default="20/m")
 RATELIMIT_PDF = env("RATELIMIT_PDF", default="30/m")
 RATELIMIT_STARTER = env("RATELIMIT_STARTER", default="30/m")
+#: Permalink pages, preview images and decision records made afresh (a cached one is free).
+RATELIMIT_PAGES = env("RATELIMIT_PAGES", default="60/m")
 RATELIMIT_VIEW = "guide.web.views.ratelimited"
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)

@@ -1,8 +1,12 @@
 """`make serve`: the production-like stack on one machine.
 
-nginx (Debian's nginx-light) listens on BIND (default 127.0.0.1:$PORT) and buffers every
-request; gunicorn (gunicorn.conf.py) serves the guide on a Unix socket in a run folder that only
-nginx talks to. Both stop together: on Ctrl-C or SIGTERM, or when either one exits.
+nginx (Debian's nginx-light) listens on BIND (default 127.0.0.1:$PORT), buffers every request
+and keeps what is the same for everyone; two gunicorn pools (gunicorn.conf.py) serve the guide
+on Unix sockets in a run folder that only nginx talks to: WEB_CONCURRENCY workers answer
+everything, and RENDER_WORKERS niced workers (default 2) make permalink pages and downloads
+(docs/architecture.md, "Costly work"). All stop together: on Ctrl-C or SIGTERM, or when any
+one exits. Each runs in its own session, so a Ctrl-C in the terminal reaches this script
+alone, which stops nginx, then each gunicorn through its master.
 
     python deploy/serve.py        # what `make serve` runs after collectstatic and migrate
 """
@@ -10,6 +14,7 @@ nginx talks to. Both stop together: on Ctrl-C or SIGTERM, or when either one exi
 from __future__ import annotations
 
 import grp
+import hashlib
 import os
 import shutil
 import signal
@@ -23,12 +28,30 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
 
 
-def nginx_conf(run_dir: Path, listen: str, socket: Path) -> str:
-    """deploy/nginx.conf with this run's folder, address and socket filled in."""
+def rules_version() -> str:
+    """The version of the rules gunicorn will load (as guide.engine.loader computes it): part
+    of nginx's cache key, so new rules never meet pages made under the old."""
+    default = ROOT / "questions.yaml"
+    path = Path(os.environ.get("GUIDE_QUESTIONS_FILE") or default)
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def nginx_conf(run_dir: Path, listen: str, socket: Path, render_socket: Path) -> str:
+    """deploy/nginx.conf with this run's folder, address, sockets and versions filled in."""
     # As root, nginx's workers drop to an unprivileged user; the run folder is readable by it.
     user = "user nobody nogroup;" if os.geteuid() == 0 else ""
     text = TEMPLATE.read_text()
-    values = {"USER": user, "RUN": str(run_dir), "LISTEN": listen, "SOCKET": str(socket)}
+    values = {
+        "USER": user,
+        "RUN": str(run_dir),
+        "LISTEN": listen,
+        "SOCKET": str(socket),
+        "RENDER_SOCKET": str(render_socket),
+        "RULES": rules_version(),
+        "RELEASE": "".join(
+            c for c in os.environ.get("RELEASE", "dev") if c.isalnum() or c in "-._"
+        ),
+    }
     for name, value in values.items():
         text = text.replace(f"@{name}@", value)
     return text
@@ -55,6 +78,13 @@ def wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float) -> No
         time.sleep(0.05)
 
 
+def gunicorn(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A gunicorn pool in its own session: only this script signals it (its master, which
+    stops its workers), never a terminal's Ctrl-C to the whole group."""
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
 def main() -> int:
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
     if nginx is None:
@@ -65,42 +95,53 @@ def main() -> int:
     run_dir.mkdir(parents=True, exist_ok=True)
     private(run_dir)
     socket = run_dir / "gunicorn.sock"
-    socket.unlink(missing_ok=True)
+    render_socket = run_dir / "renders.sock"
+    for path in (socket, render_socket):
+        path.unlink(missing_ok=True)
     # nginx is the trusted proxy (with a load balancer in front of it, TRUSTED_PROXIES=2): the
     # guide counts the address it passes on.
     env = {**os.environ, "BIND": f"unix:{socket}"}
     env.setdefault("TRUSTED_PROXIES", "1")
-    app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"],
-        cwd=ROOT,
-        env=env,
+    app = gunicorn(env | {"GUNICORN_WARM_PDF": "0"})  # it sends no PDF (nginx routes them)
+    renders = gunicorn(
+        env
+        | {
+            "BIND": f"unix:{render_socket}",
+            "WEB_CONCURRENCY": os.environ.get("RENDER_WORKERS", "2"),
+            "GUNICORN_NICE": os.environ.get("RENDER_NICE", "10"),
+        }
     )
+    pools = (app, renders)
     wait_for(socket, app, 60)
+    wait_for(render_socket, renders, 60)
     conf = run_dir / "nginx.conf"
-    conf.write_text(nginx_conf(run_dir, listen, socket))
-    proxy = subprocess.Popen([nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"])
-    print(f"serve: http://{listen} (nginx) -> unix:{socket} (gunicorn)", flush=True)
+    conf.write_text(nginx_conf(run_dir, listen, socket, render_socket))
+    proxy = subprocess.Popen(
+        [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"], start_new_session=True
+    )
+    print(f"serve: http://{listen} (nginx) -> unix:{socket}, unix:{render_socket}", flush=True)
+    processes = (proxy, *pools)
 
     def stop(*_: object) -> None:
-        for process in (proxy, app):
+        for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGQUIT if process is proxy else signal.SIGTERM)
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        while proxy.poll() is None and app.poll() is None:
+        while all(process.poll() is None for process in processes):
             time.sleep(0.2)
     finally:
         stop()
-        for process in (proxy, app):
+        for process in processes:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
         if own_dir:
             shutil.rmtree(run_dir, ignore_errors=True)
-    return app.returncode or proxy.returncode or 0
+    return next((p.returncode for p in processes if p.returncode), 0)
 
 
 if __name__ == "__main__":

@@ -144,6 +144,9 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 text=True,
+                # A process group of its own, as under systemd or a terminal: a test may signal
+                # the whole group without reaching the test run.
+                start_new_session=True,
             )
         if wait:
             self.wait_until_up()
@@ -157,8 +160,8 @@ class Server:
             try:
                 if requests.get(self.url + "/healthz", timeout=1).ok:
                     return
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or listening while its workers start
             time.sleep(0.2)
         raise RuntimeError("the server did not answer in 30 s: " + self.output())
 
@@ -221,6 +224,7 @@ class Relay:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.frozen = threading.Event()
+        self.cutting = threading.Event()
         self.stopped = threading.Event()
         self.sockets: list[socket.socket] = [self.listener]
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -229,6 +233,15 @@ class Relay:
     def freeze(self) -> None:
         """From now on nothing is forwarded, and new connections are accepted and held."""
         self.frozen.set()
+
+    def cut(self) -> None:
+        """From now on every connection is closed, and new ones are closed once accepted:
+        what a database that went away looks like."""
+        self.cutting.set()
+
+    def restore(self) -> None:
+        """New connections are forwarded again: the database is back."""
+        self.cutting.clear()
 
     def close(self) -> None:
         self.stopped.set()
@@ -240,13 +253,18 @@ class Relay:
         selector = selectors.DefaultSelector()
         selector.register(self.listener, selectors.EVENT_READ, None)
         while not self.stopped.is_set():
-            if self.frozen.is_set():
+            if self.frozen.is_set() or self.cutting.is_set():
                 for key in list(selector.get_map().values()):
                     if key.data is not None:
                         selector.unregister(key.fileobj)
+                        if self.cutting.is_set():
+                            key.fileobj.close()
             for key, _ in selector.select(timeout=0.1):
                 if key.data is None:
                     client, _ = self.listener.accept()
+                    if self.cutting.is_set():
+                        client.close()  # gone
+                        continue
                     self.sockets.append(client)
                     if self.frozen.is_set():
                         continue  # accepted, never answered

@@ -5,6 +5,7 @@ import os
 import signal
 import threading
 import time
+from collections import Counter
 from unittest import mock
 
 import pytest
@@ -13,7 +14,9 @@ from django.db import OperationalError
 
 from .servers import (
     Browser,
+    Relay,
     Server,
+    Stack,
     drop_postgres_database,
     migrate,
     postgres_database,
@@ -120,7 +123,8 @@ def test_a_killed_worker_loses_no_stored_permalink():
     require("Redis", redis_available())
     name = f"guide_kill_{os.getpid()}"
     database = postgres_database(name)
-    env = production_env(DATABASE_URL=database, WEB_CONCURRENCY="2")
+    # Every saved link is looked at afterwards, more than one client would in a minute.
+    env = production_env(DATABASE_URL=database, WEB_CONCURRENCY="2", RATELIMIT_PAGES="10000/m")
     migrate(env)
     server = Server(env).start()
     acknowledged: list[str] = []
@@ -163,3 +167,108 @@ def test_a_killed_worker_loses_no_stored_permalink():
         stop.set()
         server.stop()
         drop_postgres_database(name)
+
+
+def outage_lines(log: str) -> list[str]:
+    """What the servers logged about the database, beside the access log's line per request."""
+    lines = []
+    for line in log.splitlines():
+        if line.startswith("{"):
+            message = json.loads(line).get("message", "")
+            if "database" in message.lower() or "Traceback" in message:
+                lines.append(message)
+        elif "Traceback" in line or "Error" in line:
+            lines.append(line)
+    return lines
+
+
+@pytest.mark.services
+def test_a_database_outage_under_load_is_a_few_lines_in_the_log_not_one_per_request():
+    """make serve's stack on PostgreSQL that goes away for 10 s while pages, the form and the
+    JSON API are asked for all along: every request that needs the database gets a 503, and
+    the log says so once when it goes and once when it is back, for each pool of workers."""
+    name = f"guide_outage_{os.getpid()}"
+    database = postgres_database(name)
+    relay = Relay(("127.0.0.1", 5432))
+    env = production_env(
+        DATABASE_URL=database.replace(":5432/", f":{relay.port}/"),
+        DATABASE_RETRY_SECONDS="1",
+        RATELIMIT_PERMALINKS="100000/m",
+        RATELIMIT_PAGES="100000/m",
+    )
+    env.pop("CACHE_URL", None)
+    migrate(env)
+    server = Stack(env).start()
+    statuses: Counter[int] = Counter()
+    stop = threading.Event()
+    missing = "/r/" + "Q" * 16 + "/"
+
+    def ask(kind: int) -> None:
+        browser = Browser()
+        while not stop.is_set():
+            try:
+                if kind == 0:
+                    response = requests.post(
+                        server.url + "/api/recommendations",
+                        json={"answers": {"auth": "full"}},
+                        timeout=15,
+                    )
+                elif kind == 1:
+                    response = requests.get(
+                        server.url + "/api/recommendations/" + "Q" * 16, timeout=15
+                    )
+                elif kind == 2:
+                    response = requests.get(server.url + missing, timeout=15)
+                else:
+                    response = browser.submit(server.url, {"auth": "simple"})
+            except requests.RequestException:
+                continue
+            statuses[response.status_code] += 1
+
+    threads = [threading.Thread(target=ask, args=(n % 4,)) for n in range(8)]
+    try:
+        assert Browser().submit(server.url, {"auth": "full"}).status_code == 303
+        relay.cut()
+        for thread in threads:
+            thread.start()
+        time.sleep(10)
+        relay.restore()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # until every pool has met the database again
+            time.sleep(2)
+            if statuses[201] and statuses[303]:
+                break
+        time.sleep(3)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        stop.set()
+        log = server.stop()
+        relay.close()
+        drop_postgres_database(name)
+    assert statuses[503] > 50, statuses  # under load, all along
+    assert set(statuses) <= {200, 201, 303, 404, 503}, statuses  # never a 500
+    said = outage_lines(log)
+    assert "Traceback" not in log
+    assert 2 <= len(said) <= 5, said
+    assert any("unavailable" in line for line in said) and any("back" in line for line in said)
+
+
+@pytest.mark.services
+def test_sigterm_to_the_whole_process_group_after_pdf_renders_crashes_no_worker(tmp_path):
+    """What systemd's default KillMode and a terminal's Ctrl-C do: every process of the
+    group gets the signal, the workers from the master again."""
+    env = production_env(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", LOG_LEVEL="INFO")
+    env.pop("CACHE_URL", None)
+    migrate(env)
+    server = Server(env).start()
+    browser = Browser()
+    for answers in ({"auth": "full"}, {"auth": "none"}, {"forms": "many"}, {"admin": "yes"}):
+        location = browser.submit(server.url, answers).headers["Location"]
+        assert requests.get(server.url + location + "pdf", timeout=30).ok
+    os.killpg(server.process.pid, signal.SIGTERM)
+    assert server.process.wait(timeout=30) == 0
+    log = server.output()
+    assert log.count("Worker exiting") == 2
+    assert "SIGSEGV" not in log and "was sent" not in log and "Traceback" not in log, log[-3000:]

@@ -1,6 +1,7 @@
 import copy
 import gc
 import io
+import logging
 import os
 import shutil
 import subprocess
@@ -324,3 +325,20 @@ def test_a_pdf_is_rendered_once_whatever_host_a_client_names(client, link_url):
             for n in range(20)
         }
     assert rendered.call_count == 1 and len(bodies) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_a_render_logs_no_warning_from_the_renderer(client, caplog, paper):
+    # Parsed afresh, as in a new worker: a stylesheet's warnings come when it is first read.
+    pdf_module.stylesheets.cache_clear()
+    pdf_module.option_colours.cache_clear()
+    url = client.post("/", ALL_BUT_ONE_ANSWERED)["Location"]
+    with caplog.at_level("DEBUG", logger="weasyprint"):
+        assert client.get(url + f"pdf?paper={paper}").status_code == 200
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.name.startswith("weasyprint") and r.levelno >= logging.WARNING
+    ]
+    assert warnings == []

@@ -41,11 +41,28 @@ def test_reading_is_not_limited(client, limits):
 
 
 @pytest.mark.django_db
-def test_pdf_downloads_are_limited_too(client, limits):
+def test_pdf_renders_are_limited_and_a_pdf_already_made_is_not_counted(client, limits):
     url = client.post("/", {"auth": "full"})["Location"]
     assert client.get(url + "pdf").status_code == 200
-    assert client.get(url + "pdf").status_code == 200
-    assert client.get(url + "pdf").status_code == 429
+    for _ in range(5):  # the same bytes again, from the cache: nothing to make, nothing counted
+        assert client.get(url + "pdf").status_code == 200
+    assert client.get(url + "pdf?paper=letter").status_code == 200
+    other = client.post("/", {"auth": "simple"})["Location"]
+    assert client.get(other + "pdf").status_code == 429  # a third render in the minute
+
+
+@pytest.mark.django_db
+def test_permalink_pages_cards_and_records_made_afresh_are_limited_too(client, limits, settings):
+    settings.RATELIMIT_PAGES = "3/m"
+    links = [client.post("/", {"project_size": size})["Location"] for size in ("small", "large")]
+    assert client.get(links[0]).status_code == 200
+    assert client.get(links[0] + "card.png").status_code == 200
+    assert client.get(links[1] + "decision.md").status_code == 200
+    assert client.get(links[1]).status_code == 429
+    assert client.get(links[1] + "card.png").status_code == 429
+    for _ in range(5):  # what was made stays free to see
+        assert client.get(links[0]).status_code == 200
+        assert client.get(links[0] + "card.png").status_code == 200
 
 
 def test_behind_a_proxy_the_client_is_the_address_the_proxy_appended(rf, settings):
@@ -73,9 +90,10 @@ def test_a_refused_save_leads_back_to_the_answers_just_sent(client, limits):
 
 @pytest.mark.django_db
 def test_a_refused_pdf_is_a_page_that_says_when_and_leads_back_to_the_result(client, limits):
-    url = client.post("/", {"auth": "full"})["Location"]
-    statuses = [client.get(url + "pdf").status_code for _ in range(3)]
-    assert statuses[-1] == 429
+    made = client.post("/", {"auth": "full"})["Location"]
+    statuses = [client.get(made + "pdf" + paper).status_code for paper in ("", "?paper=letter")]
+    assert statuses == [200, 200]
+    url = client.post("/", {"auth": "simple"})["Location"]
     refused = client.get(url + "pdf")
     assert refused["Content-Type"].startswith("text/html")
     assert "Content-Disposition" not in refused  # shown, not saved as "pdf.html"

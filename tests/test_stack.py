@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import threading
 import time
@@ -100,11 +101,14 @@ def test_rate_limits_hold_for_the_machine_not_for_each_worker(stack):
     assert 2 <= accepted <= 5 and statuses.count(429) == 9 - accepted, statuses
 
 
-def test_the_app_server_listens_on_a_socket_only_the_proxy_reaches(stack):
-    sock = stack.run_dir / "gunicorn.sock"
-    assert sock.is_socket()
+def test_the_app_servers_listen_on_sockets_only_the_proxy_reaches(stack):
+    sockets = [stack.run_dir / "gunicorn.sock", stack.run_dir / "renders.sock"]
+    assert all(sock.is_socket() for sock in sockets)
     listening = [line for line in stack.output().splitlines() if "Listening at:" in line]
-    assert len(listening) == 1 and f"unix:{sock}" in listening[0]  # and no TCP port
+    assert len(listening) == 2  # and no TCP port
+    assert {line.split("Listening at: ")[1].split()[0] for line in listening} == {
+        f"unix:{sock}" for sock in sockets
+    }
 
 
 def huge_upload(port: int, megabytes: int = 50) -> tuple[bytes, float]:
@@ -216,3 +220,82 @@ def test_a_hung_database_costs_a_503_in_seconds_and_the_rest_keeps_serving(tmp_p
         assert "Traceback" not in text
     assert 'href="/?auth=simple&amp;forms=many"' in results["save"][2]  # nothing lost
     assert all(status == 200 and seconds < 2 for status, seconds in [*others, panel]), others
+
+
+def cache_status(url: str, **kwargs) -> tuple[int, str | None, requests.Response]:
+    response = requests.get(url, timeout=30, **kwargs)
+    return response.status_code, response.headers.get("X-Cache"), response
+
+
+def test_nginx_serves_a_repeated_permalink_page_pdf_and_starter_without_python(stack):
+    location = Browser().submit(stack.url, {"auth": "full", "admin": "yes"}).headers["Location"]
+    for suffix in ("", "pdf", "card.png", "starter.zip", "starter.zip?framework=flask"):
+        first = cache_status(stack.url + location + suffix)
+        again = cache_status(stack.url + location + suffix)
+        assert first[:2] == (200, "MISS") and again[:2] == (200, "HIT"), suffix
+        assert again[2].content == first[2].content
+        assert "Set-Cookie" not in again[2].headers  # kept for everyone: no one's cookie in it
+    page = cache_status(stack.url + location)[2]
+    assert "csrfmiddlewaretoken" not in page.text
+    # A client with the page asks with its ETag and gets 304 from nginx too.
+    status, cached, _ = cache_status(
+        stack.url + location, headers={"If-None-Match": page.headers["ETag"]}
+    )
+    assert (status, cached) == (304, "HIT")
+
+
+def test_nginx_keeps_no_refusal_and_nothing_made_for_one_visitor(stack):
+    missing = stack.url + "/r/" + "Z" * 16 + "/"
+    assert [cache_status(missing)[:2] for _ in range(2)] == [(404, "MISS")] * 2
+    # The form's pages set a cookie and carry a token: never kept, whoever asks.
+    assert "X-Cache" not in requests.get(stack.url + "/all/", timeout=10).headers
+
+
+def test_a_flood_of_renders_is_shed_with_503s_while_the_site_answers(stack):
+    """Six threads ask for renders nobody asked for before, from addresses within their
+    limits; what cannot be made at once is a 503 with Retry-After, never a 500 or a wait, and
+    pages that need no render are answered all along."""
+    links = [  # two: this stack allows few permalinks
+        Browser().submit(stack.url, answers).headers["Location"]
+        for answers in ({"project_size": "small"}, {"auth": "full", "admin": "yes"})
+    ]
+    renders = ("pdf", "pdf?paper=letter", "card.png", "decision.md")
+    asks = [link + suffix for link in links for suffix in renders]
+    asks += [link + f"starter.zip?framework={f}" for link in links for f in ("flask", "django")]
+    answers: list[tuple[int, str | None]] = []
+    stop = threading.Event()
+
+    def flood(offset: int) -> None:
+        i = offset
+        while not stop.is_set():
+            response = requests.get(stack.url + asks[i % len(asks)], timeout=30)
+            answers.append((response.status_code, response.headers.get("Retry-After")))
+            i += 1
+
+    threads = [threading.Thread(target=flood, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    try:
+        others = [requests.get(stack.url + path, timeout=30) for path in ["/healthz", "/"] * 10]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert all(response.status_code == 200 for response in others)
+    assert {status for status, _ in answers} <= {200, 503}, answers
+    assert all(retry == "5" for status, retry in answers if status == 503)
+    assert any(status == 200 for status, _ in answers)
+
+
+def test_ctrl_c_stops_the_stack_cleanly_after_pdf_renders(tmp_path):
+    env = stack_env(tmp_path)
+    migrate(env)
+    server = Stack(env).start()
+    location = Browser().submit(server.url, {"auth": "full"}).headers["Location"]
+    for paper in ("a4", "letter"):
+        assert requests.get(f"{server.url}{location}pdf?paper={paper}", timeout=30).ok
+    os.killpg(server.process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends
+    assert server.process.wait(timeout=30) == 0
+    log = server.output()
+    assert "SIGSEGV" not in log and "Traceback" not in log, log[-3000:]
+    assert log.count("Shutting down: Master") == 2  # both pools, through their masters

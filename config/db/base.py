@@ -40,7 +40,8 @@ class _Breaker:
 
     @classmethod
     def check(cls) -> None:
-        if time.monotonic() < cls.until:
+        # Unless another worker has met the database since: then it is back, for this one too.
+        if time.monotonic() < cls.until and outages.DATABASE.down:
             raise psycopg.OperationalError("the database failed a moment ago; not trying yet")
 
 

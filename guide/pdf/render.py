@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -104,19 +107,37 @@ def stylesheets(paper: str) -> tuple[CSS, ...]:
     path = finders.find(STYLESHEET)
     fetcher = StaticOnlyFetcher()
     return (
-        CSS(string=svg_style(), font_config=font_config()),  # the options' colours
+        CSS(string=option_colours().document, font_config=font_config()),  # --flask, --django
         CSS(filename=path, font_config=font_config(), url_fetcher=fetcher),
         CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", font_config=font_config()),
     )
 
 
+@dataclass(frozen=True, slots=True)
+class OptionColours:
+    """The options' colours for paper, from static/guide/options.css: its light scheme only
+    (a printed page has no dark mode), split by who reads each rule."""
+
+    document: str  # custom properties (--flask, ...) for the summary's stylesheet
+    svg: str  # fill classes (.fill-flask, ...) for the <style> inside the PDF's charts
+
+
 @lru_cache(maxsize=1)
-def svg_style() -> str:
-    """The options' colours (static/guide/options.css), for the <style> of the PDF's charts."""
+def option_colours() -> OptionColours:
     path = finders.find(OPTIONS_STYLESHEET)
     if not isinstance(path, str):
         raise FileNotFoundError(OPTIONS_STYLESHEET)
-    return Path(path).read_text()
+    text = re.sub(r"/\*.*?\*/", "", Path(path).read_text(), flags=re.S)
+    light = text.split("@media", 1)[0]  # the dark scheme follows in a media query
+    rules = [rule.strip() for rule in re.findall(r"[^{}]+\{[^{}]*\}", light)]
+    svg = [rule for rule in rules if re.search(r"\bfill\s*:", rule)]
+    document = [rule for rule in rules if rule not in svg]
+    return OptionColours(document="\n".join(document), svg="\n".join(svg))
+
+
+def svg_style() -> str:
+    """The options' fill colours, for the <style> of the PDF's charts."""
+    return option_colours().svg
 
 
 def qr_svg(url: str) -> str:
@@ -205,3 +226,32 @@ def summary_html(link: Any, share_url: str, *, stale: bool, starter: Any = None)
             "starter": starter,
         },
     )
+
+
+def warm_up() -> float:
+    """Render one whole summary in memory, as a new worker's first PDF would: fonts found and
+    loaded, stylesheets parsed, the summary's and the starter project's templates compiled.
+    gunicorn.conf.py calls it as each worker starts, so the first visitor's PDF costs what
+    the later ones do. Returns its seconds."""
+    from django.utils import timezone
+
+    from guide.models import Permalink
+    from guide.services.permalinks import result_for
+    from guide.services.rulebook import get_rulebook
+    from guide.starters.kits import pdf_offer
+
+    started = time.perf_counter()
+    answers = {q.id: q.choices[0].id for q in get_rulebook().questions}
+    result = result_for(answers)
+    link = Permalink(
+        slug="W" * 16,
+        answers=answers,
+        snapshot=result,
+        ruleset_version=result["ruleset_version"],
+        created=timezone.now(),
+    )
+    share_url = settings.SITE_URL + "/r/" + link.slug + "/"
+    html = summary_html(link, share_url, stale=False, starter=pdf_offer(link))  # its templates
+    for paper in PAPER_SIZES:
+        render_pdf(html, paper=paper)
+    return time.perf_counter() - started

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from guide.services import limits, messages, permalinks
+from guide.services import messages, permalinks
 from guide.services.downloads import Made, serve
 from guide.services.rulebook import get_rulebook
 from guide.starters import kits
@@ -26,11 +26,10 @@ class RenderFailed(Exception):
 @require_safe
 def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's PDF summary, on A4 or ``?paper=letter``. Counts towards the client's
-    limit (RATELIMIT_PDF)."""
+    limit (RATELIMIT_PDF) when it has to be made."""
     paper = request.GET.get("paper", "a4").lower()
     if paper not in PAPER_SIZES:
         return render(request, "400.html", {"message": messages.BAD_PAPER}, status=400)
-    limits.spend(request, "pdf")
     rulebook = get_rulebook()
 
     def make() -> Made:
@@ -46,7 +45,7 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         return Made(pdf, "application/pdf", filename=f"flask-or-django-{slug}.pdf")
 
     try:
-        return serve(request, f"pdf:{rulebook.version}:{slug}:{paper}", make)
+        return serve(request, f"pdf:{rulebook.version}:{slug}:{paper}", make, limit="pdf")
     except RenderFailed:
         back, label = permalinks.way_back(request)
         context = {

@@ -1,13 +1,19 @@
 """One way to serve what is made once and then kept: a permalink's page, its PDF summary, its
-preview image and its starter project.
+preview image, its starter project and its decision record.
 
 Each is the same bytes for everyone until the release or the rules change, so its cache key
 names the rules' version, and its ETag is a digest of that key and the release: a client (or
-a proxy) that has it gets 304 before anything is looked up or rendered. A miss renders once
-per process at a time: threads that miss together wait for the first one's bytes instead of
-rendering them again.
+a proxy) that has it gets 304 before anything is looked up or rendered, and a shared cache
+(nginx's proxy_cache in `make serve`, a CDN) may keep it for a day (``s-maxage``).
 
-    return serve(request, f"pdf:{rules}:{slug}:a4", make_pdf)
+A miss is the costly part, so a miss, and only a miss, is bounded twice:
+- it counts against the client's limit for its group (guide.services.limits), so one address
+  cannot make renders faster than its limit whatever it asks for;
+- it needs one of the process's RENDER_SLOTS. When they are all taken the answer is at once a
+  503 with Retry-After, never a wait: a flood of renders holds at most RENDER_SLOTS threads per
+  process, and the rest of the site keeps its threads (docs/architecture.md, "Costly work").
+
+    return serve(request, f"pdf:{rules}:{slug}:a4", make, limit="pdf")
 """
 
 from __future__ import annotations
@@ -16,16 +22,18 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-#: How long a made thing is kept in the cache and may be kept by a client.
-DAY = 24 * 3600
+from . import limits, messages
 
-_making = threading.Lock()
+#: How long a made thing is kept in the cache and may be kept by a shared cache.
+DAY = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +44,17 @@ class Made:
     content_type: str
     filename: str = ""  # a download's name; "" shows it in the browser
     #: False for bytes made for one visitor only (a page with a form and so a CSRF token):
-    #: neither cached nor tagged.
+    #: neither cached nor tagged, and no shared cache may keep them.
     shared: bool = True
-    #: Seconds a client may keep it without asking again; 0: it asks each time (and gets 304).
+    #: Seconds a browser may keep it without asking again; 0: it asks each time (and gets
+    #: 304). Shared caches keep it for a DAY either way: the key changes with the rules.
     max_age: int = DAY
+
+
+@once
+def _slots() -> threading.BoundedSemaphore:
+    """This process's render slots (made on first use, so each forked worker has its own)."""
+    return threading.BoundedSemaphore(max(1, settings.RENDER_SLOTS))
 
 
 def etag_for(key: str) -> str:
@@ -49,9 +64,29 @@ def etag_for(key: str) -> str:
     return f'"{digest[:24]}"'
 
 
-def serve(request: HttpRequest, key: str, make: Callable[[], Made]) -> HttpResponse:
+def busy(request: HttpRequest) -> HttpResponse:
+    """Every render slot is taken: 503, try again in a few seconds, and a link that does."""
+    context = {
+        "message": messages.RENDERS_BUSY,
+        "back": request.get_full_path(),
+        "back_label": "Try again",
+        "retry_after": messages.RENDERS_BUSY_RETRY_AFTER,
+    }
+    response = render(request, "503.html", context, status=503)
+    response["Retry-After"] = str(messages.RENDERS_BUSY_RETRY_AFTER)
+    patch_cache_control(response, no_store=True)
+    # Shedding load, not failing: no error line per request (gunicorn's access log has each).
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
+
+
+def serve(
+    request: HttpRequest, key: str, make: Callable[[], Made], *, limit: str | None = None
+) -> HttpResponse:
     """The response for what ``key`` names: 304 when the client already has it, else from the
-    cache, else made by ``make()`` (which may raise Http404 and the like) and kept."""
+    cache, else made by ``make()`` (which may raise Http404 and the like) and kept. A miss
+    counts against the client's ``limit`` group (``Ratelimited`` past it) and needs a free
+    render slot (else 503)."""
     etag = etag_for(key)
     tagged = HttpResponse()
     tagged["ETag"] = etag
@@ -60,16 +95,23 @@ def serve(request: HttpRequest, key: str, make: Callable[[], Made]) -> HttpRespo
         return not_modified
     made: Made | None = cache.get(key)
     if made is None:
-        with _making:
-            made = cache.get(key)
-            if made is None:
-                made = make()
-                if made.shared:
-                    cache.set(key, made, timeout=DAY)
+        if limit is not None:
+            limits.spend(request, limit)
+        slots = _slots()
+        if not slots.acquire(blocking=False):
+            return busy(request)
+        try:
+            made = make()
+        finally:
+            slots.release()
+        if made.shared:
+            cache.set(key, made, timeout=DAY)
     response = HttpResponse(made.content, content_type=made.content_type)
     if made.filename:
         response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     if made.shared:
         response["ETag"] = etag
-        patch_cache_control(response, public=True, max_age=made.max_age)
+        patch_cache_control(response, public=True, max_age=made.max_age, s_maxage=DAY)
+    else:
+        patch_cache_control(response, private=True)
     return response

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-GROUPS = ("permalinks", "pdf", "starter")
+GROUPS = ("permalinks", "pdf", "starter", "pages")
 
 
 def rate(group: str, request: HttpRequest | None = None) -> str:

@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from django.http import HttpRequest, HttpResponse
 
 from guide.models import Permalink
-from guide.services import limits
 from guide.services.downloads import Made, serve
 from guide.services.permalinks import (
     absolute,
@@ -78,28 +77,28 @@ def starter_spec(link: Permalink, framework: Framework | None = None) -> Starter
 
 def starter_download(request: HttpRequest, slug: str, framework: Framework | None) -> HttpResponse:
     """A permalink's starter project as a zip: the same bytes for the same answers, made once
-    and then served from the cache (no database on a hit). Counts towards the client's
-    download limit (RATELIMIT_STARTER) and raises ``Ratelimited`` past it; Http404 for an
-    unknown slug."""
-    limits.spend(request, "starter")
+    and then served from the cache (no database on a hit). Making it counts towards the
+    client's download limit (RATELIMIT_STARTER) and raises ``Ratelimited`` past it; Http404
+    for an unknown slug."""
 
     def make() -> Made:
         spec = starter_spec(find_or_404(slug), framework)
         return Made(zip_bytes(spec), "application/zip", filename=f"{spec.name}.zip")
 
-    return serve(request, f"starter:{slug}:{framework or ''}", make)
+    return serve(request, f"starter:{slug}:{framework or ''}", make, limit="starter")
 
 
 def decision_download(request: HttpRequest, slug: str) -> HttpResponse:
     """A permalink's decision record alone, as Markdown (decision.md): the one its
     recommended starter holds, made once and then served from the cache. One small
-    template, no project to render: not rate-limited. Http404 for an unknown slug."""
+    template, no project to render: made, it counts like a page (RATELIMIT_PAGES). Http404
+    for an unknown slug."""
 
     def make() -> Made:
         record = decision_record(starter_spec(find_or_404(slug)))
         return Made(record.encode(), "text/markdown; charset=utf-8", filename="decision.md")
 
-    return serve(request, f"decision:{slug}", make)
+    return serve(request, f"decision:{slug}", make, limit="pages")
 
 
 def starter_offer(link: Permalink) -> StarterOffer | None:

@@ -68,7 +68,7 @@ def permalink_card(request: HttpRequest, slug: str) -> HttpResponse:
     def make() -> Made:
         return Made(draw_card(permalinks.find_or_404(slug).result), "image/png")
 
-    response = serve(request, f"card:{get_rulebook().version}:{slug}", make)
+    response = serve(request, f"card:{get_rulebook().version}:{slug}", make, limit="pages")
     # The one resource meant to be shown on other sites (link previews).
     response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response

@@ -138,7 +138,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
         page = render_to_string("guide/result.html", context, request=request)
         return Made(page.encode(), "text/html; charset=utf-8", shared=current, max_age=0)
 
-    return serve(request, f"permalink-page:{rulebook.version}:{slug}", make)
+    return serve(request, f"permalink-page:{rulebook.version}:{slug}", make, limit="pages")
 
 
 @require_safe

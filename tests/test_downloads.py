@@ -1,0 +1,88 @@
+"""What is made once and then kept (guide/services/downloads.py): renders are bounded per
+process, and what is the same for everyone says so to shared caches."""
+
+import pytest
+from django.core.cache import cache
+
+from guide.models import Permalink
+from guide.services import downloads
+
+
+@pytest.fixture
+def every_slot_taken(settings):
+    """Another request holds this process's only render slot for the length of the test."""
+    cache.clear()
+    slots = downloads._slots()
+    taken = 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    yield
+    for _ in range(taken):
+        slots.release()
+    cache.clear()
+
+
+@pytest.fixture
+def link_url(client):
+    cache.clear()
+    return client.post("/", {"auth": "full", "admin": "yes"})["Location"]
+
+
+@pytest.mark.django_db
+def test_a_render_that_finds_every_slot_taken_is_a_503_that_says_when_to_try_again(
+    client, link_url, every_slot_taken
+):
+    for suffix in ("pdf", "card.png", "starter.zip", ""):
+        refused = client.get(link_url + suffix)
+        assert refused.status_code == 503, suffix
+        assert refused["Retry-After"] == "5"
+        assert "no-store" in refused["Cache-Control"]
+        assert refused["Content-Type"].startswith("text/html")
+        page = refused.content.decode()
+        assert "busy making other pages and downloads" in page and "Try again in 5 seconds" in page
+        assert f'href="{link_url + suffix}"' in page and ">Try again<" in page
+
+
+@pytest.mark.django_db
+def test_what_is_already_made_is_served_while_every_slot_is_taken(client, link_url, settings):
+    made = {suffix: client.get(link_url + suffix).content for suffix in ("", "pdf", "card.png")}
+    slots = downloads._slots()
+    assert slots.acquire(blocking=False)
+    try:
+        for suffix, content in made.items():
+            again = client.get(link_url + suffix)
+            assert again.status_code == 200 and again.content == content
+    finally:
+        slots.release()
+
+
+@pytest.mark.django_db
+def test_a_failed_render_gives_its_slot_back(client, link_url, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the renderer broke")
+
+    monkeypatch.setattr("guide.pdf.views.render_pdf", broken)
+    assert client.get(link_url + "pdf").status_code == 503  # the render failed
+    monkeypatch.undo()
+    assert client.get(link_url + "pdf").status_code == 200  # and the next one has a slot
+
+
+@pytest.mark.django_db
+def test_shared_caches_may_keep_what_is_the_same_for_everyone_for_a_day(client, link_url):
+    for suffix in ("", "pdf", "card.png", "starter.zip", "decision.md"):
+        response = client.get(link_url + suffix)
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"public", "s-maxage=86400"} <= directives, suffix
+        assert "Set-Cookie" not in response and response.cookies == {}, suffix
+    page = client.get(link_url)
+    assert "max-age=0" in page["Cache-Control"]  # a browser asks again, and gets 304
+
+
+@pytest.mark.django_db
+def test_a_page_made_for_one_visitor_is_kept_by_no_shared_cache(client, link_url):
+    slug = link_url.strip("/").split("/")[-1]
+    Permalink.objects.filter(slug=slug).update(ruleset_version="000000000000")
+    page = client.get(link_url)  # under older rules: today's verdict, with a form to keep it
+    assert page.status_code == 200 and "csrfmiddlewaretoken" in page.content.decode()
+    assert "private" in page["Cache-Control"] and "public" not in page["Cache-Control"]
+    assert "ETag" not in page
