@@ -23,8 +23,11 @@ graceful_timeout = 10
 # Load Django, the rulebook and the PDF renderer once in the master: workers fork ready, so a
 # recycled worker costs a fork, not a cold start (that showed as p99 spikes under load).
 preload_app = True
-max_requests = 20000  # recycle workers now and then, staggered below
-max_requests_jitter = 2000
+# Recycle workers now and then (a guard against slow leaks), staggered. Not often: a new worker
+# starts with an empty cache (the made pages, PDFs and starters of its memory) and spends a
+# second warming the PDF renderer (post_worker_init).
+max_requests = 100000
+max_requests_jitter = 10000
 # Request limits well above this site's largest legitimate request.
 limit_request_line = 4094
 limit_request_fields = 60
@@ -76,15 +79,15 @@ def post_worker_init(worker):
 
 
 def worker_exit(server, worker):
-    """A worker that served is done: it leaves at once, skipping the interpreter's teardown.
-    When the whole process group got SIGTERM (systemd's default KillMode, a terminal's
-    Ctrl-C), a worker that had rendered a PDF crashed with SIGSEGV in that teardown. Logs are
-    flushed first; a worker that failed to boot exits with the code gunicorn gives it."""
-    if not worker.booted:
-        return
+    """A worker that is done leaves at once, with the exit code gunicorn gave it, skipping the
+    interpreter's teardown: when the whole process group got SIGTERM (systemd's default
+    KillMode, a terminal's Ctrl-C), a worker that had rendered a PDF crashed with SIGSEGV in
+    that teardown. Logs are flushed first."""
     import logging
 
+    leaving = sys.exc_info()[1]  # gunicorn calls this while the worker's SystemExit goes by
+    code = leaving.code if isinstance(leaving, SystemExit) else 0 if leaving is None else 1
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(0)
+    os._exit(code if isinstance(code, int) else 1)

@@ -170,7 +170,7 @@ def run() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         env = server_env(Path(tmp) / "attack.sqlite3")
-        for group in ("PERMALINKS", "PDF", "STARTER"):  # the defaults, not the bench's
+        for group in ("PERMALINKS", "PDF", "STARTER", "PAGES"):  # the defaults, not the bench's
             env.pop(f"RATELIMIT_{group}")
         env["RELEASE"] = "attack"
         subprocess.run(

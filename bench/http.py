@@ -32,7 +32,8 @@ CONNECTIONS = 8
 #: (name, path, extra headers, target ratio to /healthz)
 PAGES = [
     ("questionnaire", "/", {}, 0.5),
-    ("live panel", "/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}, 0.5),
+    ("interview step", "/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}, 0.5),
+    ("live panel", "/all/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}, 0.4),
     ("permalink", "{permalink}", {}, 0.8),
     ("pdf, cached", "{permalink}pdf", {}, 0.6),
     ("starter, cached", "{permalink}starter.zip", {}, 0.6),
@@ -144,6 +145,7 @@ def server_env(database: Path) -> dict[str, str]:
         "RATELIMIT_PERMALINKS": "1000000/m",
         "RATELIMIT_PDF": "1000000/m",
         "RATELIMIT_STARTER": "1000000/m",
+        "RATELIMIT_PAGES": "1000000/m",
     }
 
 

@@ -233,11 +233,13 @@ CSRF_FAILURE_VIEW = "guide.web.views.csrf_failure"
 
 # -- costly work (guide/services/downloads.py) ------------------------------------------------
 
-#: Renders (a permalink's page, PDF, image, starter) one process makes at once; a miss that
-#: finds every slot taken is a 503 with Retry-After. `make serve` sends renders to their own
-#: gunicorn pool (RENDER_WORKERS processes, deploy/serve.py), so they never take the threads
-#: that answer everything else.
+#: Renders (a permalink's page, PDF, image, starter) one process makes at once; up to
+#: RENDER_QUEUE more wait for a slot, RENDER_WAIT seconds at most, and any other miss is a 503
+#: with Retry-After. `make serve` sends renders to their own gunicorn pool (RENDER_WORKERS
+#: processes, deploy/serve.py), so they never take the threads that answer everything else.
 RENDER_SLOTS = env.int("RENDER_SLOTS", default=1)
+RENDER_QUEUE = env.int("RENDER_QUEUE", default=1)
+RENDER_WAIT = env.float("RENDER_WAIT", default=2.0)
 
 # -- rate limits (django-ratelimit, counted in the cache; guide/services/limits.py) ------------
 

@@ -109,6 +109,8 @@ def main() -> int:
             "BIND": f"unix:{render_socket}",
             "WEB_CONCURRENCY": os.environ.get("RENDER_WORKERS", "2"),
             "GUNICORN_NICE": os.environ.get("RENDER_NICE", "10"),
+            # Its threads only render: all but the one rendering may wait for the slot.
+            "RENDER_QUEUE": os.environ.get("RENDER_QUEUE", "3"),
         }
     )
     pools = (app, renders)

@@ -149,7 +149,11 @@ class Server:
                 start_new_session=True,
             )
         if wait:
-            self.wait_until_up()
+            try:
+                self.wait_until_up()
+            except BaseException:
+                self.stop()  # nothing left running after a failed start
+                raise
         return self
 
     def wait_until_up(self) -> None:

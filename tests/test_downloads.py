@@ -1,6 +1,8 @@
 """What is made once and then kept (guide/services/downloads.py): renders are bounded per
 process, and what is the same for everyone says so to shared caches."""
 
+import threading
+
 import pytest
 from django.core.cache import cache
 
@@ -12,11 +14,12 @@ from guide.services import downloads
 def every_slot_taken(settings):
     """Another request holds this process's only render slot for the length of the test."""
     cache.clear()
+    settings.RENDER_WAIT = 0.05
     slots = downloads._slots()
     taken = 0
-    while slots.acquire(blocking=False):
+    while slots.acquire(queue=0, wait=0):
         taken += 1
-    yield
+    yield slots
     for _ in range(taken):
         slots.release()
     cache.clear()
@@ -44,10 +47,34 @@ def test_a_render_that_finds_every_slot_taken_is_a_503_that_says_when_to_try_aga
 
 
 @pytest.mark.django_db
+def test_a_render_waits_briefly_for_a_slot_that_comes_free(
+    client, link_url, every_slot_taken, settings
+):
+    settings.RENDER_WAIT = 10
+    threading.Timer(0.3, every_slot_taken.release).start()  # the other render ends
+    assert client.get(link_url + "pdf").status_code == 200
+    every_slot_taken.acquire(queue=0, wait=0)  # as the fixture left it
+
+
+@pytest.mark.django_db
+def test_beyond_the_queue_a_render_is_refused_without_waiting(
+    client, link_url, every_slot_taken, settings
+):
+    settings.RENDER_WAIT, settings.RENDER_QUEUE = 10, 0
+    waited = threading.Event()
+    timer = threading.Timer(5, waited.set)
+    timer.start()
+    assert client.get(link_url + "pdf").status_code == 503
+    assert not waited.is_set()  # answered long before the wait it would have had
+    timer.cancel()
+
+
+@pytest.mark.django_db
 def test_what_is_already_made_is_served_while_every_slot_is_taken(client, link_url, settings):
     made = {suffix: client.get(link_url + suffix).content for suffix in ("", "pdf", "card.png")}
+    settings.RENDER_WAIT = 0.05
     slots = downloads._slots()
-    assert slots.acquire(blocking=False)
+    assert slots.acquire(queue=0, wait=0)
     try:
         for suffix, content in made.items():
             again = client.get(link_url + suffix)
@@ -86,3 +113,41 @@ def test_a_page_made_for_one_visitor_is_kept_by_no_shared_cache(client, link_url
     assert page.status_code == 200 and "csrfmiddlewaretoken" in page.content.decode()
     assert "private" in page["Cache-Control"] and "public" not in page["Cache-Control"]
     assert "ETag" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_asking_at_once_for_what_is_not_made_yet_get_it_made_once(
+    client, link_url, settings, monkeypatch
+):
+    """A new link shared widely: eight requests for its PDF arrive together, while the only
+    slot and the only place in the queue are this process's. Each gets the PDF, made once."""
+    from django.test import Client
+
+    from guide.pdf import views
+
+    settings.RENDER_QUEUE = 0
+    renders = []
+    started = threading.Event()
+    real = views.render_pdf
+
+    def slow_render(html, *, paper):
+        renders.append(paper)
+        started.set()
+        threading.Event().wait(0.5)  # long enough for the others to arrive
+        return real(html, paper=paper)
+
+    monkeypatch.setattr(views, "render_pdf", slow_render)
+    statuses = []
+
+    def ask() -> None:
+        statuses.append(Client().get(link_url + "pdf").status_code)
+
+    first = threading.Thread(target=ask)
+    first.start()
+    started.wait(10)
+    others = [threading.Thread(target=ask) for _ in range(7)]
+    for thread in others:
+        thread.start()
+    for thread in [first, *others]:
+        thread.join(30)
+    assert statuses == [200] * 8 and renders == ["a4"]

@@ -6,6 +6,7 @@ from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.test import Client
 
 from guide.models import Permalink
 from guide.services.rulebook import get_rulebook
@@ -126,3 +127,34 @@ def test_a_tampered_step_falls_back_to_the_one_page_form_with_the_problem(client
     response = client.get("/?auth=root&admin=yes")
     assert response.status_code == 400
     assert "Some answers could not be used" in page_of(response)
+
+
+def test_a_step_is_made_once_for_everyone_who_asks_for_it(client, monkeypatch):
+    from django.core.cache import cache
+
+    from guide.web import views
+
+    cache.clear()
+    made = []
+    real = views.interview_context
+    monkeypatch.setattr(views, "interview_context", lambda *a, **k: made.append(1) or real(*a, **k))
+    first = client.get("/?start=blog")
+    again = Client().get("/?start=blog")  # another visitor
+    assert again.content == first.content and len(made) == 1
+    step = client.get("/?start=blog", HTTP_HX_REQUEST="true")  # the step alone: kept apart
+    assert step.content != first.content and len(made) == 2
+    assert "HX-Request" in first["Vary"] and "HX-Request" in again["Vary"]
+    assert "Set-Cookie" not in again and "csrftoken" not in again.cookies
+
+
+@pytest.mark.django_db
+def test_a_step_with_a_form_to_send_is_made_for_each_visitor(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    answers = "start=intranet&existing_code=none&team_knows=django&architecture=monolith"
+    tokens = set()
+    for visitor in (Client(), Client()):
+        page = page_of(visitor.get(f"/?{answers}"))
+        tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1])
+    assert len(tokens) == 2  # each visitor's own token, never another's

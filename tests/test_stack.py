@@ -295,7 +295,8 @@ def test_ctrl_c_stops_the_stack_cleanly_after_pdf_renders(tmp_path):
     for paper in ("a4", "letter"):
         assert requests.get(f"{server.url}{location}pdf?paper={paper}", timeout=30).ok
     os.killpg(server.process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends
-    assert server.process.wait(timeout=30) == 0
+    status = server.process.wait(timeout=30)
     log = server.output()
+    assert status == 0, log[-3000:]
     assert "SIGSEGV" not in log and "Traceback" not in log, log[-3000:]
     assert log.count("Shutting down: Master") == 2  # both pools, through their masters

@@ -9,9 +9,11 @@ a proxy) that has it gets 304 before anything is looked up or rendered, and a sh
 A miss is the costly part, so a miss, and only a miss, is bounded twice:
 - it counts against the client's limit for its group (guide.services.limits), so one address
   cannot make renders faster than its limit whatever it asks for;
-- it needs one of the process's RENDER_SLOTS. When they are all taken the answer is at once a
-  503 with Retry-After, never a wait: a flood of renders holds at most RENDER_SLOTS threads per
-  process, and the rest of the site keeps its threads (docs/architecture.md, "Costly work").
+- it needs one of the process's RENDER_SLOTS. When they are all taken, up to RENDER_QUEUE
+  requests wait for one, RENDER_WAIT seconds at most (two visitors who open their results at
+  the same moment are both served); any other is answered at once with a 503 and Retry-After.
+  A flood of renders so holds at most RENDER_SLOTS + RENDER_QUEUE threads of a process, and
+  the rest of the site keeps the others (docs/architecture.md, "Costly work").
 
     return serve(request, f"pdf:{rules}:{slug}:a4", make, limit="pdf")
 """
@@ -20,7 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache as once
 
@@ -34,6 +37,9 @@ from . import limits, messages
 
 #: How long a made thing is kept in the cache and may be kept by a shared cache.
 DAY = 24 * 3600
+#: Seconds a request waits for what another thread is making: no render outlives gunicorn's
+#: worker timeout (GUNICORN_TIMEOUT, 30 s by default).
+JOIN_WAIT = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +57,72 @@ class Made:
     max_age: int = DAY
 
 
+class Slots:
+    """A process's render slots, and a short queue of requests waiting for one."""
+
+    def __init__(self, slots: int) -> None:
+        self._free = threading.BoundedSemaphore(max(1, slots))
+        self._lock = threading.Lock()
+        self._waiting = 0
+
+    def acquire(self, queue: int, wait: float) -> bool:
+        """Take a slot: at once, or after waiting at most ``wait`` seconds if fewer than
+        ``queue`` requests wait already. False: none to be had."""
+        if self._free.acquire(blocking=False):
+            return True
+        with self._lock:
+            if self._waiting >= queue or wait <= 0:
+                return False
+            self._waiting += 1
+        try:
+            return self._free.acquire(timeout=wait)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def release(self) -> None:
+        self._free.release()
+
+
+class InFlight:
+    """What this process is making now, by key: a request that misses what another thread is
+    already making waits for those bytes (a render's length) instead of making them again, and
+    takes no slot. A popular new link asked for by many at once is made once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._making: dict[str, threading.Event] = {}
+
+    @contextmanager
+    def lead(self, key: str) -> Iterator[None]:
+        with self._lock:
+            done = self._making.setdefault(key, threading.Event())
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._making.pop(key, None)
+            done.set()
+
+    def join(self, key: str) -> Made | None:
+        """The bytes for ``key`` once the thread making them is done, from the cache; None if
+        nobody is making them, or they were not kept (an error, a 404, a page for one visitor):
+        then the caller makes its own."""
+        with self._lock:
+            done = self._making.get(key)
+        if done is None or not done.wait(timeout=JOIN_WAIT):
+            return None
+        made: Made | None = cache.get(key)
+        return made
+
+
+_making = InFlight()
+
+
 @once
-def _slots() -> threading.BoundedSemaphore:
+def _slots() -> Slots:
     """This process's render slots (made on first use, so each forked worker has its own)."""
-    return threading.BoundedSemaphore(max(1, settings.RENDER_SLOTS))
+    return Slots(settings.RENDER_SLOTS)
 
 
 def etag_for(key: str) -> str:
@@ -84,9 +152,9 @@ def serve(
     request: HttpRequest, key: str, make: Callable[[], Made], *, limit: str | None = None
 ) -> HttpResponse:
     """The response for what ``key`` names: 304 when the client already has it, else from the
-    cache, else made by ``make()`` (which may raise Http404 and the like) and kept. A miss
-    counts against the client's ``limit`` group (``Ratelimited`` past it) and needs a free
-    render slot (else 503)."""
+    cache, else from the thread already making it, else made by ``make()`` (which may raise
+    Http404 and the like) and kept. Making it counts against the client's ``limit`` group
+    (``Ratelimited`` past it) and needs a render slot (else 503)."""
     etag = etag_for(key)
     tagged = HttpResponse()
     tagged["ETag"] = etag
@@ -95,17 +163,20 @@ def serve(
         return not_modified
     made: Made | None = cache.get(key)
     if made is None:
+        made = _making.join(key)  # another thread of this process is making it: its bytes
+    if made is None:
         if limit is not None:
             limits.spend(request, limit)
         slots = _slots()
-        if not slots.acquire(blocking=False):
+        if not slots.acquire(settings.RENDER_QUEUE, settings.RENDER_WAIT):
             return busy(request)
         try:
-            made = make()
+            with _making.lead(key):
+                made = make()
+                if made.shared:
+                    cache.set(key, made, timeout=DAY)
         finally:
             slots.release()
-        if made.shared:
-            cache.set(key, made, timeout=DAY)
     response = HttpResponse(made.content, content_type=made.content_type)
     if made.filename:
         response["Content-Disposition"] = f'attachment; filename="{made.filename}"'

@@ -3,8 +3,11 @@ of its partials for htmx)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
+from django.core.cache import cache
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -20,7 +23,7 @@ from django_htmx.http import replace_url
 from django_htmx.middleware import HtmxDetails
 
 from guide.services import messages, permalinks
-from guide.services.downloads import Made, serve
+from guide.services.downloads import DAY, Made, serve
 from guide.services.rulebook import get_rulebook
 from guide.starters import kits
 from guide.starters.generator import framework_named
@@ -46,13 +49,36 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     if not checked.ok:
         # A tampered or outdated address: the one-page form shows what can be kept, and why.
         return all_questions(request)
-    order = [key for key in request.GET if key in checked.answers]
-    context = interview_context(
-        checked, order, ask=request.GET.get("ask"), begun="start" in request.GET
-    )
-    if request.htmx and not request.htmx.history_restore_request:
-        return render(request, "guide/interview.html#htmx-step", context)
-    return render(request, "guide/interview.html", context)
+    step_only = bool(request.htmx and not request.htmx.history_restore_request)
+
+    def page() -> HttpResponse:
+        order = [key for key in request.GET if key in checked.answers]
+        context = interview_context(
+            checked, order, ask=request.GET.get("ask"), begun="start" in request.GET
+        )
+        template = "guide/interview.html#htmx-step" if step_only else "guide/interview.html"
+        return render(request, template, context)
+
+    response = same_for_everyone(request, f"step:{int(step_only)}", page)
+    patch_vary_headers(response, ("HX-Request",))  # a page or its step alone, at one address
+    return response
+
+
+def same_for_everyone(
+    request: HttpRequest, kind: str, page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    """``page()``, kept in the cache for the next visitor who asks for the same address under
+    the same rules and release: an interview step is the same bytes for everyone, unless it
+    carries a form's CSRF token (then it is made for each visitor)."""
+    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    key = f"page:{get_rulebook().version}:{kind}:{address}"
+    kept = cache.get(key)
+    if kept is not None:
+        return HttpResponse(kept, content_type="text/html; charset=utf-8")
+    response = page()
+    if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        cache.set(key, response.content, timeout=DAY)
+    return response
 
 
 def save(request: HtmxHttpRequest) -> HttpResponse:
