@@ -185,8 +185,9 @@ def outage_lines(log: str) -> list[str]:
 @pytest.mark.services
 def test_a_database_outage_under_load_is_a_few_lines_in_the_log_not_one_per_request():
     """make serve's stack on PostgreSQL that goes away for 10 s (OUTAGE_SECONDS) while pages,
-    the form and the JSON API are asked for all along: every request that needs the database gets a 503, and
-    the log says so once when it goes and once when it is back, for each pool of workers."""
+    the form and the JSON API are asked for all along: every request that needs the database
+    gets a 503, and the log says so once when it goes and once when it is back, for each pool
+    of workers."""
     name = f"guide_outage_{os.getpid()}"
     database = postgres_database(name)
     relay = Relay(("127.0.0.1", 5432))

@@ -112,3 +112,28 @@ def test_a_bug_in_a_query_is_not_passed_off_as_an_outage(client):
         pytest.raises(ProgrammingError),
     ):
         client.post("/", {"auth": "full"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("post", "/", {"auth": "full"}),
+        ("post", "/api/recommendations", {"answers": {"auth": "full"}}),
+    ],
+)
+def test_an_unknown_error_logs_its_traceback_once_and_shows_none(
+    client, caplog, method, path, body
+):
+    client.raise_request_exception = False
+    with mock.patch(
+        "guide.models.PermalinkQuerySet.for_answers", side_effect=RuntimeError("a bug")
+    ):
+        if path.startswith("/api/"):
+            response = client.post(path, body, content_type="application/json")
+        else:
+            response = client.post(path, body)
+    assert response.status_code == 500
+    assert "Traceback" not in response.content.decode() and "a bug" not in response.content.decode()
+    logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is RuntimeError]
+    assert len(logged) == 1, [r.getMessage() for r in caplog.records]
