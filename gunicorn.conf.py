@@ -82,7 +82,10 @@ def worker_exit(server, worker):
     """A worker that is done leaves at once, with the exit code gunicorn gave it, skipping the
     interpreter's teardown: when the whole process group got SIGTERM (systemd's default
     KillMode, a terminal's Ctrl-C), a worker that had rendered a PDF crashed with SIGSEGV in
-    that teardown. Logs are flushed first."""
+    that teardown. Logs are flushed first. (gunicorn also calls this in the master, for a
+    worker it could not signal: there it does nothing.)"""
+    if os.getpid() != worker.pid:
+        return
     import logging
 
     leaving = sys.exc_info()[1]  # gunicorn calls this while the worker's SystemExit goes by

@@ -144,7 +144,7 @@ CACHES = stores.caches(
 )
 #: With the counters in each worker's memory, each worker allows its share of a rate limit
 #: (guide/services/limits.py); gunicorn.conf.py passes its worker count on.
-_PER_PROCESS = CACHES["default"]["BACKEND"].endswith("LocMemCache")
+_PER_PROCESS = CACHES["counters"]["BACKEND"].endswith("LocMemCache")
 RATELIMIT_WORKERS = env.int("WEB_CONCURRENCY", default=1) if _PER_PROCESS else 1
 
 # -- static files -------------------------------------------------------------------------------
@@ -249,6 +249,7 @@ RATELIMIT_STARTER = env("RATELIMIT_STARTER", default="30/m")
 #: Permalink pages, preview images and decision records made afresh (a cached one is free).
 RATELIMIT_PAGES = env("RATELIMIT_PAGES", default="60/m")
 RATELIMIT_VIEW = "guide.web.views.ratelimited"
+RATELIMIT_USE_CACHE = "counters"  # apart from what is rendered (config/stores.py)
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 RATELIMIT_IP_META_KEY = "config.clients.client_ip"

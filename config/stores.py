@@ -36,21 +36,32 @@ def database(
 
 
 def caches(shared: dict[str, Any] | None, *, key_prefix: str) -> dict[str, Any]:
-    """The cache: rendered pages, PDFs, images and zips, and the rate limits' counters.
+    """The caches: "default" for rendered pages, PDFs, images and zips; "counters" for the rate
+    limits' counts, apart, so that no flood of renders can push a count out and reset a limit;
+    "steps" for interview steps, in each process's memory whatever CACHE_URL says (a step is
+    cheap to make again, and many addresses name one).
 
     ``shared`` None (CACHE_URL unset, one machine): each worker process keeps its own, in
     memory, bounded in entries; rendered things are the same for every worker, so each making
     its own costs one render, and each counts its share of a rate limit (guide.services.limits).
     Redis: one cache for every server, failing open while it is down (config.cache).
     """
-    if shared is None:
+
+    def in_memory(name: str, entries: int) -> dict[str, Any]:
         return {
-            "default": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": "guide",
-                "KEY_PREFIX": key_prefix,
-                "OPTIONS": {"MAX_ENTRIES": 500},  # past it, the oldest third goes
-            }
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": name,
+            "KEY_PREFIX": key_prefix,
+            "OPTIONS": {"MAX_ENTRIES": entries},  # past it, the oldest third goes
+        }
+
+    steps = in_memory("guide-steps", 2000)
+    if shared is None or shared["BACKEND"].endswith("LocMemCache"):
+        # A count is a few bytes: room for every client of a busy minute.
+        return {
+            "default": in_memory("guide", 500),
+            "counters": in_memory("guide-counters", 50000),
+            "steps": steps,
         }
     if shared["BACKEND"].startswith("django_redis"):
         options = {
@@ -59,4 +70,8 @@ def caches(shared: dict[str, Any] | None, *, key_prefix: str) -> dict[str, Any]:
             "SOCKET_TIMEOUT": 0.5,
         }
         shared = {**shared, "BACKEND": "config.cache.FailOpenRedisCache", "OPTIONS": options}
-    return {"default": {**shared, "KEY_PREFIX": key_prefix}}
+    return {
+        "default": {**shared, "KEY_PREFIX": key_prefix},
+        "counters": {**shared, "KEY_PREFIX": key_prefix + ":n"},
+        "steps": steps,
+    }

@@ -16,12 +16,14 @@ from __future__ import annotations
 import grp
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +39,11 @@ def rules_version() -> str:
 
 
 def nginx_conf(run_dir: Path, listen: str, socket: Path, render_socket: Path) -> str:
-    """deploy/nginx.conf with this run's folder, address, sockets and versions filled in."""
+    """deploy/nginx.conf with this run's folder, address, sockets and versions filled in.
+    SystemExit for an address or folder that would not be one word of nginx's configuration."""
+    for name, value in (("BIND", listen), ("SERVE_RUN_DIR", str(run_dir))):
+        if not re.fullmatch(r"[\w.:/\[\]@+-]+", value):
+            sys.exit(f"serve: {name}={value!r} must be an address or path without spaces or quotes")
     # As root, nginx's workers drop to an unprivileged user; the run folder is readable by it.
     user = "user nobody nogroup;" if os.geteuid() == 0 else ""
     text = TEMPLATE.read_text()
@@ -67,13 +73,16 @@ def private(run_dir: Path) -> None:
         run_dir.chmod(0o700)
 
 
-def wait_for(path: Path, process: subprocess.Popen[bytes], seconds: float) -> None:
+def wait_for(
+    path: Path, process: subprocess.Popen[bytes], seconds: float, stopping: Callable[[], bool]
+) -> None:
+    """Until gunicorn opens its socket; SystemExit if it exits or takes too long (the caller
+    stops what it started), nothing if the stack is being stopped."""
     deadline = time.monotonic() + seconds
-    while not path.exists():
+    while not path.exists() and not stopping():
         if process.poll() is not None:
             sys.exit(f"serve: gunicorn exited ({process.returncode}) before it was ready")
         if time.monotonic() > deadline:
-            process.terminate()
             sys.exit(f"serve: gunicorn did not open {path} in {seconds:.0f} s")
         time.sleep(0.05)
 
@@ -102,37 +111,48 @@ def main() -> int:
     # guide counts the address it passes on.
     env = {**os.environ, "BIND": f"unix:{socket}"}
     env.setdefault("TRUSTED_PROXIES", "1")
-    app = gunicorn(env | {"GUNICORN_WARM_PDF": "0"})  # it sends no PDF (nginx routes them)
-    renders = gunicorn(
-        env
-        | {
-            "BIND": f"unix:{render_socket}",
-            "WEB_CONCURRENCY": os.environ.get("RENDER_WORKERS", "2"),
-            "GUNICORN_NICE": os.environ.get("RENDER_NICE", "10"),
-            # Its threads only render: all but the one rendering may wait for the slot.
-            "RENDER_QUEUE": os.environ.get("RENDER_QUEUE", "3"),
-        }
-    )
-    pools = (app, renders)
-    wait_for(socket, app, 60)
-    wait_for(render_socket, renders, 60)
-    conf = run_dir / "nginx.conf"
-    conf.write_text(nginx_conf(run_dir, listen, socket, render_socket))
-    proxy = subprocess.Popen(
-        [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"], start_new_session=True
-    )
-    print(f"serve: http://{listen} (nginx) -> unix:{socket}, unix:{render_socket}", flush=True)
-    processes = (proxy, *pools)
+    processes: list[subprocess.Popen[bytes]] = []  # the pools, then nginx
+    stopping = False
 
     def stop(*_: object) -> None:
-        for process in processes:
+        """nginx first (SIGQUIT: it finishes what it is sending), then each pool's master."""
+        nonlocal stopping
+        stopping = True
+        for process in reversed(processes):
             if process.poll() is None:
-                process.send_signal(signal.SIGQUIT if process is proxy else signal.SIGTERM)
+                quit_nginx = len(processes) == 3 and process is processes[2]
+                process.send_signal(signal.SIGQUIT if quit_nginx else signal.SIGTERM)
 
+    # From the first process on, a Ctrl-C or SIGTERM stops whatever was started, even while
+    # the others are still starting.
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        while all(process.poll() is None for process in processes):
+        app = gunicorn(env | {"GUNICORN_WARM_PDF": "0"})  # it makes no PDF (nginx routes them)
+        processes.append(app)
+        renders = gunicorn(
+            env
+            | {
+                "BIND": f"unix:{render_socket}",
+                "WEB_CONCURRENCY": os.environ.get("RENDER_WORKERS", "2"),
+                "GUNICORN_NICE": os.environ.get("RENDER_NICE", "10"),
+                # Its threads only render: all but the one rendering may wait for the slot.
+                "RENDER_QUEUE": os.environ.get("RENDER_QUEUE", "3"),
+            }
+        )
+        processes.append(renders)
+        wait_for(socket, app, 60, lambda: stopping)
+        wait_for(render_socket, renders, 60, lambda: stopping)
+        if stopping:
+            return 0
+        conf = run_dir / "nginx.conf"
+        conf.write_text(nginx_conf(run_dir, listen, socket, render_socket))
+        proxy = subprocess.Popen(
+            [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"], start_new_session=True
+        )
+        processes.append(proxy)
+        print(f"serve: http://{listen} (nginx) -> unix:{socket}, unix:{render_socket}", flush=True)
+        while not stopping and all(process.poll() is None for process in processes):
             time.sleep(0.2)
     finally:
         stop()

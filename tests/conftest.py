@@ -44,6 +44,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def fresh_counts_and_steps():
+    """Each test starts with no rate-limit counts and no kept interview steps (in memory: a
+    test that clears the Redis cache clears the counts with it)."""
+    from django.core.cache import caches
+
+    for alias in ("counters", "steps"):
+        if caches[alias].__class__.__name__ == "LocMemCache":
+            caches[alias].clear()
+
+
+@pytest.fixture(autouse=True)
 def no_outage_yet(monkeypatch):
     """Each test starts with the database and the cache up, as far as the outage reports know
     (config.outages keeps the state of the process)."""

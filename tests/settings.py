@@ -14,6 +14,7 @@ os.environ.setdefault(
 os.environ.setdefault("RATELIMIT_PERMALINKS", "1000/m")  # rate-limit tests set their own
 os.environ.setdefault("RATELIMIT_PDF", "1000/m")
 os.environ.setdefault("RATELIMIT_STARTER", "1000/m")
+os.environ.setdefault("RATELIMIT_PAGES", "1000/m")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SITE_URL", "http://testserver")  # the test client's host
 # One process, nothing kept between runs (the PostgreSQL run sets CACHE_URL to Redis).

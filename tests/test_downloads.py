@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from guide.models import Permalink
 from guide.services import downloads
+from guide.services.rulebook import get_rulebook
 
 
 @pytest.fixture
@@ -129,11 +130,16 @@ def test_many_asking_at_once_for_what_is_not_made_yet_get_it_made_once(
     renders = []
     started = threading.Event()
     real = views.render_pdf
+    slug = link_url.strip("/").split("/")[-1]
+    key = f"pdf:{get_rulebook().version}:{slug}:a4"
 
     def slow_render(html, *, paper):
         renders.append(paper)
         started.set()
-        threading.Event().wait(0.5)  # long enough for the others to arrive
+        for _ in range(200):  # until the seven others wait for it (10 s at most)
+            if downloads._making.waiting(key) == 7:
+                break
+            threading.Event().wait(0.05)
         return real(html, paper=paper)
 
     monkeypatch.setattr(views, "render_pdf", slow_render)
@@ -151,3 +157,27 @@ def test_many_asking_at_once_for_what_is_not_made_yet_get_it_made_once(
     for thread in [first, *others]:
         thread.join(30)
     assert statuses == [200] * 8 and renders == ["a4"]
+
+
+@pytest.mark.django_db
+def test_the_api_is_told_in_json_when_every_slot_is_taken(client, link_url, every_slot_taken):
+    slug = link_url.strip("/").split("/")[-1]
+    refused = client.get(f"/api/recommendations/{slug}/starter.zip")
+    assert refused.status_code == 503 and refused["Retry-After"] == "5"
+    assert refused.json() == {
+        "detail": "The guide is busy making other pages and downloads just now."
+    }
+
+
+@pytest.mark.django_db
+def test_a_render_refused_for_want_of_a_slot_does_not_count_against_the_limit(
+    client, link_url, every_slot_taken, settings
+):
+    settings.RATELIMIT_PDF = "1/m"
+    for _ in range(3):
+        assert client.get(link_url + "pdf").status_code == 503
+    every_slot_taken.release()
+    try:
+        assert client.get(link_url + "pdf").status_code == 200  # the first one it made
+    finally:
+        every_slot_taken.acquire(queue=0, wait=0)

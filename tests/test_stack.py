@@ -247,14 +247,14 @@ def test_nginx_serves_a_repeated_permalink_page_pdf_and_starter_without_python(s
 def test_nginx_keeps_no_refusal_and_nothing_made_for_one_visitor(stack):
     missing = stack.url + "/r/" + "Z" * 16 + "/"
     assert [cache_status(missing)[:2] for _ in range(2)] == [(404, "MISS")] * 2
-    # The form's pages set a cookie and carry a token: never kept, whoever asks.
-    assert "X-Cache" not in requests.get(stack.url + "/all/", timeout=10).headers
+    wrong = stack.url + "/r/" + "Z" * 16 + "/pdf?paper=legal"  # refused: 400
+    assert [cache_status(wrong)[:2] for _ in range(2)] == [(400, "MISS")] * 2
 
 
-def test_a_flood_of_renders_is_shed_with_503s_while_the_site_answers(stack):
-    """Six threads ask for renders nobody asked for before, from addresses within their
-    limits; what cannot be made at once is a 503 with Retry-After, never a 500 or a wait, and
-    pages that need no render are answered all along."""
+def test_a_flood_of_renders_gets_no_500_while_the_site_answers(stack):
+    """Six threads ask for renders nobody asked for before; each is made or, if no slot comes
+    free, refused with a 503 and Retry-After, never a 500; pages that need no render are
+    answered all along, each within 2 s. (How slots refuse: tests/test_downloads.py.)"""
     links = [  # two: this stack allows few permalinks
         Browser().submit(stack.url, answers).headers["Location"]
         for answers in ({"project_size": "small"}, {"auth": "full", "admin": "yes"})
@@ -276,12 +276,12 @@ def test_a_flood_of_renders_is_shed_with_503s_while_the_site_answers(stack):
     for thread in threads:
         thread.start()
     try:
-        others = [requests.get(stack.url + path, timeout=30) for path in ["/healthz", "/"] * 10]
+        others = [timed_get(stack.url + path) for path in ["/healthz", "/"] * 10]
     finally:
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
-    assert all(response.status_code == 200 for response in others)
+    assert all(status == 200 and seconds < 2 for status, seconds in others), others
     assert {status for status, _ in answers} <= {200, 503}, answers
     assert all(retry == "5" for status, retry in answers if status == 503)
     assert any(status == 200 for status, _ in answers)

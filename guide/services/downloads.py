@@ -6,14 +6,17 @@ names the rules' version, and its ETag is a digest of that key and the release: 
 a proxy) that has it gets 304 before anything is looked up or rendered, and a shared cache
 (nginx's proxy_cache in `make serve`, a CDN) may keep it for a day (``s-maxage``).
 
-A miss is the costly part, so a miss, and only a miss, is bounded twice:
-- it counts against the client's limit for its group (guide.services.limits), so one address
-  cannot make renders faster than its limit whatever it asks for;
-- it needs one of the process's RENDER_SLOTS. When they are all taken, up to RENDER_QUEUE
-  requests wait for one, RENDER_WAIT seconds at most (two visitors who open their results at
-  the same moment are both served); any other is answered at once with a 503 and Retry-After.
-  A flood of renders so holds at most RENDER_SLOTS + RENDER_QUEUE threads of a process, and
-  the rest of the site keeps the others (docs/architecture.md, "Costly work").
+A miss is the costly part, so a miss is bounded three ways:
+- a request for what another thread of the process is making waits for those bytes (one
+  render's length), so a new link asked for by many at once is made once;
+- a render needs one of the process's RENDER_SLOTS. When they are all taken, up to
+  RENDER_QUEUE requests wait for one, RENDER_WAIT seconds at most (two visitors who open their
+  results at the same moment are both served); any other is answered at once with a 503 and
+  Retry-After. Renders of different things so hold at most RENDER_SLOTS + RENDER_QUEUE
+  threads of a process, and the rest of the site keeps the others;
+- what is made counts against the client's limit for its group (guide.services.limits), so
+  one address cannot make renders faster than its limit, while repeats stay free.
+docs/architecture.md, "Costly work", says why.
 
     return serve(request, f"pdf:{rules}:{slug}:a4", make, limit="pdf")
 """
@@ -22,14 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -37,9 +39,9 @@ from . import limits, messages
 
 #: How long a made thing is kept in the cache and may be kept by a shared cache.
 DAY = 24 * 3600
-#: Seconds a request waits for what another thread is making: no render outlives gunicorn's
-#: worker timeout (GUNICORN_TIMEOUT, 30 s by default).
-JOIN_WAIT = 30
+#: Seconds a request waits for what another thread is making before it tries to make it
+#: itself (a render takes well under one).
+JOIN_WAIT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,34 +88,49 @@ class Slots:
 
 class InFlight:
     """What this process is making now, by key: a request that misses what another thread is
-    already making waits for those bytes (a render's length) instead of making them again, and
-    takes no slot. A popular new link asked for by many at once is made once."""
+    already making waits for those bytes (one render's length) instead of making them again,
+    and takes no slot. A popular new link asked for by many at once is made once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._making: dict[str, threading.Event] = {}
+        self._waiting: dict[str, int] = {}
 
-    @contextmanager
-    def lead(self, key: str) -> Iterator[None]:
+    def claim(self, key: str) -> threading.Event | None:
+        """None if this request is to make ``key`` (it then calls ``done(key)``), or the event
+        that the thread making it sets when it is done."""
         with self._lock:
-            done = self._making.setdefault(key, threading.Event())
+            event = self._making.get(key)
+            if event is None:
+                self._making[key] = threading.Event()
+                return None
+            self._waiting[key] = self._waiting.get(key, 0) + 1
+            return event
+
+    def join(self, key: str, event: threading.Event) -> Made | None:
+        """The bytes for ``key`` once the thread making them is done, from the cache; None if
+        they were not kept (an error, a 404, a page for one visitor) or took too long: then the
+        caller makes its own."""
         try:
-            yield
+            if not event.wait(timeout=JOIN_WAIT):
+                return None
         finally:
             with self._lock:
-                self._making.pop(key, None)
-            done.set()
-
-    def join(self, key: str) -> Made | None:
-        """The bytes for ``key`` once the thread making them is done, from the cache; None if
-        nobody is making them, or they were not kept (an error, a 404, a page for one visitor):
-        then the caller makes its own."""
-        with self._lock:
-            done = self._making.get(key)
-        if done is None or not done.wait(timeout=JOIN_WAIT):
-            return None
+                self._waiting[key] -= 1
+                if not self._waiting[key]:
+                    del self._waiting[key]
         made: Made | None = cache.get(key)
         return made
+
+    def done(self, key: str) -> None:
+        with self._lock:
+            event = self._making.pop(key)
+        event.set()
+
+    def waiting(self, key: str) -> int:
+        """How many requests wait for ``key`` now."""
+        with self._lock:
+            return self._waiting.get(key, 0)
 
 
 _making = InFlight()
@@ -133,7 +150,14 @@ def etag_for(key: str) -> str:
 
 
 def busy(request: HttpRequest) -> HttpResponse:
-    """Every render slot is taken: 503, try again in a few seconds, and a link that does."""
+    """Every render slot is taken: 503, try again in a few seconds, and a link that does (in
+    JSON for the API)."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": messages.RENDERS_BUSY}, status=503)
+        response["Retry-After"] = str(messages.RENDERS_BUSY_RETRY_AFTER)
+        patch_cache_control(response, no_store=True)
+        return response
     context = {
         "message": messages.RENDERS_BUSY,
         "back": request.get_full_path(),
@@ -146,6 +170,28 @@ def busy(request: HttpRequest) -> HttpResponse:
     # Shedding load, not failing: no error line per request (gunicorn's access log has each).
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
+
+
+def render_once(
+    request: HttpRequest, key: str, make: Callable[[], Made], limit: str | None
+) -> Made | None:
+    """Made by ``make()`` in one of the process's render slots and kept, and counted against
+    the client's ``limit``; None if no slot came free."""
+    slots = _slots()
+    if not slots.acquire(settings.RENDER_QUEUE, settings.RENDER_WAIT):
+        return None
+    try:
+        made: Made | None = cache.get(key)  # made while this request waited for the slot
+        if made is not None:
+            return made
+        if limit is not None:
+            limits.spend(request, limit)  # only what is made counts (Ratelimited past it)
+        made = make()
+        if made.shared:
+            cache.set(key, made, timeout=DAY)
+        return made
+    finally:
+        slots.release()
 
 
 def serve(
@@ -163,20 +209,17 @@ def serve(
         return not_modified
     made: Made | None = cache.get(key)
     if made is None:
-        made = _making.join(key)  # another thread of this process is making it: its bytes
-    if made is None:
-        if limit is not None:
-            limits.spend(request, limit)
-        slots = _slots()
-        if not slots.acquire(settings.RENDER_QUEUE, settings.RENDER_WAIT):
+        event = _making.claim(key)
+        if event is not None:  # another thread of this process is making it: its bytes
+            made = _making.join(key, event)
+        if made is None:
+            try:
+                made = render_once(request, key, make, limit)
+            finally:
+                if event is None:
+                    _making.done(key)
+        if made is None:
             return busy(request)
-        try:
-            with _making.lead(key):
-                made = make()
-                if made.shared:
-                    cache.set(key, made, timeout=DAY)
-        finally:
-            slots.release()
     response = HttpResponse(made.content, content_type=made.content_type)
     if made.filename:
         response["Content-Disposition"] = f'attachment; filename="{made.filename}"'

@@ -4,10 +4,11 @@ of its partials for htmx)."""
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -50,34 +51,37 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
         # A tampered or outdated address: the one-page form shows what can be kept, and why.
         return all_questions(request)
     step_only = bool(request.htmx and not request.htmx.history_restore_request)
+    order = [key for key in request.GET if key in checked.answers]
+    ask, begun = request.GET.get("ask"), "start" in request.GET
 
     def page() -> HttpResponse:
-        order = [key for key in request.GET if key in checked.answers]
-        context = interview_context(
-            checked, order, ask=request.GET.get("ask"), begun="start" in request.GET
-        )
+        context = interview_context(checked, order, ask=ask, begun=begun)
         template = "guide/interview.html#htmx-step" if step_only else "guide/interview.html"
         return render(request, template, context)
 
-    response = same_for_everyone(request, f"step:{int(step_only)}", page)
+    # What the step is made of, not its address: extra or reordered parameters name no new one.
+    state = [step_only, checked.start, ask, begun, [(q, checked.answers[q]) for q in order]]
+    response = same_for_everyone(request, state, page)
     patch_vary_headers(response, ("HX-Request",))  # a page or its step alone, at one address
     return response
 
 
 def same_for_everyone(
-    request: HttpRequest, kind: str, page: Callable[[], HttpResponse]
+    request: HttpRequest, state: object, page: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """``page()``, kept in the cache for the next visitor who asks for the same address under
-    the same rules and release: an interview step is the same bytes for everyone, unless it
-    carries a form's CSRF token (then it is made for each visitor)."""
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    key = f"page:{get_rulebook().version}:{kind}:{address}"
-    kept = cache.get(key)
+    """``page()``, kept (in each process's "steps" cache, config/stores.py) for the next
+    visitor whose request has the same ``state`` under the same rules and release: an
+    interview step is the same bytes for everyone, unless it carries a form's CSRF token (then
+    it is made for each visitor)."""
+    digest = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
+    key = f"step:{get_rulebook().version}:{digest}"
+    steps = caches["steps"]
+    kept = steps.get(key)
     if kept is not None:
         return HttpResponse(kept, content_type="text/html; charset=utf-8")
     response = page()
     if response.status_code == 200 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        cache.set(key, response.content, timeout=DAY)
+        steps.set(key, response.content, timeout=DAY)
     return response
 
 
