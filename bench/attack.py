@@ -177,7 +177,7 @@ def run() -> None:
             [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
         )
         port = free_port()
-        with stack(env, port) as base:
+        with stack(env, port):
             links = make_permalinks(port)
             print(f"{len(links)} permalinks made from {MAKERS} addresses")
             quiet = visit(port, QUIET_SECONDS)
@@ -191,7 +191,6 @@ def run() -> None:
             statuses = results.get(timeout=FLOOD_SECONDS + 60)
             attacker.join()
             after = request(port, "/healthz")[0]
-        del base
     served = statuses.get("200", 0)
     print(
         "flood: "

@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from guide.services import messages
-from guide.services.permalinks import way_back
+from guide.services.permalinks import unavailable
 
 from . import outages
 
@@ -73,20 +73,5 @@ class ServiceUnavailableMiddleware:
             return render(request, "400.html", {"message": messages.CANNOT_STORE}, status=400)
         if not isinstance(exception, OperationalError | InterfaceError):
             return None  # any other DatabaseError is a bug: the site's 500 page, and a log
-        outages.DATABASE.failed(exception)
-        retry = messages.DATABASE_RETRY_AFTER
-        if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse({"detail": messages.DATABASE_DOWN}, status=503)
-        else:
-            back, label = way_back(request)
-            context = {
-                "message": messages.DATABASE_DOWN,
-                "back": back,
-                "back_label": label,
-                "retry_after": retry,
-            }
-            response = render(request, "503.html", context, status=503)
-        response["Retry-After"] = str(retry)
-        # Reported once for the whole outage above, not once a request by django.request.
-        response._has_been_logged = True  # type: ignore[attr-defined]
-        return response
+        outages.DATABASE.failed(exception)  # reported once for the whole outage
+        return unavailable(request, messages.DATABASE_DOWN, messages.DATABASE_RETRY_AFTER)

@@ -17,13 +17,21 @@ from contextlib import contextmanager
 logger = logging.getLogger("guide.availability")
 
 
+#: Seconds after a service is back in which a failure is taken for a straggler of the outage
+#: just over (a request that set out before it ended), not a new one: said only if it lasts.
+SETTLE = 5.0
+
+
 class Outage:
     def __init__(self, service: str) -> None:
         self.service = service
         # Monotonic seconds since it went away (the clock is the machine's, the same in every
-        # process), 0.0 while it is up; and the requests it failed since.
+        # process), 0.0 while it is up; the requests it failed since; whether it was said;
+        # and when the last outage ended.
         self._since = multiprocessing.Value("d", 0.0, lock=False)
         self._failures = multiprocessing.Value("q", 0, lock=False)
+        self._said = multiprocessing.Value("b", 0, lock=False)
+        self._back_at = multiprocessing.Value("d", -SETTLE, lock=False)
         self._lock = multiprocessing.Lock()
 
     @contextmanager
@@ -42,14 +50,20 @@ class Outage:
         return bool(self._since.value != 0.0)
 
     def failed(self, exc: BaseException) -> None:
-        """A request could not use the service: the first failure of an outage is logged, the
-        rest only counted. A known outage needs no traceback: its cause is in the line."""
+        """A request could not use the service: an outage is logged once, at its first failure
+        (or, right after the last one ended, once it has lasted SETTLE seconds); the rest are
+        only counted. A known outage needs no traceback: its cause is in the line."""
+        now = time.monotonic()
         with self._locked():
             self._failures.value += 1
-            first = self._since.value == 0.0
-            if first:
-                self._since.value = time.monotonic()
-        if first:
+            if self._since.value == 0.0:
+                self._since.value = now
+            say = not self._said.value and (
+                now - self._back_at.value >= SETTLE or now - self._since.value >= SETTLE
+            )
+            if say:
+                self._said.value = 1
+        if say:
             logger.warning(
                 "%s unavailable (%s: %s); requests that need it fail until it is back",
                 self.service,
@@ -61,18 +75,24 @@ class Outage:
         """The service answered: if it was down, say it is back (cheap when it was not)."""
         if self._since.value == 0.0:
             return
+        now = time.monotonic()
         with self._locked():
             if self._since.value == 0.0:
                 return
-            down_for = time.monotonic() - self._since.value
-            failures = self._failures.value
-            self._since.value, self._failures.value = 0.0, 0
-        logger.warning(
-            "%s is back after %.0f s; %d request(s) failed while it was down",
-            self.service,
-            down_for,
-            failures,
-        )
+            down_for, failures, said = (
+                now - self._since.value,
+                self._failures.value,
+                self._said.value,
+            )
+            self._since.value, self._failures.value, self._said.value = 0.0, 0, 0
+            self._back_at.value = now
+        if said:
+            logger.warning(
+                "%s is back after %.0f s; %d request(s) failed while it was down",
+                self.service,
+                down_for,
+                failures,
+            )
 
 
 DATABASE = Outage("database")

@@ -14,7 +14,6 @@ alone, which stops nginx, then each gunicorn through its master.
 from __future__ import annotations
 
 import grp
-import hashlib
 import os
 import re
 import shutil
@@ -31,11 +30,12 @@ TEMPLATE = ROOT / "deploy" / "nginx.conf"
 
 
 def rules_version() -> str:
-    """The version of the rules gunicorn will load (as guide.engine.loader computes it): part
-    of nginx's cache key, so new rules never meet pages made under the old."""
-    default = ROOT / "questions.yaml"
-    path = Path(os.environ.get("GUIDE_QUESTIONS_FILE") or default)
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    """The version of the rules gunicorn will load: part of nginx's cache key, so new rules
+    never meet pages made under the old."""
+    from guide.engine import load_rulebook  # pure Python: no Django needed
+
+    path = os.environ.get("GUIDE_QUESTIONS_FILE") or ROOT / "questions.yaml"
+    return load_rulebook(path).version
 
 
 def nginx_conf(run_dir: Path, listen: str, socket: Path, render_socket: Path) -> str:

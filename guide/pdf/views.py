@@ -47,13 +47,4 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         return serve(request, f"pdf:{rulebook.version}:{slug}:{paper}", make, limit="pdf")
     except RenderFailed:
-        back, label = permalinks.way_back(request)
-        context = {
-            "message": messages.PDF_FAILED,
-            "back": back,
-            "back_label": label,
-            "retry_after": messages.RENDER_RETRY_AFTER,
-        }
-        response = render(request, "503.html", context, status=503)
-        response["Retry-After"] = str(messages.RENDER_RETRY_AFTER)
-        return response
+        return permalinks.unavailable(request, messages.PDF_FAILED, messages.RENDER_RETRY_AFTER)

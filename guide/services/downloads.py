@@ -31,11 +31,11 @@ from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from . import limits, messages
+from .permalinks import unavailable
 
 #: How long a made thing is kept in the cache and may be kept by a shared cache.
 DAY = 24 * 3600
@@ -150,26 +150,9 @@ def etag_for(key: str) -> str:
 
 
 def busy(request: HttpRequest) -> HttpResponse:
-    """Every render slot is taken: 503, try again in a few seconds, and a link that does (in
-    JSON for the API)."""
-    response: HttpResponse
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": messages.RENDERS_BUSY}, status=503)
-        response["Retry-After"] = str(messages.RENDERS_BUSY_RETRY_AFTER)
-        patch_cache_control(response, no_store=True)
-        return response
-    context = {
-        "message": messages.RENDERS_BUSY,
-        "back": request.get_full_path(),
-        "back_label": "Try again",
-        "retry_after": messages.RENDERS_BUSY_RETRY_AFTER,
-    }
-    response = render(request, "503.html", context, status=503)
-    response["Retry-After"] = str(messages.RENDERS_BUSY_RETRY_AFTER)
-    patch_cache_control(response, no_store=True)
-    # Shedding load, not failing: no error line per request (gunicorn's access log has each).
-    response._has_been_logged = True  # type: ignore[attr-defined]
-    return response
+    """Every render slot is taken: 503, try again in a few seconds, with a link that does."""
+    back = (request.get_full_path(), "Try again")
+    return unavailable(request, messages.RENDERS_BUSY, messages.RENDERS_BUSY_RETRY_AFTER, back=back)
 
 
 def render_once(

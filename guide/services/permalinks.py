@@ -15,8 +15,10 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import patch_cache_control
 
 from guide.engine import (
     UNSURE,
@@ -174,6 +176,31 @@ def way_back(request: HttpRequest) -> tuple[str, str]:
     return questionnaire_url(checked.answers, checked.start), (
         "Back to your answers" if checked.answers or checked.start else "Back to the questionnaire"
     )
+
+
+def unavailable(
+    request: HttpRequest, message: str, retry_after: int, *, back: tuple[str, str] | None = None
+) -> HttpResponse:
+    """503: ``message``, try again in ``retry_after`` seconds (Retry-After), in JSON for the
+    API, else a page with a way back (``back``: address and label; by default way_back's).
+    Kept by no cache, and not logged again: whoever answers 503 has said why, once (an outage,
+    a failed render) or is shedding load."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        address, label = back or way_back(request)
+        context = {
+            "message": message,
+            "back": address,
+            "back_label": label,
+            "retry_after": retry_after,
+        }
+        response = render(request, "503.html", context, status=503)
+    response["Retry-After"] = str(retry_after)
+    patch_cache_control(response, no_store=True)
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 # -- an old link under today's rules ------------------------------------------------------
