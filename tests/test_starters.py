@@ -22,7 +22,7 @@ from copier._settings import SettingsModel
 
 from guide.engine import check_answers, score
 from guide.services.rulebook import get_rulebook
-from guide.starters import generator as starters
+from guide.starters import render
 from guide.starters.generator import (
     FEATURES,
     FRAMEWORKS,
@@ -356,7 +356,7 @@ def test_the_generator_renders_what_copier_alone_renders(spec, tmp_path):
 def test_a_zip_is_the_same_bytes_every_time_even_after_a_new_render():
     for spec in EVERYTHING.values():
         first = zip_bytes(spec)
-        starters._rendered.cache_clear()
+        render._rendered.cache_clear()
         assert zip_bytes(spec) == first
 
 
@@ -455,7 +455,7 @@ def test_the_templates_defaults_and_validators_follow_resolve_features(tmp_path)
     of answers, Copier must agree: it accepts exactly the sets resolve_features() leaves as
     they are, and, given only the features asked for, its defaults add what it adds."""
     # The generator's Worker: Copier's, keeping its compiled Jinja between the 1024 runs.
-    worker = starters._worker_class()(
+    worker = render._worker_class()(
         src_path=str(STARTERS),
         dst_path=tmp_path,
         defaults=True,
