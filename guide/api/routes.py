@@ -75,6 +75,16 @@ def read(path: str, **options: Any) -> Callable[[View], View]:
     return register
 
 
+def limited(too_many: str, *, response: dict[int, Any], description: str) -> dict[str, Any]:
+    """The options of an operation whose client may do it only so often
+    (guide.services.limits): 429 among its responses, and a description that ends saying
+    when: "A client that <too_many> in a short time may get 429."."""
+    return {
+        "response": {**response, 429: Message},
+        "description": f"{description} A client that {too_many} in a short time may get 429.",
+    }
+
+
 api = NinjaAPI(
     title="Flask or Django? API",
     version="1.0.0",
@@ -101,12 +111,14 @@ def recommend(request: HttpRequest, payload: AnswersIn) -> Snapshot:
 
 @api.post(
     "/recommendations",
-    response={201: Created, 400: Problem, 429: Message},
     summary="Score answers and store them as a permalink",
-    description="The same answers under the same rules get the same permalink: status "
-    "is 201 whether it is new or reused, and `created` says which. Answers that are all "
-    '"unsure" (or none at all) give nothing to recommend on: 400, and nothing is stored. A '
-    "client that makes too many links in a short time may get 429.",
+    **limited(
+        "makes too many links",
+        response={201: Created, 400: Problem},
+        description="The same answers under the same rules get the same permalink: status "
+        "is 201 whether it is new or reused, and `created` says which. Answers that are all "
+        '"unsure" (or none at all) give nothing to recommend on: 400, and nothing is stored.',
+    ),
 )
 def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str, Any]]:
     try:
@@ -139,13 +151,15 @@ ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
 
 @read(
     "/recommendations/{permalink:slug}/starter.zip",
-    response={400: Problem, 404: Message, 429: Message},
     summary="A permalink's starter project, as a zip",
-    description="A runnable project with the features the permalink's answers call for, for "
-    "the recommended framework or the one `framework` names. The same answers always give "
-    "the same bytes, so its `ETag` can be sent back in `If-None-Match` (304). A client that "
-    "downloads too many in a short time may get 429.",
     openapi_extra={"responses": {"200": {"description": "The project", "content": ZIP}}},
+    **limited(
+        "downloads too many",
+        response={400: Problem, 404: Message},
+        description="A runnable project with the features the permalink's answers call for, "
+        "for the recommended framework or the one `framework` names. The same answers always "
+        "give the same bytes, so its `ETag` can be sent back in `If-None-Match` (304).",
+    ),
 )
 def starter(request: HttpRequest, slug: str, framework: Framework | None = None) -> HttpResponse:
     try:

@@ -15,10 +15,10 @@ profiles as well.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from .model import Question, Rule, Rulebook
+from .model import Condition, Question, Rule, Rulebook
 
 EPSILON = 1e-9
 
@@ -72,23 +72,15 @@ class _Check:
         "not sure") could move the net against ``sign`` at worst."""
         worst = 0.0
         for rule in self.rules_on[question.id]:
-            for cond in rule.when:
-                if cond.question != question.id:
-                    continue
-                before, after = was in cond.choices, now in cond.choices
-                if before != after:
-                    delta = self.net(rule.totals) * (1 if after else -1)
-                    worst += max(0.0, -sign * delta)
+            for after in _switched(rule.when, question.id, was, now):
+                delta = self.net(rule.totals) * (1 if after else -1)
+                worst += max(0.0, -sign * delta)
         for child in self.children[question.id]:
-            for cond in child.show_if:
-                if cond.question != question.id:
-                    continue
-                before, after = was in cond.choices, now in cond.choices
-                if before != after:
-                    low, high = self.reach(child)
-                    # Appearing adds somewhere in [low, high]; disappearing takes it away.
-                    delta_low, delta_high = (low, high) if after else (-high, -low)
-                    worst += max(0.0, -sign * (delta_low if sign > 0 else delta_high))
+            for after in _switched(child.show_if, question.id, was, now):
+                low, high = self.reach(child)
+                # Appearing adds somewhere in [low, high]; disappearing takes it away.
+                delta_low, delta_high = (low, high) if after else (-high, -low)
+                worst += max(0.0, -sign * (delta_low if sign > 0 else delta_high))
         return worst
 
     def problems(self) -> list[DirectionProblem]:
@@ -114,3 +106,14 @@ class _Check:
                         )
                         found.append(DirectionProblem(question.id, index, message))
         return found
+
+
+def _switched(
+    conditions: Iterable[Condition], question: str, was: str | None, now: str | None
+) -> Iterator[bool]:
+    """For each of ``conditions`` on ``question`` that moving its answer from ``was`` to
+    ``now`` (None: "not sure") switches, whether it now holds: the same test for a rule's
+    ``when`` and a follow-up's ``show_if``."""
+    for cond in conditions:
+        if cond.question == question and (was in cond.choices) != (now in cond.choices):
+            yield now in cond.choices

@@ -132,20 +132,18 @@ def rules_date(result: Snapshot) -> str:
 
 def outlook_status(result: Snapshot) -> str:
     """Whether the questions left open could still change the recommendation."""
-    outlook = result["outlook"]
-    count = len(outlook["unanswered"])
-    if not count:
-        return ALL_ANSWERED
-    if outlook["holds"]:
-        return "It holds whatever you answer to the rest."
-    return f"The {count} open {plural(count, 'question')} could still change it."
+    return _open_questions(
+        result,
+        answered=ALL_ANSWERED,
+        holds="It holds whatever you answer to the rest.",
+        could_change="The {count} open {questions} could still change it.",
+    )
 
 
 def outlook_range(result: Snapshot) -> str:
     """Where the recommendation would stand once the open questions are answered."""
     outlook = result["outlook"]
-    count = len(outlook["unanswered"])
-    if not count:
+    if not outlook["unanswered"]:
         return ""
     name = result["recommendation_name"]
     worst = (
@@ -158,12 +156,24 @@ def outlook_range(result: Snapshot) -> str:
 
 def panel_outlook(result: Snapshot) -> str:
     """The live panel's one line on the open questions."""
+    return _open_questions(
+        result,
+        answered="All questions answered.",
+        holds="Holds whatever you answer to the rest.",
+        could_change="Could still change: {count} {questions} open.",
+    )
+
+
+def _open_questions(result: Snapshot, *, answered: str, holds: str, could_change: str) -> str:
+    """The one of three wordings that fits the questions left open: ``answered`` when there
+    are none, ``holds`` when no answer to them can change the recommendation, else
+    ``could_change``, in which ``{count}`` and ``{questions}`` say how many ("2", "questions")."""
     count = len(result["outlook"]["unanswered"])
     if not count:
-        return "All questions answered."
+        return answered
     if result["outlook"]["holds"]:
-        return "Holds whatever you answer to the rest."
-    return f"Could still change: {count} {plural(count, 'question')} open."
+        return holds
+    return could_change.format(count=count, questions=plural(count, "question"))
 
 
 def panel_status(result: Snapshot) -> str:
