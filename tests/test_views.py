@@ -58,6 +58,43 @@ def test_htmx_gets_the_live_panel_and_follow_ups_only(client):
     assert "data-hidden" not in follow_up[: follow_up.index(">")]
 
 
+def test_a_kept_live_panel_is_served_only_for_the_answers_it_was_made_for(client, monkeypatch):
+    from django.core.cache import caches
+
+    made = []
+    real = views.questionnaire_context
+    monkeypatch.setattr(
+        views, "questionnaire_context", lambda *a, **k: made.append(1) or real(*a, **k)
+    )
+
+    def panel(query: str, visitor: Client = client):
+        response = visitor.get(f"/all/?{query}", HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        return response
+
+    queries = [
+        "database=nosql&auth=full",
+        "database=relational&auth=full",
+        "database=nosql&auth=unsure",
+        "start=blog&database=nosql&auth=full",
+        "start=intranet&database=nosql&auth=full",
+    ]
+    kept = {query: panel(query).content for query in queries}
+    assert len(set(kept.values())) == len(queries) and len(made) == len(queries)
+    # Another visitor, the answers in another order: the same panel, made once, at the
+    # address this visitor gave.
+    again = panel("auth=full&database=nosql", Client())
+    assert again.content == kept[queries[0]] and len(made) == len(queries)
+    assert again["HX-Replace-Url"] == "/all/?auth=full&database=nosql"
+    # Each one kept is what a fresh process makes for its own answers.
+    caches["steps"].clear()
+    for query in queries:
+        assert panel(query).content == kept[query]
+    # The whole page at the same address is never the panel, and the panel never the page.
+    assert '<form id="questionnaire"' in html(client.get(f"/all/?{queries[0]}"))
+    assert "<form" not in html(panel(queries[0]))
+
+
 def test_a_follow_up_is_marked_hidden_until_its_condition_holds(client):
     page = html(client.get("/all/?database=relational"))
     tag = page[page.index('id="q-nosql_store"') :]

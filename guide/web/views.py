@@ -71,8 +71,8 @@ def same_for_everyone(
 ) -> HttpResponse:
     """``page()``, kept (in each process's "steps" cache, config/stores.py) for the next
     visitor whose request has the same ``state`` under the same rules and release: an
-    interview step is the same bytes for everyone, unless it carries a form's CSRF token (then
-    it is made for each visitor)."""
+    interview step, or the one-page form's live panel, is the same bytes for everyone, unless
+    it carries a form's CSRF token (then it is made for each visitor)."""
     digest = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
     key = f"step:{get_rulebook().version}:{digest}"
     steps = caches["steps"]
@@ -111,24 +111,41 @@ def all_questions(request: HtmxHttpRequest) -> HttpResponse:
         # the browser to the clean, shareable address, without the token in it.
         url = permalinks.questionnaire_url(checked.answers, checked.start, page="all_questions")
         return HttpResponseRedirect(url)
-    context = questionnaire_context(checked.answers, checked.start)
-    # A refused form shows its valid answers, with a panel that agrees, and why.
     fragment = request.htmx and not request.htmx.history_restore_request and checked.ok
-    template = "guide/questionnaire.html#live-update" if fragment else "guide/questionnaire.html"
-    response = render(
-        request,
-        template,
-        {**context, "errors": checked.problems},
-        status=200 if checked.ok else 400,
-    )
     if fragment:
+        response = live_panel(request, checked.answers, checked.start)
         # One history entry for the whole page, at a short address that holds only the
-        # answered questions.
+        # answered questions (in the order they were given, so it is made for each request).
         url = permalinks.questionnaire_url(checked.answers, checked.start, page="all_questions")
         replace_url(response, url)
+    else:
+        # A refused form shows its valid answers, with a panel that agrees, and why.
+        context = questionnaire_context(checked.answers, checked.start)
+        response = render(
+            request,
+            "guide/questionnaire.html",
+            {**context, "errors": checked.problems},
+            status=200 if checked.ok else 400,
+        )
     # The same URL answers a full page or a fragment: caches must keep them apart.
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+def live_panel(request: HttpRequest, answers: dict[str, str], start: str | None) -> HttpResponse:
+    """The one-page form's live panel and follow-ups for checked ``answers``: made of the
+    answers and the starting point only (no token, nothing of the visitor's), so it is made
+    once per process and kept like an interview step. Its key names the answers in the
+    rulebook's order: the panel reads them in that order whatever order the address gave."""
+
+    def page() -> HttpResponse:
+        context = questionnaire_context(answers, start)
+        return render(request, "guide/questionnaire.html#live-update", context)
+
+    order = [q.id for q in get_rulebook().questions if q.id in answers]
+    # "live panel" first: no interview step's state (a list that starts with a flag) is this.
+    state = ["live panel", start, [(q, answers[q]) for q in order]]
+    return same_for_everyone(request, state, page)
 
 
 @require_safe
