@@ -48,3 +48,30 @@ def check_release(
             id="guide.W003",
         )
     ]
+
+
+@checks.register(deploy=True)
+def check_forwarded_addresses(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """TRUSTED_PROXIES must match the proxies in front: the last request that did not (seen by
+    a worker in the last day, through the counters' cache) is said again here."""
+    from django.core.cache import caches
+
+    from .clients import MISMATCH_KEY
+
+    problems = []
+    if settings.TRUSTED_PROXIES < 0:
+        problems.append(f"TRUSTED_PROXIES is {settings.TRUSTED_PROXIES}: it counts proxies")
+    seen = caches[settings.RATELIMIT_USE_CACHE].get(MISMATCH_KEY)
+    if seen:
+        problems.append(f"requests seen in the last day: {seen}")
+    return [
+        checks.Warning(
+            f"Client addresses: {problem}.",
+            hint="Set TRUSTED_PROXIES to the number of proxies in front of the guide that "
+            "append to X-Forwarded-For (1 behind `make serve`'s nginx).",
+            id="guide.W004",
+        )
+        for problem in problems
+    ]

@@ -1,5 +1,8 @@
 """What every request goes through before and after the views.
 
+* ``ApiJsonMiddleware`` (outermost): under /api/, every answer is JSON, Django's own refusals
+  included (405, a CSRF 403, a bad Host's 400, a 500), and a write that is not JSON is refused
+  (415) before anything reads it: a form a page on another site posts is never read.
 * ``RequestGuardMiddleware`` (first): a body that is too large is refused before a byte of it
   is read, and files are never stored; the Cross-Origin-Resource-Policy header.
 * ``ServiceUnavailableMiddleware``: a database that cannot be reached is a 503 that says to
@@ -8,6 +11,7 @@
 """
 
 import logging
+from http import HTTPStatus
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,6 +28,43 @@ logger = logging.getLogger("guide.availability")
 
 #: The largest body the guide reads: its forms and JSON are a few hundred bytes.
 MAX_BODY_BYTES = 64 * 1024
+
+
+class ApiJsonMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        sent = request.META.get("CONTENT_LENGTH") not in (None, "", "0")
+        if request.method in {"POST", "PUT", "PATCH"} and sent and not _is_json(request):
+            return JsonResponse({"detail": messages.API_TAKES_JSON}, status=415)
+        response = self.get_response(request)
+        if response.status_code < 400 or _is_json(response):
+            return response
+        detail = messages.API_REFUSALS.get(response.status_code) or _phrase(response.status_code)
+        answer = JsonResponse({"detail": detail}, status=response.status_code)
+        for header in ("Allow", "Retry-After", "Cache-Control"):
+            if header in response:
+                answer[header] = response[header]
+        return answer
+
+
+def _phrase(status: int) -> str:
+    try:
+        return f"{HTTPStatus(status).phrase}."
+    except ValueError:
+        return "Refused."
+
+
+def _is_json(message: HttpRequest | HttpResponse) -> bool:
+    """Whether a request's body or a response is JSON (application/json, or a +json type)."""
+    if isinstance(message, HttpRequest):
+        kind = message.content_type or ""
+    else:
+        kind = message.get("Content-Type", "").partition(";")[0].strip()
+    return kind == "application/json" or kind.endswith("+json")
 
 
 class RequestGuardMiddleware:

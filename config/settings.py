@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ApiJsonMiddleware",
     "config.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -241,6 +242,10 @@ RENDER_SLOTS = env.int("RENDER_SLOTS", default=1)
 RENDER_QUEUE = env.int("RENDER_QUEUE", default=1)
 RENDER_WAIT = env.float("RENDER_WAIT", default=2.0)
 
+#: Results each process keeps scored (guide/services/permalinks.py): about 32 KiB each, so the
+#: default costs a worker about 8 MiB at most; a result not kept is scored again in ~1 ms.
+SCORE_CACHE_ENTRIES = env.int("SCORE_CACHE_ENTRIES", default=256)
+
 # -- rate limits (django-ratelimit, counted in the cache; guide/services/limits.py) ------------
 
 RATELIMIT_PERMALINKS = env("RATELIMIT_PERMALINKS", default="20/m")
@@ -280,11 +285,14 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    # A client's mistake is one short line, a few a minute at most (config/logs.py).
+    "filters": {"client_errors": {"()": "config.logs.ClientErrors"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": "json",
+            "filters": ["client_errors"],
         }
     },
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},

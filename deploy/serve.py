@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import grp
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -27,6 +28,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
+MADE_TEMPLATE = ROOT / "deploy" / "made.conf"
+MIB = 1024 * 1024
+
+
+def cache_sizes(folder: Path, wanted: int) -> tuple[int, int]:
+    """nginx's max_size and min_free, in bytes, for a cache in ``folder``: min_free is a tenth
+    of its filesystem (8 MiB to 1 GiB: room for the responses being written while the cache
+    manager catches up), and max_size is ``wanted`` or what the filesystem has free beyond
+    min_free, whichever is less. (0, min_free) when that leaves under 4 MiB: no cache."""
+    stats = os.statvfs(folder)
+    total, free = stats.f_blocks * stats.f_frsize, stats.f_bavail * stats.f_frsize
+    min_free = min(max(total // 10, 8 * MIB), 1024 * MIB)
+    size = min(wanted, free - min_free)
+    return (size, min_free) if size >= 4 * MIB else (0, min_free)
+
+
+def parse_size(text: str) -> int:
+    """ "256m", "1g", "300000": bytes. SystemExit for anything else."""
+    match = re.fullmatch(r"(\d+)([kmg]?)", text.strip().lower())
+    if not match:
+        sys.exit(f"serve: SERVE_CACHE_SIZE={text!r} must be a size such as 256m or 1g")
+    return int(match[1]) * {"": 1, "k": 1024, "m": MIB, "g": 1024 * MIB}[match[2]]
 
 
 def rules_version() -> str:
@@ -38,17 +61,31 @@ def rules_version() -> str:
     return load_rulebook(path).version
 
 
-def nginx_conf(run_dir: Path, listen: str, socket: Path, render_socket: Path) -> str:
-    """deploy/nginx.conf with this run's folder, address, sockets and versions filled in.
-    SystemExit for an address or folder that would not be one word of nginx's configuration."""
-    for name, value in (("BIND", listen), ("SERVE_RUN_DIR", str(run_dir))):
+def nginx_conf(
+    run_dir: Path, listen: str, socket: Path, render_socket: Path, cache_dir: Path | None = None
+) -> tuple[str, str]:
+    """deploy/nginx.conf and deploy/made.conf with this run's folder, address, sockets,
+    versions and cache filled in. SystemExit for an address or folder that would not be one
+    word of nginx's configuration."""
+    cache_dir = cache_dir or run_dir / "made"
+    named = (("BIND", listen), ("SERVE_RUN_DIR", str(run_dir)), ("SERVE_CACHE_DIR", str(cache_dir)))
+    for name, value in named:
         if not re.fullmatch(r"[\w.:/\[\]@+-]+", value):
             sys.exit(f"serve: {name}={value!r} must be an address or path without spaces or quotes")
     # As root, nginx's workers drop to an unprivileged user; the run folder is readable by it.
     user = "user nobody nogroup;" if os.geteuid() == 0 else ""
-    text = TEMPLATE.read_text()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() == 0:  # nginx's workers, as nobody, write the cache
+        os.chown(cache_dir, pwd.getpwnam("nobody").pw_uid, grp.getgrnam("nogroup").gr_gid)
+    size, min_free = cache_sizes(cache_dir, parse_size(os.environ.get("SERVE_CACHE_SIZE", "256m")))
+    if not size:
+        print(f"serve: no room for a cache in {cache_dir}: every render is made afresh", flush=True)
     values = {
         "USER": user,
+        "CACHE_DIR": str(cache_dir),
+        "CACHE_SIZE": f"{max(size, MIB) // 1024}k",
+        "CACHE_MIN_FREE": f"{min_free // 1024}k",
+        "CACHE": "made" if size else "off",
         "RUN": str(run_dir),
         "LISTEN": listen,
         "SOCKET": str(socket),
@@ -58,9 +95,75 @@ def nginx_conf(run_dir: Path, listen: str, socket: Path, render_socket: Path) ->
             c for c in os.environ.get("RELEASE", "dev") if c.isalnum() or c in "-._"
         ),
     }
+    texts = [TEMPLATE.read_text(), MADE_TEMPLATE.read_text()]
     for name, value in values.items():
-        text = text.replace(f"@{name}@", value)
-    return text
+        texts = [text.replace(f"@{name}@", value) for text in texts]
+    return texts[0], texts[1]
+
+
+class CacheGuard:
+    """Turns nginx's cache off while its filesystem is full (nginx drops a response it cannot
+    write to the cache, so a full disk would cost every new render its answer), and on again
+    once there is room: checked every second, applied by reloading nginx (SIGHUP)."""
+
+    def __init__(self, made_conf: Path, cache_dir: Path, min_free: int, on: bool) -> None:
+        self.made_conf, self.cache_dir, self.min_free, self.on = made_conf, cache_dir, min_free, on
+        self.usable = on  # False: no room at start, so never on
+        self.checked = 0.0
+
+    def check(self, nginx: subprocess.Popen[bytes]) -> None:
+        if not self.usable or time.monotonic() - self.checked < 1:
+            return
+        self.checked = time.monotonic()
+        stats = os.statvfs(self.cache_dir)
+        free = stats.f_bavail * stats.f_frsize
+        # Off below half of min_free (the cache manager could not keep up, or something else
+        # filled the disk); on again once min_free is back.
+        wanted = free >= self.min_free if not self.on else free >= self.min_free // 2
+        if wanted == self.on:
+            return
+        self.on = wanted
+        text = re.sub(
+            r"^proxy_cache \w+;",
+            f"proxy_cache {'made' if wanted else 'off'};",
+            self.made_conf.read_text(),
+            flags=re.M,
+        )
+        self.made_conf.write_text(text)
+        nginx.send_signal(signal.SIGHUP)
+        said = "has room again: renders are kept" if wanted else "is full: renders are made afresh"
+        print(f"serve: the cache's filesystem ({free // MIB} MiB free) {said}", flush=True)
+
+
+class Counter:
+    """`manage.py count_decisions --every RULES_COUNT_SECONDS`, niced, beside the site
+    (docs/architecture.md, "Costly work"): started again if it exits, and never a reason to
+    stop the site."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        every = env.get("RULES_COUNT_SECONDS", "300")
+        self.command = ["nice", "-n", "19", sys.executable, "manage.py", "count_decisions"]
+        self.command += ["--every", every]
+        self.env, self.every = env, float(every)
+        self.process = self.start()
+        self.started = time.monotonic()
+
+    def start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self.command, cwd=ROOT, env=self.env, start_new_session=True)
+
+    def check(self) -> None:
+        if self.process.poll() is None or time.monotonic() - self.started < self.every:
+            return
+        print(f"serve: count_decisions exited ({self.process.returncode}); again", flush=True)
+        self.process, self.started = self.start(), time.monotonic()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
 
 
 def private(run_dir: Path) -> None:
@@ -112,6 +215,7 @@ def main() -> int:
     env = {**os.environ, "BIND": f"unix:{socket}"}
     env.setdefault("TRUSTED_PROXIES", "1")
     processes: list[subprocess.Popen[bytes]] = []  # the pools, then nginx
+    counter: Counter | None = None
     stopping = False
 
     def stop(*_: object) -> None:
@@ -120,7 +224,7 @@ def main() -> int:
         stopping = True
         for process in reversed(processes):
             if process.poll() is None:
-                quit_nginx = len(processes) == 3 and process is processes[2]
+                quit_nginx = process.args[0] == nginx
                 process.send_signal(signal.SIGQUIT if quit_nginx else signal.SIGTERM)
 
     # From the first process on, a Ctrl-C or SIGTERM stops whatever was started, even while
@@ -141,21 +245,39 @@ def main() -> int:
             }
         )
         processes.append(renders)
+        # What each question and rule decides in stored results, for the rules pages: counted
+        # beside the site, at the lowest priority; never on a visit.
+        counter = Counter(env)
         wait_for(socket, app, 60, lambda: stopping)
         wait_for(render_socket, renders, 60, lambda: stopping)
         if stopping:
             return 0
         conf = run_dir / "nginx.conf"
-        conf.write_text(nginx_conf(run_dir, listen, socket, render_socket))
+        cache_dir = os.environ.get("SERVE_CACHE_DIR")
+        main_conf, made_conf = nginx_conf(
+            run_dir, listen, socket, render_socket, Path(cache_dir) if cache_dir else None
+        )
+        conf.write_text(main_conf)
+        (run_dir / "made.conf").write_text(made_conf)
+        guard = CacheGuard(
+            run_dir / "made.conf",
+            Path(cache_dir) if cache_dir else run_dir / "made",
+            int(re.search(r"min_free=(\d+)k", main_conf)[1]) * 1024,  # type: ignore[index]
+            "proxy_cache made;" in made_conf,
+        )
         proxy = subprocess.Popen(
             [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"], start_new_session=True
         )
         processes.append(proxy)
         print(f"serve: http://{listen} (nginx) -> unix:{socket}, unix:{render_socket}", flush=True)
         while not stopping and all(process.poll() is None for process in processes):
+            guard.check(proxy)
+            counter.check()
             time.sleep(0.2)
     finally:
         stop()
+        if counter is not None:
+            counter.stop()
         for process in processes:
             try:
                 process.wait(timeout=15)

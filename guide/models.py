@@ -94,3 +94,22 @@ class Permalink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} ({self.recommendation})"
+
+
+class DecisionCount(models.Model):
+    """What each question and rule decided in the results stored under one version of the
+    rules, for the rules pages: counted off the request path (`manage.py count_decisions`,
+    run every few minutes by `make serve` and the systemd unit), from the last permalink
+    counted on, so a count reads only what is new."""
+
+    ruleset_version = models.CharField(max_length=12, unique=True)
+    counted_up_to = models.BigIntegerField(default=0, help_text="The last permalink id counted.")
+    results = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(
+        default=dict,
+        help_text='"<answer|rule>:<id>" -> {moved, strongest, would_flip, frameworks, choices}.',
+    )
+    updated = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.ruleset_version}: {self.results} results"

@@ -2,6 +2,7 @@
 
 import configparser
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,37 @@ def nginx_conf(monkeypatch, tmp_path, **env: str) -> str:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     serve = serve_module()
-    return serve.nginx_conf(tmp_path, "127.0.0.1:8000", tmp_path / "a.sock", tmp_path / "b.sock")
+    main, made = serve.nginx_conf(
+        tmp_path, "127.0.0.1:8000", tmp_path / "a.sock", tmp_path / "b.sock"
+    )
+    return main + "\n" + made
+
+
+def test_the_cache_fits_its_filesystem_and_leaves_room_free(tmp_path):
+    serve = serve_module()
+    stats = os.statvfs(tmp_path)
+    free = stats.f_bavail * stats.f_frsize
+    size, min_free = serve.cache_sizes(tmp_path, 10**15)  # more than any disk here
+    assert 0 < size + min_free <= free
+    assert serve.cache_sizes(tmp_path, 64 * serve.MIB)[0] == 64 * serve.MIB
+
+
+def test_a_filesystem_with_no_room_gets_no_cache(tmp_path, monkeypatch):
+    serve = serve_module()
+    full = os.statvfs_result(
+        (4096, 4096, 25_600, 100, 100, 0, 0, 0, 0, 255)
+    )  # 100 MiB, 400 KiB free
+    monkeypatch.setattr(serve.os, "statvfs", lambda _: full)
+    assert serve.cache_sizes(tmp_path, 256 * serve.MIB)[0] == 0
+    main, made = serve.nginx_conf(tmp_path, "127.0.0.1:8000", tmp_path / "a", tmp_path / "b")
+    assert "proxy_cache off;" in made
+
+
+def test_a_cache_size_must_be_a_size(tmp_path):
+    serve = serve_module()
+    assert serve.parse_size("256m") == 256 * serve.MIB and serve.parse_size("1g") == 1024**3
+    with pytest.raises(SystemExit, match="SERVE_CACHE_SIZE"):
+        serve.parse_size("lots")
 
 
 def test_nginx_keys_what_it_keeps_by_the_rules_and_the_release(monkeypatch, tmp_path):

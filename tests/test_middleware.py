@@ -137,3 +137,56 @@ def test_an_unknown_error_logs_its_traceback_once_and_shows_none(
     assert "Traceback" not in response.content.decode() and "a bug" not in response.content.decode()
     logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is RuntimeError]
     assert len(logged) == 1, [r.getMessage() for r in caplog.records]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "extra", "status"),
+    [
+        ("get", "/api/recommend", {}, 405),
+        ("delete", "/api/guide", {}, 405),
+        ("post", "/api/guide", {"data": "{}", "content_type": "application/json"}, 405),
+        ("get", "/api/guide", {"HTTP_HOST": "evil.example"}, 400),
+        ("get", "/api/nowhere", {}, 404),
+    ],
+)
+def test_every_refusal_under_the_api_is_json(client, method, path, extra, status):
+    answer = getattr(client, method)(path, **extra)
+    assert answer.status_code == status
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.json()["detail"]
+    if status == 405:
+        assert answer["Allow"]
+
+
+@pytest.mark.django_db
+def test_a_csrf_refusal_under_the_api_is_json(settings):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "tests.urls_csrf"
+    answer = Client(enforce_csrf_checks=True).post("/api/form", {"a": "b"})
+    assert answer.status_code in {403, 415}
+    assert answer["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]
+)
+def test_api_writes_take_json_only_and_store_nothing_else(client, content_type):
+    body = '{"answers": {"auth": "full", "admin": "yes"}}'
+    if content_type == "multipart/form-data":
+        answer = client.post("/api/recommendations", {"answers": body})
+    else:
+        answer = client.post("/api/recommendations", body, content_type=content_type)
+    assert answer.status_code == 415 and "application/json" in answer.json()["detail"]
+    assert not Permalink.objects.exists()
+    taken = client.post("/api/recommendations", body, content_type="application/json")
+    assert taken.status_code == 201
+
+
+def test_an_error_of_the_site_under_the_api_is_json_too(client):
+    with mock.patch("guide.api.routes.outline", side_effect=RuntimeError("boom")):
+        client.raise_request_exception = False
+        answer = client.get("/api/guide")
+    assert answer.status_code == 500 and answer.json()["detail"].startswith("Something went")

@@ -103,3 +103,24 @@ def test_an_old_link_is_scored_again_and_answers_the_rules_dropped_are_named():
     prompt = get_rulebook().question("admin").prompt
     assert set(again.dropped) == {"hosting", prompt}
     assert again.result == score(get_rulebook(), again.answers)
+
+
+def test_a_process_keeps_at_most_score_cache_entries_results(settings):
+    from guide.services import permalinks
+
+    permalinks._scores.cache_clear()
+    settings.SCORE_CACHE_ENTRIES = 5
+    try:
+        rulebook = get_rulebook()
+        answers = [
+            {question.id: choice}
+            for question in rulebook.questions
+            for choice in question.choice_ids
+        ]
+        for given in answers[:20]:
+            permalinks.result_for(given)
+        assert permalinks._scores().cache_info().currsize == 5
+        # A result no longer kept is the same when scored again.
+        assert permalinks.result_for(answers[0]) == score(rulebook, answers[0])
+    finally:
+        permalinks._scores.cache_clear()

@@ -76,6 +76,79 @@ def test_behind_a_proxy_the_client_is_the_address_the_proxy_appended(rf, setting
     assert client_ip(request) == "10.0.0.1"
 
 
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "peer", "client"),
+    [
+        (1, "203.0.113.7:5120", "", "203.0.113.7"),  # a proxy that writes ip:port
+        (1, "[2001:db8::7]:443", "", "2001:db8::7"),
+        (1, "2001:db8::7", "", "2001:db8::7"),
+        (2, "203.0.113.7", "", "203.0.113.7"),  # too few hops: the nearest address
+        (3, "garbage, 203.0.113.7", "10.0.0.1", "203.0.113.7"),  # nearest before the garbage
+        (2, "unknown", "10.0.0.1", "10.0.0.1"),
+        (1, "not an address", "", "0.0.0.0"),  # none at all: one shared address, no error
+        (0, "203.0.113.7", "", "0.0.0.0"),  # a Unix socket's peer has no address
+        (-1, "", "10.0.0.1", "10.0.0.1"),
+    ],
+)
+def test_an_odd_forwarded_address_never_breaks_a_request(
+    rf, settings, proxies, forwarded, peer, client
+):
+    from config.clients import client_ip
+
+    settings.TRUSTED_PROXIES = proxies
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=peer)
+    assert client_ip(request) == client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("proxies", "forwarded"),
+    [(2, "203.0.113.7"), (0, "203.0.113.7"), (1, "203.0.113.7:5120"), (1, "x"), (5, "")],
+)
+def test_saves_and_renders_work_whatever_the_proxy_setting(client, settings, proxies, forwarded):
+    settings.TRUSTED_PROXIES = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded, "REMOTE_ADDR": ""}
+    saved = client.post("/", {"auth": "full", "admin": "yes"}, **headers)
+    assert saved.status_code == 303
+    assert client.get(saved["Location"] + "pdf", **headers).status_code == 200
+    api = client.post(
+        "/api/recommendations",
+        {"answers": {"auth": "none"}},
+        content_type="application/json",
+        **headers,
+    )
+    assert api.status_code == 201
+
+
+def test_a_mismatch_is_logged_once_and_said_by_the_deploy_check(rf, settings, caplog):
+    from django.core.cache import caches
+
+    from config import checks, clients
+
+    caches["counters"].delete(clients.MISMATCH_KEY)
+    clients._warned.clear()
+    settings.TRUSTED_PROXIES = 2
+    for _ in range(5):
+        clients.client_ip(rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR=""))
+    said = [r for r in caplog.records if r.name == "guide.clients"]
+    assert len(said) == 1 and "TRUSTED_PROXIES=2" in said[0].getMessage()
+    warnings = checks.check_forwarded_addresses(None)
+    assert [w.id for w in warnings] == ["guide.W004"]
+    assert "1 forwarded address" in warnings[0].msg
+
+
+def test_a_local_proxy_unknown_to_the_guide_is_noticed(rf, settings):
+    from django.core.cache import caches
+
+    from config import checks, clients
+
+    caches["counters"].delete(clients.MISMATCH_KEY)
+    settings.TRUSTED_PROXIES = 0
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    assert clients.client_ip(request) == "127.0.0.1"
+    assert "through a proxy on this machine" in checks.check_forwarded_addresses(None)[0].msg
+
+
 @pytest.mark.django_db
 def test_a_refused_save_leads_back_to_the_answers_just_sent(client, limits):
     answers = {"auth": "full", "admin": "yes"}

@@ -8,9 +8,10 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
+from guide.models import Permalink
+from guide.services.impact import count_decisions, decides
 from guide.services.rulebook import get_rulebook
 
 FIXTURE = Path(__file__).with_name("fixtures") / "permalinks.json"
@@ -33,12 +34,73 @@ def test_a_question_page_shows_each_answers_points_per_criterion_and_its_quoted_
 
 @pytest.mark.django_db
 def test_a_question_page_counts_what_it_decided_in_stored_results(client):
-    cache.clear()  # the counts are kept for ten minutes
     for _ in range(2):
         client.post("/", {"admin": "yes", "auth": "full"})
     client.post("/", {"admin": "no", "architecture": "microservice"})
+    assert "Not counted yet" in page_of(client.get("/rules/q/admin/"))
+    call_command("count_decisions", settle=0, stdout=StringIO())
     page = page_of(client.get("/rules/q/admin/"))
     assert "Of the 2 results stored under today's rules, it moved 1 (1 for Django)" in page
+
+
+@pytest.mark.django_db
+def test_counting_again_reads_only_the_results_stored_since(client):
+    client.post("/", {"admin": "yes", "auth": "full"})
+    assert count_decisions(settle=0) == 1 and count_decisions(settle=0) == 0
+    client.post("/", {"admin": "yes", "auth": "none"})
+    assert count_decisions(settle=0) == 1
+    assert "Of the 2 results stored under today's rules, it moved 2" in page_of(
+        client.get("/rules/q/admin/")
+    )
+
+
+@pytest.mark.django_db
+def test_counts_agree_with_a_count_over_every_stored_result(client):
+    """Counted in batches of 2, the counts are what one pass over every result gives."""
+    for answers in (
+        {"admin": "yes", "auth": "full"},
+        {"admin": "no", "architecture": "microservice"},
+        {"admin": "yes", "performance": "critical", "team_knows": "flask"},
+        {"api": "full", "frontend": "spa"},
+        {"database": "nosql", "admin": "no"},
+    ):
+        client.post("/", answers)
+    while count_decisions(batch=2, settle=0):
+        pass
+    version = get_rulebook().version
+    snapshots = list(
+        Permalink.objects.filter(ruleset_version=version).values_list("snapshot", flat=True)
+    )
+    for kind, ident in [("answer", "admin"), ("answer", "auth"), ("rule", "crud_greenfield")]:
+        counted = decides(kind, ident)
+        mine = [
+            [r for r in s["reasons"] if (r["kind"], r["id"]) == (kind, ident)] for s in snapshots
+        ]
+        assert counted.results == len(snapshots)
+        assert counted.moved == sum(1 for m in mine if m)
+        assert counted.strongest == sum(
+            1
+            for s in snapshots
+            if (s["reasons"][0]["kind"], s["reasons"][0]["id"]) == (kind, ident)
+        )
+        flips = sum(1 for s in snapshots if any(f["question"] == ident for f in s["flips"]))
+        assert counted.would_flip == (flips if kind == "answer" else 0)
+
+
+@pytest.mark.django_db
+def test_a_rules_page_reads_no_stored_result_and_works_with_the_cache_down(
+    client, django_assert_max_num_queries, settings
+):
+    for _ in range(3):
+        client.post("/", {"admin": "yes", "auth": "full"})
+    count_decisions(settle=0)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    with django_assert_max_num_queries(1):
+        page = page_of(client.get("/rules/q/admin/"))
+    assert "Of the 1 result stored under today's rules" in page
 
 
 @pytest.mark.django_db

@@ -45,6 +45,8 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         return Made(pdf, "application/pdf", filename=f"flask-or-django-{slug}.pdf")
 
     try:
-        return serve(request, f"pdf:{rulebook.version}:{slug}:{paper}", make, limit="pdf")
+        key = f"pdf:{rulebook.version}:{slug}:{paper}"
+        query = {"paper": paper} if "paper" in request.GET else {}
+        return serve(request, key, make, limit="pdf", query=query)
     except RenderFailed:
         return permalinks.unavailable(request, messages.PDF_FAILED, messages.RENDER_RETRY_AFTER)

@@ -15,23 +15,30 @@ A miss is the costly part, so a miss is bounded three ways:
   Retry-After. Renders of different things so hold at most RENDER_SLOTS + RENDER_QUEUE
   threads of a process, and the rest of the site keeps the others;
 - what is made counts against the client's limit for its group (guide.services.limits), so
-  one address cannot make renders faster than its limit, while repeats stay free.
+  one address cannot make renders faster than its limit, while repeats stay free; a client
+  already past its limit is refused before it waits for a slot.
 docs/architecture.md, "Costly work", says why.
 
-    return serve(request, f"pdf:{rules}:{slug}:a4", make, limit="pdf")
+Each is named by its path and the few parameters its view reads (``query``). Any other query
+string (an unknown parameter, one given twice, another spelling) is sent to that one address
+with a 301, so a shared cache keyed by the address it was asked (nginx's) holds one entry per
+thing, whatever a client adds to the link.
+
+    return serve(request, f"pdf:{rules}:{slug}:letter", make, query={"paper": "letter"})
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache as once
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from . import limits, messages
@@ -160,6 +167,8 @@ def render_once(
 ) -> Made | None:
     """Made by ``make()`` in one of the process's render slots and kept, and counted against
     the client's ``limit``; None if no slot came free."""
+    if limit is not None:
+        limits.check(request, limit)  # past it already: refused before it takes a slot
     slots = _slots()
     if not slots.acquire(settings.RENDER_QUEUE, settings.RENDER_WAIT):
         return None
@@ -177,13 +186,32 @@ def render_once(
         slots.release()
 
 
+def canonical(request: HttpRequest, query: Mapping[str, str]) -> HttpResponse | None:
+    """A 301 to the address with ``query`` as its whole query string, when the request's is
+    anything else; None when it is that already."""
+    wanted = urlencode(query)
+    if request.META.get("QUERY_STRING", "") == wanted:
+        return None
+    return HttpResponsePermanentRedirect(request.path + (f"?{wanted}" if wanted else ""))
+
+
 def serve(
-    request: HttpRequest, key: str, make: Callable[[], Made], *, limit: str | None = None
+    request: HttpRequest,
+    key: str,
+    make: Callable[[], Made],
+    *,
+    limit: str | None = None,
+    query: Mapping[str, str] | None = None,
 ) -> HttpResponse:
     """The response for what ``key`` names: 304 when the client already has it, else from the
     cache, else from the thread already making it, else made by ``make()`` (which may raise
     Http404 and the like) and kept. Making it counts against the client's ``limit`` group
-    (``Ratelimited`` past it) and needs a render slot (else 503)."""
+    (``Ratelimited`` past it) and needs a render slot (else 503). ``query`` is what the view
+    read of the query string; a request that says more, or says it otherwise, is redirected to
+    the address that says just that (``canonical``)."""
+    moved = canonical(request, query or {})
+    if moved is not None:
+        return moved
     etag = etag_for(key)
     tagged = HttpResponse()
     tagged["ETag"] = etag

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
-from django.core.cache import cache
+from django.db.models import F
+from django.utils import timezone
 
 from guide.engine import Rulebook, Snapshot, check_answers, score
-from guide.models import Permalink
+from guide.models import DecisionCount, Permalink
 
 from .rulebook import get_rulebook
 
@@ -78,6 +81,18 @@ def stored_links() -> Iterable[Stored]:
 
 
 # -- what a question or a rule decides --------------------------------------------------
+#
+# Counted off the request path: `count_decisions()` adds the permalinks stored since the last
+# count into one row per version of the rules (DecisionCount), reading at most ``batch`` of
+# them; a rules page reads that row and nothing else, so a visit costs one small query however
+# many results are stored, and the counts stay readable while a count runs or the cache is
+# down. Only permalinks older than SETTLE_SECONDS are counted: one still being written (its id
+# taken, not yet committed) is never skipped.
+
+#: Seconds a permalink is left alone before it is counted.
+SETTLE_SECONDS = 10
+#: Permalinks one call of count_decisions reads at most.
+BATCH = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,52 +101,85 @@ class Decides:
     it was the strongest reason, how often changing that one answer would flip the verdict,
     and for which framework it counted."""
 
-    results: int  # stored results under today's rules
+    results: int  # stored results under today's rules, as counted
     moved: int
     strongest: int
     would_flip: int
     by_framework: tuple[tuple[str, int], ...]
     by_choice: tuple[tuple[str, int], ...]  # choice id -> results it moved (questions only)
+    counted: datetime | None = None  # when; None: not counted yet
 
 
 def decides(kind: str, ident: str) -> Decides:
     """What the question (``kind`` "answer") or rule (``kind`` "rule") ``ident`` did to the
-    results stored under today's rules; counted at most every ten minutes."""
+    results stored under today's rules, as last counted (``count_decisions``)."""
     rulebook = get_rulebook()
-    key = f"decides:{rulebook.version}:{kind}:{ident}"
-    found: Decides | None = cache.get(key)
-    if found is None:
-        found = _count(rulebook, kind, ident)
-        cache.set(key, found, timeout=600)
-    return found
-
-
-def _count(rulebook: Rulebook, kind: str, ident: str) -> Decides:
-    results = moved = strongest = would_flip = 0
-    frameworks: Counter[str] = Counter()
-    choices: Counter[str] = Counter()
-    snapshots = Permalink.objects.filter(ruleset_version=rulebook.version).values_list(
-        "snapshot", flat=True
-    )
-    for snapshot in snapshots.iterator(chunk_size=500):
-        results += 1
-        reasons = snapshot["reasons"]
-        mine = [r for r in reasons if r["kind"] == kind and r["id"] == ident]
-        if mine:
-            moved += 1
-            frameworks[mine[0]["favours"]] += 1
-            if mine[0]["choice"]:
-                choices[mine[0]["choice"]] += 1
-            if (reasons[0]["kind"], reasons[0]["id"]) == (kind, ident):
-                strongest += 1
-        if kind == "answer" and any(f["question"] == ident for f in snapshot["flips"]):
-            would_flip += 1
-    names = {o.id: o.name for o in rulebook.options}
+    row = DecisionCount.objects.filter(ruleset_version=rulebook.version).first()
+    if row is None:
+        return Decides(0, 0, 0, 0, (), ())
+    mine: dict[str, Any] = row.counts.get(f"{kind}:{ident}", {})
+    names: dict[str, str] = {o.id: o.name for o in rulebook.options}
+    frameworks: Counter[str] = Counter(mine.get("frameworks", {}))
     return Decides(
-        results,
-        moved,
-        strongest,
-        would_flip,
+        row.results,
+        mine.get("moved", 0),
+        mine.get("strongest", 0),
+        mine.get("would_flip", 0),
         tuple((names.get(o, o), n) for o, n in frameworks.most_common()),
-        tuple(choices.most_common()),
+        tuple((str(c), n) for c, n in Counter(mine.get("choices", {})).most_common()),
+        row.updated,
     )
+
+
+def count_decisions(*, batch: int = BATCH, settle: float = SETTLE_SECONDS) -> int:
+    """Add the permalinks stored under today's rules since the last count (at most ``batch``,
+    each at least ``settle`` seconds old) to what each question and rule decided; returns how
+    many were added (0 when another count got there first)."""
+    version = get_rulebook().version
+    row, _ = DecisionCount.objects.get_or_create(ruleset_version=version)
+    rows = list(
+        Permalink.objects.filter(
+            ruleset_version=version,
+            id__gt=row.counted_up_to,
+            created__lt=timezone.now() - timedelta(seconds=settle),
+        )
+        .order_by("id")
+        .values_list("id", "snapshot")[:batch]
+    )
+    if not rows:
+        return 0
+    counts: dict[str, dict[str, Any]] = row.counts
+    for _, snapshot in rows:
+        _add(counts, snapshot)
+    # Written only if no other count moved the row on meanwhile (it counted these already).
+    written = DecisionCount.objects.filter(pk=row.pk, counted_up_to=row.counted_up_to).update(
+        counts=counts,
+        counted_up_to=rows[-1][0],
+        results=F("results") + len(rows),
+        updated=timezone.now(),
+    )
+    return len(rows) if written else 0
+
+
+def _add(counts: dict[str, dict[str, Any]], snapshot: Mapping[str, Any]) -> None:
+    """Count one stored result: each reason it gives, the strongest, and each answer whose
+    change alone would flip it."""
+    reasons = snapshot["reasons"]
+    seen: set[str] = set()
+    for n, reason in enumerate(reasons):
+        key = f"{reason['kind']}:{reason['id']}"
+        if key in seen:
+            continue
+        seen.add(key)
+        entry = counts.setdefault(key, {})
+        entry["moved"] = entry.get("moved", 0) + 1
+        frameworks = entry.setdefault("frameworks", {})
+        frameworks[reason["favours"]] = frameworks.get(reason["favours"], 0) + 1
+        if reason.get("choice"):
+            choices = entry.setdefault("choices", {})
+            choices[reason["choice"]] = choices.get(reason["choice"], 0) + 1
+        if n == 0:
+            entry["strongest"] = entry.get("strongest", 0) + 1
+    for question in {f["question"] for f in snapshot["flips"]}:
+        entry = counts.setdefault(f"answer:{question}", {})
+        entry["would_flip"] = entry.get("would_flip", 0) + 1

@@ -8,7 +8,7 @@ the limit: a client spread over every worker of the machine still gets no more t
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
 GROUPS = ("permalinks", "pdf", "starter", "pages")
@@ -20,6 +20,14 @@ def rate(group: str, request: HttpRequest | None = None) -> str:
     count, _, period = str(getattr(settings, f"RATELIMIT_{group.upper()}")).partition("/")
     share = max(1, int(count) // settings.RATELIMIT_WORKERS)
     return f"{share}/{period}"
+
+
+def check(request: HttpRequest, group: str) -> None:
+    """``Ratelimited`` if the client has used up its limit for ``group`` already, so that the
+    next ``spend`` would be refused; counts nothing."""
+    usage = get_usage(request, group=group, key="ip", rate=rate, increment=False)
+    if usage is not None and usage["count"] >= usage["limit"]:
+        raise Ratelimited()
 
 
 def spend(request: HttpRequest, group: str) -> None:

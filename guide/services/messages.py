@@ -22,3 +22,15 @@ NOTHING_ANSWERED = (
     "Answer at least one question first: with nothing to go on, there is nothing to recommend."
 )
 CANNOT_STORE = "Something in that request cannot be stored or searched for."
+
+# The JSON API's refusals that come from below it (Django, the site's middleware).
+API_TAKES_JSON = (
+    'The API takes JSON: send the body as {"answers": {...}} with Content-Type: application/json.'
+)
+API_REFUSALS = {
+    400: "The request was refused: its Host header or its parameters are not valid.",
+    403: "Forbidden.",
+    404: "Not an API address: /api/openapi.json lists them.",
+    405: "That method is not allowed here: the Allow header lists those that are.",
+    500: "Something went wrong on our side; it has been logged.",
+}

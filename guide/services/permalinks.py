@@ -9,9 +9,9 @@ place below them all. Surfaces never import one another; they import this.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -75,12 +75,22 @@ def result_for(answers: Mapping[str, str], start: str | None = None) -> Snapshot
     modified."""
     rulebook = get_rulebook()
     ordered = tuple((q.id, answers[q.id]) for q in rulebook.questions if q.id in answers)
-    return _score(rulebook, ordered, start)
+    return _scores()(rulebook, ordered, start)
 
 
-@lru_cache(maxsize=4096)
-def _score(rulebook: Rulebook, answers: tuple[tuple[str, str], ...], start: str | None) -> Snapshot:
-    return score(rulebook, dict(answers), start=start)
+@cache
+def _scores() -> Callable[[Rulebook, tuple[tuple[str, str], ...], str | None], Snapshot]:
+    """The process's scores, the most recently used SCORE_CACHE_ENTRIES of them (about 32 KiB
+    each): a miss costs a millisecond, so the bound is on memory, not on speed."""
+
+    def scored(
+        rulebook: Rulebook, answers: tuple[tuple[str, str], ...], start: str | None
+    ) -> Snapshot:
+        return score(rulebook, dict(answers), start=start)
+
+    kept: Callable[[Rulebook, tuple[tuple[str, str], ...], str | None], Snapshot]
+    kept = lru_cache(maxsize=settings.SCORE_CACHE_ENTRIES)(scored)
+    return kept
 
 
 def save(request: HttpRequest, checked: CheckedAnswers) -> tuple[Permalink, bool]:

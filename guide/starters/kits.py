@@ -85,7 +85,8 @@ def starter_download(request: HttpRequest, slug: str, framework: Framework | Non
         spec = starter_spec(find_or_404(slug), framework)
         return Made(zip_bytes(spec), "application/zip", filename=f"{spec.name}.zip")
 
-    return serve(request, f"starter:{slug}:{framework or ''}", make, limit="starter")
+    query = {"framework": framework} if framework else {}
+    return serve(request, f"starter:{slug}:{framework or ''}", make, limit="starter", query=query)
 
 
 def decision_download(request: HttpRequest, slug: str) -> HttpResponse:

@@ -4,17 +4,20 @@ and what it decides in the results people have stored."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from guide.engine import Rulebook
 from guide.engine.model import Effect
+from guide.services.downloads import canonical
 from guide.services.impact import decides
 from guide.services.rulebook import get_rulebook
 
@@ -54,7 +57,31 @@ def changes(request: HttpRequest) -> HttpResponse:
     return render(request, "guide/rules_changes.html", {"rulebook": rulebook, "entries": entries})
 
 
+#: Seconds a question's or a rule's page may be kept, by a browser or a shared cache (nginx in
+#: `make serve`): about as long as the counts it shows go between two counts.
+KEPT = 300
+
+
+def same_for_a_while(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page that is the same for everyone until the next count: kept for KEPT seconds, at
+    one address (any query string is sent there: nothing on the page reads one, and a shared
+    cache keyed by the address holds one copy)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        moved = canonical(request, {})
+        if moved is not None:
+            return moved
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=KEPT, s_maxage=KEPT)
+        return response
+
+    return wrapper
+
+
 @require_safe
+@same_for_a_while
 def question(request: HttpRequest, ident: str) -> HttpResponse:
     """One question explained: each answer's points per criterion, with its sources."""
     rulebook = get_rulebook()
@@ -81,6 +108,7 @@ def question(request: HttpRequest, ident: str) -> HttpResponse:
 
 
 @require_safe
+@same_for_a_while
 def rule(request: HttpRequest, ident: str) -> HttpResponse:
     """One rule explained: when it fires, its points and note, with its sources."""
     rulebook = get_rulebook()

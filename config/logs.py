@@ -1,0 +1,64 @@
+"""What a client's mistake writes to the log: one short line, no traceback, and at most
+PER_MINUTE such lines a minute for each kind (a bad Host header, too many parameters, a 404 or
+a 405 ...), so no client can fill the log or bury the site's own errors in it. The site's own
+failures (5xx) are left as they are, traceback and all."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+#: Lines one kind of client error may write in a minute; the rest are counted, and the next
+#: line that is written says how many there were.
+PER_MINUTE = 10
+#: The longest message such a line keeps.
+LONGEST = 200
+
+
+class ClientErrors(logging.Filter):
+    def __init__(self, name: str = "") -> None:
+        super().__init__(name)
+        self._lock = threading.Lock()
+        self._window: dict[str, tuple[float, int, int]] = {}  # kind -> (start, written, dropped)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _by_client(record):
+            return True
+        request = getattr(record, "request", None)
+        if request is not None:
+            # Django says a refused request twice (django.security, then django.request's
+            # "Bad Request"): once is enough.
+            if getattr(request, "_refusal_logged", False):
+                return False
+            request._refusal_logged = True
+        kind = record.name
+        now = time.monotonic()
+        with self._lock:
+            start, written, dropped = self._window.get(kind, (now, 0, 0))
+            if now - start >= 60:
+                start, written = now, 0
+            if written >= PER_MINUTE:
+                self._window[kind] = (start, written, dropped + 1)
+                return False
+            self._window[kind] = (start, written + 1, 0)
+        message = " ".join(record.getMessage().split())[:LONGEST]
+        if dropped:
+            message += f" (and {dropped} more like it, not logged)"
+        record.msg, record.args = message, ()
+        record.exc_info = record.exc_text = record.stack_info = None
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        if request is not None:  # the JSON formatter would write it out whole
+            record.request = f"{getattr(request, 'method', '')} {getattr(request, 'path', '')}"[
+                :LONGEST
+            ]
+        return True
+
+
+def _by_client(record: logging.LogRecord) -> bool:
+    """A refusal of what a client sent: Django's security warnings (a bad Host header, too
+    many fields, a suspicious file name ...) and 4xx answers."""
+    if record.name.startswith("django.security"):
+        return True
+    status = getattr(record, "status_code", None)
+    return record.name == "django.request" and isinstance(status, int) and status < 500
