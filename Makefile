@@ -23,6 +23,7 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock | .env
 ## run: install, migrate the SQLite default and serve the guide on http://127.0.0.1:8000
 run: $(VENV)/.installed
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py count_decisions
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, then nginx

@@ -181,3 +181,53 @@ def test_a_render_refused_for_want_of_a_slot_does_not_count_against_the_limit(
         assert client.get(link_url + "pdf").status_code == 200  # the first one it made
     finally:
         every_slot_taken.acquire(queue=0, wait=0)
+
+
+@pytest.mark.django_db
+def test_a_client_past_its_limit_is_refused_before_it_waits_for_a_slot(
+    client, link_url, every_slot_taken, settings
+):
+    """Every slot is taken: a client with its limit used up gets its 429 at once, not a place
+    in the queue nor a 503."""
+    settings.RATELIMIT_PDF = "1/m"
+    every_slot_taken.release()
+    try:
+        assert client.get(link_url + "pdf").status_code == 200  # its one render
+    finally:
+        every_slot_taken.acquire(queue=0, wait=0)
+    settings.RENDER_WAIT = 5  # a request that queued would wait this long
+    waited = []
+    real_acquire = downloads.Slots.acquire
+
+    def acquire(self, queue, wait):
+        waited.append(wait)
+        return real_acquire(self, queue, wait)
+
+    downloads.Slots.acquire = acquire
+    try:
+        refused = client.get(link_url + "pdf?paper=letter")
+    finally:
+        downloads.Slots.acquire = real_acquire
+    assert refused.status_code == 429 and waited == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("asked", "kept"),
+    [
+        ("?utm_source=x", ""),
+        ("pdf?paper=a4&x=1", "pdf?paper=a4"),
+        ("pdf?paper=LETTER", "pdf?paper=letter"),
+        ("pdf?paper=a4&paper=letter", "pdf?paper=letter"),
+        ("starter.zip?framework=flask&framework=django", "starter.zip?framework=django"),
+        ("card.png?v=2", "card.png"),
+        ("decision.md?", None),  # an empty query string is the address itself
+    ],
+)
+def test_a_made_thing_has_one_address_and_any_other_is_sent_there(client, link_url, asked, kept):
+    answer = client.get(link_url + asked)
+    if kept is None:
+        assert answer.status_code == 200
+    else:
+        assert (answer.status_code, answer["Location"]) == (301, link_url + kept)
+        assert client.get(answer["Location"]).status_code == 200
