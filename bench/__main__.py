@@ -5,7 +5,7 @@ import sys
 
 import django
 
-from . import attack, engine, http, interview, load, pdf, starter
+from . import attack, engine, http, interview, load, pdf, rules, starter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
@@ -19,6 +19,7 @@ SECTIONS = {
     "interview": interview.run,
     "http": http.run,
     "pdf": pdf.run,
+    "rules": rules.run,
     "starter": starter.run,
 }
 #: Run only when named: `make load` needs PostgreSQL, Redis and wrk; `make load-attack` floods
