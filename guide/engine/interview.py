@@ -54,7 +54,8 @@ def plan(tally: Tally, raw: list[int], eff: list[int], asked: set[int]) -> Plan:
     high_raw, high_eff, high = tally.extreme_state(raw, free, 1, 1)
     moving = [i for i in free if c.moves[i]]
     if tally.names(low, 1) == tally.names(high, 1):
-        return Plan(True, None, 0.0, 0, _sharpening(tally, raw, eff, moving))
+        ends = ((low_raw, low_eff), (high_raw, high_eff))
+        return Plan(True, None, 0.0, 0, _sharpening(tally, raw, eff, moving, ends))
     candidates = [i for i in moving if eff[i] != HIDDEN]
     net = tally.net(eff)
     # How far each side is from settled: the net could still fall to ``low`` (Flask's hope)
@@ -108,13 +109,44 @@ def _swing(tally: Tally, raw: list[int], eff: list[int], net: float, question: i
 
 
 def _sharpening(
-    tally: Tally, raw: list[int], eff: list[int], questions: list[int]
+    tally: Tally,
+    raw: list[int],
+    eff: list[int],
+    questions: list[int],
+    ends: tuple[tuple[list[int], list[int]], ...],
 ) -> tuple[int, ...]:
-    """The questions shown now whose answer alone could change the verdict's state (lean,
-    clear, toss-up...), the largest possible move first."""
+    """Once the framework is settled: the questions not asked yet whose answers, alone or
+    together, could change the verdict's state (clear, lean, toss-up...). Empty only when no
+    combination of answers to them can: the state is a step of the gap, and ``ends`` (the
+    answers that push the net furthest down and up, from :meth:`Tally.extreme_state`) are the
+    smallest and largest gaps any combination reaches; if neither end's state differs from
+    today's, no combination's does.
+
+    First the questions whose answer alone changes it, the largest move first; then those
+    that take part in an end that changes it, the largest single move first."""
     totals = tally.totals(eff)
     state = tally.verdict(totals).state
     net = totals[1] - totals[0]
+    alone = _alone(tally, raw, eff, questions, state, net)
+    together: list[tuple[float, int]] = []
+    for end_raw, end_eff in ends:
+        if tally.verdict(tally.totals(end_eff)).state == state:
+            continue
+        for question in questions:
+            if end_raw[question] != raw[question] and question not in alone:
+                move = max(
+                    abs(tally.trial(raw, eff, net, question, choice) - net)
+                    for choice in range(len(tally.c.choice_nets[question]))
+                )
+                together.append((-move, question))
+    return alone + tuple(dict.fromkeys(q for _, q in sorted(together)))
+
+
+def _alone(
+    tally: Tally, raw: list[int], eff: list[int], questions: list[int], state: str, net: float
+) -> tuple[int, ...]:
+    """The questions shown now whose answer alone changes the verdict's state, the largest
+    possible move first."""
     found = []
     for question in questions:
         if eff[question] == HIDDEN:

@@ -116,3 +116,39 @@ def test_the_not_sure_range_matches_every_way_of_answering_the_rest(given_answer
     assert result["outlook"]["lead_low"] == pytest.approx(min(leads))
     assert result["outlook"]["lead_high"] == pytest.approx(max(leads))
     assert result["outlook"]["holds"] == (verdicts == {rec})
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    given_answers=answers,
+    keep_open=st.sets(st.sampled_from([q.id for q in RULEBOOK.questions]), min_size=1, max_size=4),
+)
+def test_once_settled_how_sure_can_change_exactly_when_some_way_of_answering_the_rest_changes_it(
+    given_answers, keep_open
+):
+    """``sharpening`` is empty exactly when no combination of answers to the questions left
+    gives the verdict another state, checked by trying every combination; and each question it
+    names takes part in one that does."""
+    fixed = {
+        q.id: (
+            given_answers.get(q.id, UNSURE)
+            if given_answers.get(q.id, UNSURE) != UNSURE
+            else q.choice_ids[0]
+        )
+        for q in RULEBOOK.questions
+        if q.id not in keep_open
+    }
+    result = score(RULEBOOK, fixed)
+    if not result["outlook"]["settled"]:
+        return
+    open_questions = [q for q in RULEBOOK.questions if q.id not in fixed]
+    changers: set[str] = set()
+    for combo in itertools.product(*[(UNSURE, *q.choice_ids) for q in open_questions]):
+        given = {q.id: c for q, c in zip(open_questions, combo, strict=True)}
+        other = score(RULEBOOK, {**fixed, **given})
+        assert other["recommendation"] == result["recommendation"]
+        if other["state"] != result["state"]:
+            changers |= {q for q, c in given.items() if c != UNSURE}
+    sharpening = result["outlook"]["sharpening"]
+    assert bool(sharpening) == bool(changers), (fixed, sharpening)
+    assert set(sharpening) <= changers
