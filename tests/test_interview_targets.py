@@ -79,3 +79,39 @@ def test_every_walk_ends_settled_and_only_not_sure_answers_keep_it_open(client):
         assert last["outlook"]["settled"]  # nothing left to ask could change the framework
         if not last["outlook"]["holds"]:  # so only a question answered "Not sure" could
             assert any(profile[question] == UNSURE for question in asked), asked
+
+
+def gap_class(gap, rulebook):
+    """How sure a gap makes the guide, as far as the gap alone decides it."""
+    settings = rulebook.settings
+    if gap >= settings.clear_points - 1e-9:
+        return "clear"
+    return "lean" if gap >= settings.lean_points - 1e-9 else "undecided"
+
+
+@pytest.mark.parametrize("make", [uniform_profile, realistic_profile], ids=["uniform", "realistic"])
+def test_at_a_settled_step_no_sharpening_means_no_answers_left_change_how_sure(client, make):
+    """1,000 walks to the settled step: where ``sharpening`` is empty, both ends of the range
+    every way of answering the rest reaches (lead_low, lead_high) are as sure as now. (The
+    range also spans the questions answered "Not sure", which the interview does not ask
+    again: walks with one are left to the engine's property test, which tries every
+    combination of the questions left.)"""
+    rulebook = get_rulebook()
+    rng = random.Random(31)
+    ask = ask_the_api(client)
+    empty = checked = 0
+    for _ in range(500):
+        _, last = play(ask, make(rulebook, rng))
+        outlook = last["outlook"]
+        assert outlook["settled"]
+        if any(a["asked"] and a["choice"] == UNSURE for a in last["answers"]):
+            continue
+        checked += 1
+        now = gap_class(last["gap"], rulebook)
+        ends = {gap_class(outlook["lead_low"], rulebook), gap_class(outlook["lead_high"], rulebook)}
+        if not outlook["sharpening"]:
+            empty += 1
+            assert ends == {now}, (last["answers"], outlook)
+        else:
+            assert ends != {now} or now == "undecided", outlook
+    assert empty > 0 and checked > 100
