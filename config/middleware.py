@@ -11,8 +11,8 @@
 """
 
 import logging
-from http import HTTPStatus
 from collections.abc import Callable
+from http import HTTPStatus
 
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError

@@ -8,6 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from guide.engine import score
+from guide.services.rulebook import get_rulebook
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -130,3 +133,36 @@ def test_interview_json_prints_one_result_and_talks_on_stderr():
     result = json.loads(out.getvalue())
     assert result["starting_point"]["id"] == "ml_service" and result["outlook"]["settled"]
     assert "Question 1" in err.getvalue()
+
+
+def test_interview_then_asks_what_else_the_starter_needs_and_keeps_the_answers():
+    """The intranet settles early; the "what else" questions follow, each may be skipped,
+    and the answers given there reach the result."""
+    rulebook = get_rulebook()
+    needs = score(rulebook, {"team_knows": "neither", "project_size": "medium"}, start="intranet")
+    wanted = needs["outlook"]["starter_questions"]
+    legacy = rulebook.question("legacy_integration")
+    lines = []
+    for ident in wanted:
+        question = rulebook.question(ident)
+        skip = len(question.choices) + 2
+        lines.append(str(question.choice_ids.index("yes") + 1) if question is legacy else str(skip))
+    out, err = StringIO(), StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", StringIO("\n".join(lines) + "\n"))
+        call_command(
+            "interview",
+            "team_knows=neither",
+            "project_size=medium",
+            "--start",
+            "intranet",
+            "--json",
+            stdout=out,
+            stderr=err,
+        )
+    said = err.getvalue()
+    assert "What else does your project need?" in said and legacy.prompt in said
+    assert "none of them can change the framework" in said
+    result = json.loads(out.getvalue())
+    answers = {a["question"]: a["choice"] for a in result["answers"]}
+    assert answers["legacy_integration"] == "yes" and result["recommendation"] == "django"

@@ -1,6 +1,7 @@
 """The interview as a person meets it: what are you building, then one question at a time,
 until asking more cannot change the answer (guide/web/interview.py and its template)."""
 
+import random
 import re
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
@@ -8,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import Client
 
+from guide.engine import score
 from guide.models import Permalink
 from guide.services.rulebook import get_rulebook
 
@@ -88,7 +90,7 @@ def test_once_settled_it_says_so_in_one_line_and_offers_the_recommendation(clien
     page = page_of(client.get(f"/?{answers}"))
     assert re.search(r"Django, whatever you answer to the other \d+ questions\.", page)
     assert "No more questions needed." in page
-    assert "<button" in page and "See my recommendation" in page
+    assert "<button" in page and "see my recommendation" in page
     saved = hidden_inputs(page)
     assert saved["start"] == "intranet" and saved["team_knows"] == "django"
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
@@ -154,3 +156,73 @@ def test_a_step_with_a_form_to_send_is_made_for_each_visitor(client):
         page = page_of(visitor.get(f"/?{answers}"))
         tokens.add(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1])
     assert len(tokens) == 2  # each visitor's own token, never another's
+
+
+INTRANET = "start=intranet&team_knows=neither&project_size=medium"
+
+
+def needs_screen(client, address):
+    """The settled step at ``address``, and the "what else" screen its first action opens."""
+    step = page_of(client.get(f"/?{address}"))
+    first = re.search(r'<a class="button primary" href="([^"]+)">Next: what else it needs', step)
+    assert first, "the settled step's first action is the 'what else' screen"
+    return step, page_of(client.get(unescape(first[1])))
+
+
+@pytest.mark.django_db
+def test_once_settled_the_first_action_asks_every_need_left_on_one_screen(client):
+    step, screen = needs_screen(client, INTRANET)
+    result = score(
+        get_rulebook(), {"team_knows": "neither", "project_size": "medium"}, start="intranet"
+    )
+    wanted = result["outlook"]["starter_questions"]
+    assert wanted and "legacy_integration" in wanted and "api" in wanted
+    assert re.findall(r'<fieldset class="question need"', screen).__len__() == len(wanted)
+    for question in wanted:
+        assert f'name="{question}"' in screen
+    assert " checked" not in screen  # nothing picked for the person
+    assert "nothing you answer here can change that" in screen
+    # The starting point's assumptions are not asked again: they are listed, marked, each with
+    # a way to change it (where the guide can say what that does to the framework).
+    assert "(assumed)" in screen and "assumed some answers" in screen
+    assert "Skip these: see my recommendation" in screen
+
+
+@pytest.mark.django_db
+def test_an_intranet_with_a_legacy_database_gets_the_existing_database_advice(client):
+    _, screen = needs_screen(client, INTRANET)
+    saved = hidden_inputs(screen)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', screen)[1]
+    sent = {**saved, "csrfmiddlewaretoken": token, "legacy_integration": "yes"}
+    response = client.post("/", sent)
+    assert response.status_code == 303
+    result = page_of(client.get(response["Location"]))
+    assert "inspectdb" in result
+    assert Permalink.objects.get().answers["legacy_integration"] == "yes"
+
+
+def test_no_answer_on_the_needs_screen_can_change_the_framework():
+    """Each question the screen asks, answered any way, alone and all together at random."""
+    rulebook = get_rulebook()
+    rng = random.Random(5)
+    for start in [None, *[s.id for s in rulebook.starting_points]]:
+        for _ in range(20):
+            given = {}
+            while True:
+                result = score(rulebook, given, start=start)
+                question = result["outlook"]["next_question"]
+                if question is None:
+                    break
+                given[question] = rng.choice(rulebook.question(question).choice_ids)
+            needs = result["outlook"]["starter_questions"]
+            for question in needs:
+                for choice in rulebook.question(question).choice_ids:
+                    other = score(rulebook, {**given, question: choice}, start=start)
+                    assert (
+                        other["recommendation"] == result["recommendation"]
+                        or not result["outlook"]["holds"]
+                    )
+            together = {q: rng.choice(rulebook.question(q).choice_ids) for q in needs}
+            other = score(rulebook, {**given, **together}, start=start)
+            if result["outlook"]["holds"]:
+                assert other["recommendation"] == result["recommendation"]

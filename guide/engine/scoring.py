@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from .answers import AnswerError, check_answers
 from .interview import plan
 from .model import UNASKED_LABEL, UNSURE, UNSURE_LABEL, Link, Rule, Rulebook, Source
+from .needs import starter_questions
 from .snapshot import (
     Snapshot,
     SnapshotAnswer,
@@ -211,6 +212,11 @@ class _Scoring:
             "settled": step.settled,
             "questions_left_max": step.questions_left_max,
             "sharpening": [rb.questions[i].id for i in step.sharpening],
+            "starter_questions": starter_questions(
+                rb,
+                {rb.questions[i].id for i in self.asked},
+                {q.id for q, s in zip(rb.questions, eff, strict=True) if s != HIDDEN},
+            ),
         }
 
     def flips(self) -> list[SnapshotFlip]:

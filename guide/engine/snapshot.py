@@ -155,8 +155,13 @@ class SnapshotOutlook(TypedDict):
     questions_left_max: int
     """The most questions the interview could still ask before it is settled."""
     sharpening: list[str]
-    """Once settled: the questions not asked yet whose answer could still change how sure the
-    verdict is, the largest possible change first."""
+    """Once settled: the questions not asked yet whose answers, alone or together, could still
+    change how sure the verdict is, the largest possible change first; empty only when no
+    combination of answers to them can."""
+    starter_questions: NotRequired[list[str]]
+    """The questions not answered yet (nor assumed by a starting point) whose answers shape
+    the starter project or the advice, in the guide's order; once settled, no answers to them
+    can change the framework. Follow-ups are listed after the question that shows them."""
 
 
 @described

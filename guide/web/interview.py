@@ -3,7 +3,8 @@ the person asked to change), and what has been said so far.
 
 The interview's state is its address: ``/?start=blog&auth=full&admin=unsure``. Answers keep
 the order they were given in, so "Back" drops the last one; ``ask=<question>`` puts a given
-question (one to change) before the engine's pick.
+question (one to change) before the engine's pick; ``needs`` (once the framework is settled)
+shows the screen that asks, together, what else shapes the starter and the advice.
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ from guide.wording.sentences import tell
 
 
 @dataclass(frozen=True, slots=True)
+class Need:
+    """A question of the "what else" screen: its choices (none picked), and when it counts,
+    for a follow-up."""
+
+    id: str
+    prompt: str
+    help: str
+    choices: list[dict[str, Any]]
+    only_if: str  # "Only if “…” is …", or ""
+
+
+@dataclass(frozen=True, slots=True)
 class Said:
     """One answer so far, as the page lists it."""
 
@@ -32,11 +45,16 @@ class Said:
 
 
 def interview_context(
-    checked: CheckedAnswers, order: list[str], *, ask: str | None, begun: bool
+    checked: CheckedAnswers,
+    order: list[str],
+    *,
+    ask: str | None,
+    begun: bool,
+    needs: bool = False,
 ) -> dict[str, Any]:
     """The template context for the interview at ``checked`` answers, given in ``order``;
     ``ask``: a question to put first; ``begun``: whether the first step (what are you
-    building?) has been answered."""
+    building?) has been answered; ``needs``: the "what else" screen, once settled."""
     rulebook = get_rulebook()
     answers = {q: checked.answers[q] for q in order if q in checked.answers}
     answers |= checked.answers  # any the order missed, in the rulebook's order
@@ -80,8 +98,39 @@ def interview_context(
             _url(answers, start, ask=outlook["sharpening"][0]) if outlook["sharpening"] else ""
         ),
         "saved_answers": list(answers.items()),
+        "needs": _needs(result) if needs and outlook["settled"] and not ask else [],
+        "needs_url": _url(answers, start) + ("&" if answers or start else "?") + "needs=1",
+        "needs_count": len(outlook.get("starter_questions", [])),
     }
     return context
+
+
+def _needs(result: Any) -> list[Need]:
+    """The "what else" screen's questions: every one not answered yet that shapes the starter
+    or the advice (the engine's ``starter_questions``)."""
+    rulebook = get_rulebook()
+    found = []
+    for ident in result["outlook"].get("starter_questions", []):
+        question = rulebook.question(ident)
+        conditions = [
+            f"“{rulebook.question(c.question).prompt}” is "
+            + " or ".join(
+                f"“{rulebook.question(c.question).choice(x).label}”"
+                for x in rulebook.question(c.question).choice_ids
+                if x in c.choices
+            )
+            for c in question.show_if
+        ]
+        found.append(
+            Need(
+                ident,
+                question.prompt,
+                question.help,
+                _choices(question, None),
+                ("Only if " + " and ".join(conditions) + ".") if conditions else "",
+            )
+        )
+    return found
 
 
 def _choices(question: Any, chosen: str | None) -> list[dict[str, Any]]:

@@ -70,6 +70,28 @@ def sharpening_line(result: Snapshot) -> str:
     )
 
 
+def needs_offer(result: Snapshot) -> str:
+    """At the settled step: what the "what else" screen is for, and how many it asks."""
+    count = len(result["outlook"].get("starter_questions", []))
+    if not count:
+        return ""
+    return (
+        f"{count} more {plural(count, 'question')} shape your starter project and the advice, "
+        "on one screen; none of them can change the framework."
+    )
+
+
+def needs_line(result: Snapshot) -> str:
+    """The "what else" screen's promise: these answers shape the starter and the advice, and
+    (the engine's settled outlook) cannot change the framework."""
+    name = result["recommendation_name"]
+    return (
+        f"{name} it is: nothing you answer here can change that. These answers shape the "
+        "starter project you can download and the advice that comes with your result. "
+        "Answer what you know and leave the rest."
+    )
+
+
 def panel_leaning(result: Snapshot) -> str:
     """The live panel's headline: no side until there is evidence to name one."""
     if too_early(result):
@@ -97,6 +119,8 @@ def panel_words(result: Snapshot) -> dict[str, Any]:
         "settled_line": settled_line(result),
         "deciding": deciding(result),
         "sharpening_line": sharpening_line(result),
+        "needs_offer": needs_offer(result),
+        "needs_line": needs_line(result),
         "panel_leaning": panel_leaning(result),
         "panel_badge": panel_badge(result),
         "too_early": too_early(result),

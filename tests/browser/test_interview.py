@@ -29,6 +29,34 @@ def walk_to_the_end(page: Page) -> int:
     return steps
 
 
+def take_the_default_path(page: Page) -> None:
+    """At the settled step, the first action: the "what else" screen, then its button."""
+    page.locator(".step-actions a.button.primary").click()
+    expect(page.locator("#step-title")).to_have_text("What else does your project need?")
+    page.get_by_role("button", name="See my recommendation and starter").click()
+
+
+def test_the_what_else_screen_asks_the_needs_together_and_they_reach_the_starter(
+    new_context, live_server
+):
+    """Without JavaScript, by the first button at each step: an API for a single-page app
+    that says, when asked, that it needs rate limits gets a starter with a throttle."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/?start=spa_api&team_knows=neither")
+    while page.locator("#interview fieldset.question").count():
+        page.locator("#interview input[type=radio]").first.check()
+        page.get_by_role("button", name="Next").click()
+    page.locator(".step-actions a.button.primary").click()
+    expect(page.locator("#step-title")).to_have_text("What else does your project need?")
+    expect(page.locator(".lede")).to_contain_text("nothing you answer here can change that")
+    assert page.locator("fieldset.need input:checked").count() == 0
+    limits = page.locator("fieldset.need", has_text="limit how often each client calls it")
+    limits.locator("label.choice", has_text="Yes").click()
+    page.get_by_role("button", name="See my recommendation and starter").click()
+    expect(page).to_have_url(re.compile(PERMALINK))
+    expect(page.locator("main")).to_contain_text("Rate limiting")
+
+
 def test_with_javascript_each_step_is_swapped_in_and_the_address_follows(page: Page, live_server):
     page.goto("/")
     page.wait_for_function("() => window.htmx !== undefined")
@@ -42,7 +70,7 @@ def test_with_javascript_each_step_is_swapped_in_and_the_address_follows(page: P
     page.go_back()
     expect(page.locator("#interview fieldset.question")).to_be_visible()
     page.go_forward()
-    page.get_by_role("button", name="See my recommendation").click()
+    take_the_default_path(page)
     expect(page).to_have_url(re.compile(PERMALINK))
     expect(page.locator("h1")).to_have_text("Django")
     expect(page.locator(".verdict")).to_contain_text("started from “An internal tool or intranet”")
@@ -60,7 +88,7 @@ def test_without_javascript_each_step_is_a_plain_form_and_back_works(new_context
     expect(page.locator("#step-title")).to_have_text(first)
     page.go_forward()
     walk_to_the_end(page)
-    page.get_by_role("button", name="See my recommendation").click()
+    take_the_default_path(page)
     expect(page).to_have_url(re.compile(PERMALINK))
 
 
@@ -88,7 +116,7 @@ def test_a_keyboard_user_walks_the_interview_to_a_permalink(page: Page, live_ser
         page.keyboard.press("Space")
         page.keyboard.press("Enter")
         expect(page.locator("#step-title")).not_to_have_text(title)
-    button = page.get_by_role("button", name="See my recommendation")
+    button = page.get_by_role("button", name="Skip: see my recommendation", exact=True)
     button.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(PERMALINK))
@@ -98,7 +126,7 @@ def test_the_first_screen_of_a_result_on_a_phone_has_the_starter_download(new_co
     page = new_context().new_page()
     page.set_viewport_size({"width": 375, "height": 667})
     page.goto("/?start=intranet&existing_code=none&team_knows=django&architecture=monolith")
-    page.get_by_role("button", name="See my recommendation").click()
+    page.get_by_role("button", name="Skip: see my recommendation", exact=True).click()
     expect(page).to_have_url(re.compile(PERMALINK))
     download = page.get_by_role("link", name=re.compile("Download the Django starter")).first
     expect(download).to_be_visible()

@@ -50,10 +50,32 @@ class Command(BaseCommand):
             self.say("\n" + words.settled_line(result))
             for line in words.deciding(result):
                 self.say(f"  {line}")
+            result = self.ask_needs(answers, start, result)
         if options["json"]:
             self.stdout.write(json.dumps(result, indent=2))
         else:
             self.say("\n" + describe(result))
+
+    def ask_needs(self, answers: dict[str, str], start: str | None, result: Snapshot) -> Snapshot:
+        """The "what else" questions, as on the site's screen: each may be skipped, and none
+        can change the framework (the engine's settled outlook)."""
+        needs = result["outlook"].get("starter_questions", [])
+        if not needs or not result["outlook"]["holds"]:
+            return result
+        rulebook = get_rulebook()
+        self.say("\nWhat else does your project need? " + words.needs_offer(result))
+        for ident in needs:
+            question = rulebook.question(ident)
+            shown = {a["question"] for a in self.result(answers, start)["answers"]}
+            if ident not in shown:
+                continue  # a follow-up whose condition the answers so far do not meet
+            labels = [c.label for c in question.choices] + [UNSURE_LABEL, "Skip"]
+            picked = self.pick(question.prompt, labels)
+            if picked is None:
+                break
+            if picked < len(question.choices):
+                answers[ident] = question.choices[picked].id
+        return self.result(answers, start)
 
     def choose_start(self) -> str | None:
         starts = get_rulebook().starting_points
