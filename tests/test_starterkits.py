@@ -235,3 +235,32 @@ def test_a_stored_result_that_makes_no_starter_still_shows_its_page(client, link
     cache.clear()
     page = client.get(link_url)
     assert page.status_code == 200 and "Download the" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("framework", "token", "throttle"),
+    [
+        ("django", "rest_framework.authentication.TokenAuthentication", "DEFAULT_THROTTLE_RATES"),
+        ("flask", "Authorization: Bearer TOKEN", "Limiter("),
+    ],
+)
+def test_an_api_whose_programs_sign_in_with_tokens_gets_token_sign_in_and_a_throttle(
+    framework, token, throttle
+):
+    from guide.engine import score
+
+    said = {"frontend": "spa", "auth": "tokens", "rate_limiting": "yes"}
+    result = score(get_rulebook(), said, start="spa_api")
+    spec = spec_from_result(result, framework)
+    assert {"auth", "rest", "rate_limit"} <= spec.features
+    code = "\n".join(body.decode(errors="replace") for body in render_files(spec).values())
+    assert token in code and throttle in code
+
+
+def test_a_model_that_is_one_part_of_the_app_gets_a_model_serving_endpoint():
+    from guide.engine import score
+
+    result = score(get_rulebook(), {"ml_model": "part", "auth": "full", "admin": "yes"})
+    assert "predict" in spec_from_result(result).features
+    without = score(get_rulebook(), {"auth": "full", "admin": "yes"})
+    assert [x["points"] for x in result["scores"]] == [x["points"] for x in without["scores"]]

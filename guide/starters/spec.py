@@ -206,7 +206,8 @@ def spec_from_result(
     else the recommended one, with the decision record the result makes (``permalink``:
     the result's absolute address, if it has one).
 
-    The result's features become the starter's; "Yes" to ``ml_model`` adds ``predict``;
+    The result's features become the starter's; a model to serve (``ml_model``, its main job
+    or a part) adds ``predict``;
     the features it writes no code for become next steps, with the result's links for that
     framework. Raises ValueError for an unknown framework or a link that is not https.
     """
@@ -216,7 +217,7 @@ def spec_from_result(
     called_for = snapshot["links"]["features"]
     features = {str(entry["feature"]) for entry in called_for} & FEATURES.keys()
     if any(
-        answer["question"] == "ml_model" and answer["choice"] == "yes"
+        answer["question"] == "ml_model" and answer["choice"] in {"yes", "part"}
         for answer in snapshot["answers"]
     ):
         features.add("predict")

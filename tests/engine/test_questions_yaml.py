@@ -11,7 +11,7 @@ QUESTIONS = Path(__file__).resolve().parents[2] / "questions.yaml"
 CONTRACT = {
     "project_size": ["prototype", "small", "medium", "large"],
     "python_experience": ["beginner", "intermediate", "expert"],
-    "auth": ["none", "simple", "full"],
+    "auth": ["none", "simple", "full", "tokens"],
     "forms": ["none", "few", "many"],
     "database": ["none", "relational", "nosql"],
     "admin": ["no", "yes"],
