@@ -15,6 +15,7 @@ from pathlib import Path
 from guide import pdf
 from guide.engine import score
 from guide.services.rulebook import get_rulebook
+from guide.starters.kits import pdf_offer
 
 from .engine import CASES as ENGINE_CASES
 from .http import ROOT, free_port, gunicorn, make_permalink, server_env
@@ -35,9 +36,15 @@ class _Link:
         return self.snapshot
 
 
+#: A first render of a summary may take this long, in a warm process.
+TARGET = 0.150
+
+
 def render_once(snapshot: dict) -> bytes:
+    """What the PDF's view makes on a miss: the starter's offer, the summary, the PDF."""
+    link = _Link(snapshot)
     html = pdf.summary_html(
-        _Link(snapshot), "https://guide.example/r/AAAAAAAAAAAAAAAA/", stale=False
+        link, "https://guide.example/r/AAAAAAAAAAAAAAAA/", stale=False, starter=pdf_offer(link)
     )
     return pdf.render_pdf(html, paper="a4")
 
@@ -55,7 +62,10 @@ def timed(func, *args) -> float:
 
 
 def run(rounds: int = 15) -> None:
-    print("== pdf (first render in a warm process: template, QR code, layout, tagged PDF)")
+    print(
+        "== pdf (first render in a warm process: the starter's offer, template, QR code, "
+        "layout, tagged PDF)"
+    )
     rulebook = get_rulebook()
     cold = timed(render_once, score(rulebook, {}))
     print(f"{'cold start (fonts, stylesheets)':<32} {1000 * cold:8.0f} ms")
@@ -70,10 +80,11 @@ def run(rounds: int = 15) -> None:
     print(f"{'reference work':<32} median {1000 * ref:6.1f} ms")
     for name, samples in times.items():
         median = statistics.median(samples)
+        verdict = "ok" if median <= TARGET else "ABOVE TARGET"
         print(
             f"{'first render, ' + name:<32} median {1000 * median:6.0f} ms"
             f"  best {1000 * min(samples):4.0f} ms  = {median / ref:4.1f}x reference"
-            f"  (target: median <= 150 ms) {'ok' if median <= 0.150 else 'ABOVE TARGET'}"
+            f"  (target <= {1000 * TARGET:.0f} ms) {verdict}"
         )
     run_fresh()
 

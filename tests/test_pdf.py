@@ -3,6 +3,7 @@ import gc
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 from unittest import mock
@@ -266,6 +267,18 @@ def test_the_fetcher_refuses_local_files_and_the_network():
             fetcher.fetch(url)
     css = pdf_module.static_roots()[0] / "guide" / "summary.css"
     assert fetcher.fetch(css.as_uri()).status in (None, 200)
+
+
+@pytest.mark.django_db
+def test_the_charts_bars_carry_the_options_light_colours_without_a_stylesheet_each(client):
+    # The light scheme of static/guide/options.css: paper has no dark mode.
+    assert pdf_module.option_colours().fills == {"flask": "#1f2a44", "django": "#3aa57a"}
+    client.post("/", CLOSE_CALL_ANSWERS)
+    html = pdf_module.summary_html(Permalink.objects.get(), "https://x.example/", stale=False)
+    bars = re.findall(r'<rect class="fill-(\w+)"(?: fill="([^"]*)")?', html)
+    assert {option for option, _ in bars} == {"flask", "django"}
+    assert all(fill == pdf_module.option_colours().fills[option] for option, fill in bars)
+    assert "<style" not in html  # an SVG's own stylesheet is parsed anew for each bar
 
 
 def test_a_file_reference_in_the_html_is_not_embedded():

@@ -193,6 +193,20 @@ def test_the_pdf_names_the_starters_address(client, link_url):
     assert "Starter project: A runnable Django project" in text
 
 
+@pytest.mark.django_db
+def test_the_pdf_names_the_starter_without_making_its_project(client, link_url, monkeypatch):
+    """The summary prints none of the project's files, so it never renders the project (a
+    Copier render, the first time a process meets these features)."""
+
+    def not_for_the_pdf(*args, **kwargs):
+        raise AssertionError("the PDF's offer rendered the starter project")
+
+    monkeypatch.setattr(kits, "render_files", not_for_the_pdf)
+    monkeypatch.setattr(kits, "tree", not_for_the_pdf)
+    response = client.get(link_url + "pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
 def test_the_terminal_writes_the_starter_for_answers_to_a_folder(tmp_path, capsys):
     call_command("starter", "ml_model=yes", "api=simple", "--output", str(tmp_path / "p"))
     out = capsys.readouterr().out

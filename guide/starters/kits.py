@@ -60,8 +60,8 @@ class StarterOffer:
     url: str
     features: tuple[str, ...]  # labels of the features it writes code for
     next_steps: tuple[str, ...]  # labels of those it points to instead
-    tree: tuple[str, ...]
-    key_files: tuple[KeyFile, ...]
+    tree: tuple[str, ...]  # the files, as `tree` lists them; empty in the PDF's offer
+    key_files: tuple[KeyFile, ...]  # the code that shows each feature; empty in the PDF's
     other_name: str
     other_url: str
     decision_url: str  # the project's decision record alone, as Markdown
@@ -103,8 +103,23 @@ def decision_download(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def starter_offer(link: Permalink) -> StarterOffer | None:
-    """What the result page shows of the link's starter; None (and a logged error) if its
-    stored result cannot make one, so the page itself still shows."""
+    """What the result page shows of the link's starter, its files and key code included;
+    None (and a logged error) if its stored result cannot make one, so the page itself still
+    shows."""
+    return _offer(link, with_files=True)
+
+
+def pdf_offer(link: Permalink) -> StarterOffer | None:
+    """The offer for a document read away from the site: absolute addresses, and neither the
+    files nor the key code, which the summary does not print. So a summary never renders the
+    project (a Copier render, some 130 ms, the first time a process meets its features)."""
+    offer = _offer(link, with_files=False)
+    if offer is None:
+        return None
+    return replace(offer, url=absolute(offer.url), other_url=absolute(offer.other_url))
+
+
+def _offer(link: Permalink, *, with_files: bool) -> StarterOffer | None:
     try:
         spec = starter_spec(link)
     except ValueError:
@@ -112,9 +127,17 @@ def starter_offer(link: Permalink) -> StarterOffer | None:
         return None
     rulebook = get_rulebook()
     other = next(o for o in rulebook.options if o.id != spec.framework)
-    files = render_files(spec)
     name = rulebook.option(spec.framework).name
     features = tuple(STARTER_FEATURES[f] for f in STARTER_FEATURES if f in spec.features)
+    listing: tuple[str, ...] = ()
+    code: tuple[KeyFile, ...] = ()
+    if with_files:
+        files = render_files(spec)
+        listing = tuple(tree(spec))
+        code = tuple(
+            KeyFile(STARTER_FEATURES[feature], path, files[path].decode())
+            for feature, path in key_files(spec).items()
+        )
     return StarterOffer(
         name=name,
         summary=starter_summary(name, features),
@@ -122,25 +145,12 @@ def starter_offer(link: Permalink) -> StarterOffer | None:
         url=starter_url(link),
         features=features,
         next_steps=tuple(step.label for step in spec.next_steps),
-        tree=tuple(tree(spec)),
-        key_files=tuple(
-            KeyFile(STARTER_FEATURES[feature], path, files[path].decode())
-            for feature, path in key_files(spec).items()
-        ),
+        tree=listing,
+        key_files=code,
         other_name=other.name,
         other_url=starter_url(link, other.id),
         decision_url=decision_url(link),
         decision_path=decision_path(spec),
-    )
-
-
-def pdf_offer(link: Permalink) -> StarterOffer | None:
-    """The offer with absolute addresses, for a document read away from the site."""
-    offer = starter_offer(link)
-    if offer is None:
-        return None
-    return replace(
-        offer, url=absolute(offer.url), other_url=absolute(offer.other_url), key_files=()
     )
 
 
