@@ -228,7 +228,7 @@ def test_an_unknown_choice_is_refused_naming_the_field_and_its_choices(client, u
     response = post(client, url, {"answers": {"auth": "root", "admin": "yes", "forms": "lots"}})
     errors = assert_refused(response, "Some answers are not valid.")
     assert [(e["question"], e["value"], e["allowed"]) for e in errors] == [
-        ("auth", "root", ["none", "simple", "full", "unsure"]),
+        ("auth", "root", ["none", "simple", "full", "tokens", "unsure"]),
         ("forms", "lots", ["none", "few", "many", "unsure"]),
     ]
     assert errors[0]["field"] == "answers.auth"
@@ -373,7 +373,7 @@ def test_the_openapi_document_lists_each_questions_choices(client):
     schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
     answers = schemas["AnswersIn"]["properties"]["answers"]
     assert answers["additionalProperties"] is False
-    assert answers["properties"]["auth"]["enum"] == ["none", "simple", "full", "unsure"]
+    assert answers["properties"]["auth"]["enum"] == ["none", "simple", "full", "tokens", "unsure"]
     assert set(answers["properties"]) == {q.id for q in get_rulebook().questions}
 
 

@@ -23,7 +23,7 @@ def meta(page: str, key: str) -> str:
 @pytest.mark.django_db
 def test_a_permalink_page_carries_open_graph_and_twitter_previews(client, link_url):
     page = client.get(link_url).content.decode()
-    assert meta(page, "og:title") == "The guide recommends Django (clear)"
+    assert meta(page, "og:title") == "The guide recommends Django (clear choice)"
     assert meta(page, "og:description").startswith("Because staff need an admin back office")
     assert meta(page, "og:url") == f"http://testserver{link_url}"
     assert meta(page, "og:image") == f"http://testserver{link_url}card.png"

@@ -28,7 +28,7 @@ def test_recommend_prints_the_verdict_and_why():
         "database=none",
         "ml_model=yes",
     )
-    assert text.startswith("Recommendation: Flask (Clear; Flask 12 · Django 0 points)")
+    assert text.startswith("Recommendation: Flask (Clear choice; Flask 12 · Django 0 points)")
     assert "Why:" in text
     assert "Which is Better for Machine Learning: Flask vs Django?" in text
     assert "https://flask.palletsprojects.com/en/stable/quickstart/" in text
@@ -80,7 +80,7 @@ def test_recommend_refuses_an_invalid_choice_naming_the_allowed_ones():
     with pytest.raises(
         CommandError,
         match=r"'maybe' is not a choice of 'auth' \(choose one "
-        r"of: none, simple, full, unsure\)",
+        r"of: none, simple, full, tokens, unsure\)",
     ):
         recommend("auth=maybe")
 

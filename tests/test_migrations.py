@@ -12,6 +12,7 @@ from guide.services.rulebook import get_rulebook
 from tests.engine.test_snapshot import assert_matches
 
 upgrade = importlib.import_module("guide.migrations.0002_snapshot_format_3").upgrade
+relabel = importlib.import_module("guide.migrations.0007_confidence_labels").upgrade
 ADDED = ("min_evidence", "state", "gap", "lean_points", "clear_points", "rules_updated")
 
 
@@ -26,6 +27,10 @@ def as_format_1(snapshot, **changes):
     old["flips"] = [{k: v for k, v in f.items() if k != "state"} for f in old["flips"]]
     old["outlook"] = {k: v for k, v in old["outlook"].items() if k not in ("lead_low", "lead_high")}
     old["ruleset_version"] = "95f4789e77b1"
+    # The words the first format used (guide/migrations/0007_confidence_labels.py).
+    old["confidence_label"] = {"Likely": "Lean", "Clear choice": "Clear"}.get(
+        old["confidence_label"], old["confidence_label"]
+    )
     return old | changes
 
 
@@ -98,4 +103,5 @@ def test_the_migration_upgrades_stored_rows():
     from guide.models import Permalink
 
     stored = Permalink.objects.get(slug="A" * 16).result
-    assert stored == upgrade(old) and stored["state"] == snapshot["state"]
+    assert stored == relabel(upgrade(old)) and stored["state"] == snapshot["state"]
+    assert stored["confidence_label"] == snapshot["confidence_label"]  # in today's words

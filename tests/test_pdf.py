@@ -76,10 +76,7 @@ def test_the_pdf_holds_the_verdict_answers_reasons_and_permalink(summary, link_u
     text = text_of(summary.content)
     assert "The guide recommends Flask" in text
     assert "Clear" in text
-    assert (
-        "Is the main job to serve a machine-learning model? Yes, the app mainly wraps a model"
-        in text
-    )
+    assert "Does it serve a machine-learning model? Yes, the app mainly wraps a model" in text
     assert "How tight is the deadline?" in text
     assert "Wrapping a model in a web endpoint needs very little framework" in text
     assert "Which is Better for Machine Learning" in text  # a reason's source
@@ -101,8 +98,8 @@ def test_every_question_is_printed_once_either_as_a_reason_or_among_the_other_an
     text = text_of(summary.content)
     answers = text.split("Why: the answers that moved it", 1)[1].split("What would change it")[0]
     why, others = answers.split("The other answers", 1)
-    assert why.count("Is the main job to serve a machine-learning model?") == 1
-    assert "Is the main job to serve a machine-learning model?" not in others
+    assert why.count("Does it serve a machine-learning model?") == 1
+    assert "Does it serve a machine-learning model?" not in others
     assert others.count("How tight is the deadline? Not asked") == 0
     assert "Not answered" in others
     assert others.count("How tight is the deadline?") == 1

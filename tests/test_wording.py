@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from guide.engine import score
 from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
 from guide.wording.numbers import points
@@ -77,3 +78,39 @@ def test_page_pdf_and_terminal_tell_each_result_in_the_same_sentences(client):
             assert f"{given} {credit}" in seen["pdf"] and f"{given} {credit}" in seen["terminal"]
         for sentence in (told.panel_outlook, told.panel_status):
             assert sentence in seen["panel"], (sentence, answers)
+
+
+def test_no_confidence_label_reads_as_a_frameworks_weight():
+    from guide.engine import STATE_LABELS
+
+    for label in STATE_LABELS.values():
+        assert not {"lean", "light", "lightweight", "heavy"} & set(label.lower().split())
+
+
+def test_the_panel_says_how_sure_once_beside_the_framework():
+    from guide.wording.interview import panel_badge, panel_leaning
+
+    result = score(get_rulebook(), {"admin": "yes", "forms": "many", "auth": "full"})
+    headline, badge = panel_leaning(result), panel_badge(result)
+    assert headline == result["recommendation_name"] and badge == result["confidence_label"]
+    assert badge.lower() not in headline.lower()
+    assert badge not in tell(result).panel_status
+
+
+def test_a_reason_from_an_assumption_is_marked_and_a_result_resting_on_them_says_so():
+    rulebook = get_rulebook()
+    assumed = score(rulebook, {}, start="intranet")
+    assert any(r["assumed"] for r in assumed["reasons"])
+    assert "assumed, not on answers you gave" in tell(assumed).assumptions_note
+    start = rulebook.starting_point("intranet")
+    given = score(rulebook, dict(start.answers))  # the same answers, said by the person
+    assert not any(r["assumed"] for r in given["reasons"])
+    assert tell(given).assumptions_note == ""
+
+
+def test_no_step_heading_ends_in_a_colon():
+    from guide.wording.interview import settled_line
+
+    for answers in ({"architecture": "unsure", "team_knows": "django"}, {"admin": "yes"}):
+        result = score(get_rulebook(), answers)
+        assert not settled_line(result).endswith(":")

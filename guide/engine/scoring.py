@@ -286,6 +286,7 @@ class _Scoring:
                 choice.totals,
                 self.sources(choice.sources, f"{question.id}.{choice.id}"),
                 choice.because,
+                assumed=question.id in self.assumed,
             )
         for rule in self.fired:
             found += self.reason(
@@ -297,6 +298,7 @@ class _Scoring:
                 rule.totals,
                 self.sources(rule.sources, rule.id),
                 rule.because,
+                assumed=any(c.question in self.assumed for c in rule.when),
             )
         found.sort(key=lambda r: -abs(r["contribution"]))
         return found
@@ -311,6 +313,8 @@ class _Scoring:
         totals: Mapping[str, float],
         cited: list[SnapshotSource],
         because: str,
+        *,
+        assumed: bool,
     ) -> list[SnapshotReason]:
         favours, net = self.signed(totals)
         if abs(net) <= EPSILON:
@@ -327,6 +331,7 @@ class _Scoring:
                 "source": cited[0] if cited else None,
                 "sources": cited,
                 "because": because,
+                "assumed": assumed,
             }
         ]
 

@@ -105,6 +105,9 @@ class SnapshotReason(TypedDict):
     """Every source that says it, most direct first."""
     because: NotRequired[str]
     """The reason in a few words, to follow "because" (may be empty)."""
+    assumed: NotRequired[bool]
+    """True when it rests on an answer a starting point assumed (for a rule: on one of its
+    conditions), not on one the person gave."""
 
 
 @described

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 CLEAR, LEAN, TOSS_UP, TOO_LITTLE = "clear", "lean", "toss_up", "too_little"
 STATES = (TOO_LITTLE, TOSS_UP, LEAN, CLEAR)
+#: How sure the guide is, in words no reader takes for a framework's weight ("lean" reads as
+#: "lightweight" in a Flask-or-Django guide): the API's ``state`` ids stay as they are.
 STATE_LABELS = {
     TOO_LITTLE: "Too little to go on",
     TOSS_UP: "Toss-up",
-    LEAN: "Lean",
-    CLEAR: "Clear",
+    LEAN: "Likely",
+    CLEAR: "Clear choice",
 }
 #: How sure each state is, for comparing two verdicts: the two undecided states are level.
 STRENGTH = {TOO_LITTLE: 0, TOSS_UP: 0, LEAN: 1, CLEAR: 2}

@@ -46,7 +46,10 @@ def questionnaire_context(answers: dict[str, str], start: str | None = None) -> 
         "answered": sum(1 for a in result["answers"] if a["choice"] != UNSURE),
         "total": len(result["answers"]),
         "follow_ups": [q for s in sections for q in s["questions"] if q["follow_up"]],
-        "total_questions": len(rulebook.questions),
+        # One count everywhere: the questions shown for these answers (the panel counts the
+        # same), and the follow-ups that certain answers would add.
+        "total_questions": len(result["answers"]),
+        "hidden_follow_ups": len(rulebook.questions) - len(result["answers"]),
         # About ten seconds a question, rounded up to whole minutes.
         "minutes": max(1, -(-len(rulebook.questions) * 10 // 60)),
     }

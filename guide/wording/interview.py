@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from guide.engine import CLEAR, LEAN, TOO_LITTLE, TOSS_UP, UNSURE, Snapshot
+from guide.engine import TOO_LITTLE, UNSURE, Snapshot
 from guide.engine.snapshot import SnapshotFlip
 
 from .numbers import plural
@@ -41,7 +41,7 @@ def settled_line(result: Snapshot) -> str:
         if not rest:
             return f"{name}: every question is answered."
         return f"{name}, whatever you answer to the other {rest} {plural(rest, 'question')}."
-    return f"{name}, unless an answer you were not sure of says otherwise:"
+    return f"{name}, unless an answer you were not sure of says otherwise."
 
 
 def deciding(result: Snapshot) -> tuple[str, ...]:
@@ -93,18 +93,11 @@ def needs_line(result: Snapshot) -> str:
 
 
 def panel_leaning(result: Snapshot) -> str:
-    """The live panel's headline: no side until there is evidence to name one."""
-    if too_early(result):
+    """The live panel's headline: the framework named so far, or none until there is evidence
+    to name one. How sure it is goes in the badge beside it, said once."""
+    if too_early(result) or result["state"] == TOO_LITTLE:
         return TOO_EARLY
-    name = result["recommendation_name"]
-    state = result["state"]
-    if state == CLEAR:
-        return name
-    if state == LEAN:
-        return f"Leaning {name}"
-    if state == TOSS_UP:
-        return f"A toss-up, leaning {name}"
-    return TOO_EARLY if state == TOO_LITTLE else name
+    return result["recommendation_name"]
 
 
 def panel_badge(result: Snapshot) -> str:

@@ -185,10 +185,10 @@ def panel_status(result: Snapshot) -> str:
         return "Too little to go on yet: a few more answers will let the guide call it."
     if state == TOSS_UP:
         return "A toss-up so far: either framework would serve."
-    label = result["confidence_label"]
+    # The badge beside the headline says how sure; this line says how far it may still move.
     if result["outlook"]["unanswered"] and not result["outlook"]["holds"]:
-        return f"{label}, on the answers so far."
-    return f"{label}."
+        return "On the answers so far: the rest could still change it."
+    return "No answer left can change the framework."
 
 
 def panel_announcement(result: Snapshot) -> str:
@@ -237,6 +237,14 @@ def byline(source: SnapshotSource) -> str:
 # -- all of it at once --------------------------------------------------------------------
 
 
+#: What "points" are, in one line, where a result first shows them.
+POINTS_LINE = (
+    "Points: each answer, and some combinations of answers, count for the framework their "
+    "sources favour, weighted by how much that matters; the gap between the totals sets how "
+    "sure the guide is."
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Told:
     """How one result is told: every sentence a surface shows, worded once."""
@@ -257,15 +265,33 @@ class Told:
     reasons: tuple[tuple[SnapshotReason, str, str], ...]  # (reason, "+3.0", "for Django")
     flips: tuple[str, ...]
     other_names: str  # the options not recommended: "Django"
+    assumptions_note: str = ""  # said when the result rests mostly on assumptions
+    points_line: str = POINTS_LINE
     no_reasons: str = NO_REASONS
     no_flips: str = NO_FLIPS
     next_question: str = NEXT_QUESTION
     panel_next_question: str = PANEL_NEXT_QUESTION
 
 
+def assumptions_note(result: Snapshot) -> str:
+    """When most of the points for the recommendation come from a starting point's
+    assumptions rather than from answers the person gave: a sentence that says so."""
+    start = result.get("starting_point")
+    mine = [r for r in result["reasons"] if r["favours"] == result["recommendation"]]
+    total = sum(abs(r["contribution"]) for r in mine)
+    assumed = sum(abs(r["contribution"]) for r in mine if r.get("assumed"))
+    if not start or not total or assumed * 2 <= total:
+        return ""
+    return (
+        f"Most of this rests on what “{start['label']}” assumed, not on answers you gave: "
+        "check those assumptions."
+    )
+
+
 def tell(result: Snapshot) -> Told:
     names = {s["option"]: s["name"] for s in result["scores"]}
     return Told(
+        assumptions_note=assumptions_note(result),
         standing=standing(result),
         headline=headline(result),
         title=title(result),
