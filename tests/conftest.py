@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from config import outages
 from guide.services.rulebook import get_rulebook
@@ -29,6 +30,11 @@ ALL_BUT_ONE_ANSWERED = {
     "realtime": "no",
 }
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
+
+# No per-example deadline: on a shared two-core machine a slow example is the machine, not the
+# engine (speed is measured by `make bench`, never by a test).
+hypothesis_settings.register_profile("guide", deadline=None)
+hypothesis_settings.load_profile("guide")
 
 
 def pytest_collection_modifyitems(config, items):

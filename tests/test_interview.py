@@ -74,7 +74,7 @@ def test_asking_for_a_question_shows_it_with_the_answer_given_checked(client):
 def test_back_goes_to_the_step_before_the_last_answer(client):
     page = page_of(client.get("/?start=&auth=full&admin=yes"))
     back = re.search(r'<a class="step-back" href="([^"]+)">Back</a>', page)[1]
-    assert dict(parse_qsl(urlsplit(back).query)) == {"auth": "full", "ask": "admin"}
+    assert dict(parse_qsl(urlsplit(back).query)) == {"auth": "full", "ask": "admin", "was": "yes"}
 
 
 def test_htmx_gets_the_step_alone_with_its_title(client):
@@ -226,3 +226,67 @@ def test_no_answer_on_the_needs_screen_can_change_the_framework():
             other = score(rulebook, {**given, **together}, start=start)
             if result["outlook"]["holds"]:
                 assert other["recommendation"] == result["recommendation"]
+
+
+def checked_radios(page: str) -> dict[str, str]:
+    return dict(
+        re.findall(r'<input type="radio" name="([^"]+)" value="([^"]*)"[^>]* checked>', page)
+    )
+
+
+def back_link(page: str) -> str:
+    return unescape(re.search(r'<a class="step-back" href="([^"]+)">Back</a>', page)[1])
+
+
+def test_back_asks_the_last_question_again_with_its_answer_selected_and_not_counted(client):
+    page = page_of(client.get("/?start=&project_size=small&existing_code=none"))
+    back = back_link(page)
+    assert dict(parse_qsl(urlsplit(back).query)) == {
+        "project_size": "small",
+        "ask": "existing_code",
+        "was": "none",
+    }
+    again = page_of(client.get(back))
+    assert checked_radios(again) == {"existing_code": "none"}
+    assert hidden_inputs(again) == {"start": "", "project_size": "small"}
+    assert "Question 2 · At most" in again
+    assert "Does it extend an existing codebase?" not in again[again.index('class="said"') :]
+    # Beside the selected answer, the step is the one first asked: the same panel, count,
+    # answers carried and listed (the engine's state is the one the person sees).
+    first_asked = page_of(client.get("/?start=&project_size=small"))
+    assert again.replace(" required checked>", " required>") == first_asked
+
+
+def test_back_from_the_first_question_selects_the_starting_point(client):
+    for start, radio in (("intranet", "start_intranet"), ("", "start_none")):
+        back = back_link(page_of(client.get(f"/?start={start}")))
+        assert dict(parse_qsl(urlsplit(back).query, keep_blank_values=True)) == {"was": start}
+        first = page_of(client.get(back))
+        assert "What are you building?" in first
+        assert re.findall(r'id="(start_[a-z_]+)" required checked', first) == [radio]
+
+
+def test_an_address_that_was_not_given_by_back_selects_nothing(client):
+    assert " checked" not in page_of(client.get("/?start=&was=none"))  # no question named
+    assert checked_radios(page_of(client.get("/?start=&ask=auth&was=root"))) == {}
+
+
+def test_change_shows_an_assumed_answer_selected(client):
+    page = page_of(client.get("/?start=intranet"))
+    change = unescape(
+        re.search(r'href="([^"]+)" class="said-change">Change<span[^>]*> “Do users', page)[1]
+    )
+    asked = page_of(client.get(change))
+    assert checked_radios(asked) == {"auth": "full"}
+    assert "Question 1 · At most" in asked
+
+
+def test_change_shows_a_given_answer_selected_and_says_it_is_a_change(client):
+    page = page_of(client.get("/?start=&project_size=small&existing_code=none"))
+    change = unescape(
+        re.search(r'href="([^"]+)" class="said-change">Change<span[^>]*> “How big', page)[1]
+    )
+    asked = page_of(client.get(change))
+    assert checked_radios(asked) == {"project_size": "small"}
+    assert "Changing an answer · At most" in asked
+    assert "How big will the project get?" not in asked[asked.index('class="said"') :]

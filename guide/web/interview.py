@@ -3,8 +3,10 @@ the person asked to change), and what has been said so far.
 
 The interview's state is its address: ``/?start=blog&auth=full&admin=unsure``. Answers keep
 the order they were given in, so "Back" drops the last one; ``ask=<question>`` puts a given
-question (one to change) before the engine's pick; ``needs`` (once the framework is settled)
-shows the screen that asks, together, what else shapes the starter and the advice.
+question (one to change) before the engine's pick; ``was=<choice>`` pre-selects the answer
+"Back" dropped on the question it asks again, without counting it (on the first step, the
+starting point); ``needs`` (once the framework is settled) shows the screen that asks,
+together, what else shapes the starter and the advice.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from guide.engine import UNSURE, UNSURE_LABEL, CheckedAnswers
 from guide.services import permalinks
@@ -51,13 +54,15 @@ def interview_context(
     ask: str | None,
     begun: bool,
     needs: bool = False,
+    was: str | None = None,
 ) -> dict[str, Any]:
     """The template context for the interview at ``checked`` answers, given in ``order``;
     ``ask``: a question to put first; ``begun``: whether the first step (what are you
-    building?) has been answered; ``needs``: the "what else" screen, once settled."""
+    building?) has been answered; ``needs``: the "what else" screen, once settled; ``was``:
+    the answer to pre-select on the question ``ask`` names (or, on the first step, the
+    starting point), one "Back" took out of the answers."""
     rulebook = get_rulebook()
-    answers = {q: checked.answers[q] for q in order if q in checked.answers}
-    answers |= checked.answers  # any the order missed, in the rulebook's order
+    answers = _in_order(checked, order)
     start = checked.start
     result = permalinks.result_for(answers, start)
     outlook = result["outlook"]
@@ -65,8 +70,10 @@ def interview_context(
     if ask not in shown:
         ask = None
     current = ask or (outlook["next_question"] if begun or answers or start else None)
-    given = [a for a in result["answers"] if a["asked"]]
+    # The question on screen is the form's own field: the side lists the others.
+    given = [a for a in result["answers"] if a["asked"] and a["question"] != current]
     question = rulebook.question(current) if current else None
+    picked = _picked(question, shown, answers, was if ask else None) if question else None
     context: dict[str, Any] = {
         "result": result,
         "told": tell(result),
@@ -74,10 +81,13 @@ def interview_context(
         "words": words.panel_words(result),
         "choosing_start": not (begun or answers or start) and ask is None,
         "starting_points": rulebook.starting_points,
+        "was": was,
         "start": start,
         "start_label": result["starting_point"]["label"] if result["starting_point"] else "",
         "question": question,
-        "choices": _choices(question, answers.get(current or "")) if question else [],
+        "choices": _choices(question, picked) if question else [],
+        # Asked again to be changed: the answer is still one of the answers so far.
+        "changing": current in answers and ask is not None,
         # The answers a step carries on, in the order they were given; the one being
         # (re)asked is the form's own field.
         "carried": [(q, a) for q, a in answers.items() if q != current],
@@ -92,7 +102,7 @@ def interview_context(
             for a in sorted(given, key=lambda a: (not a["assumed"], _position(order, a)))
         ],
         "asked_count": sum(1 for a in given if not a["assumed"]),
-        "back_url": _back_url(answers, start, order),
+        "back_url": _back_url(answers, start, order, begun=begun),
         "all_url": permalinks.questionnaire_url(answers, start, page="all_questions"),
         "sharpen_url": (
             _url(answers, start, ask=outlook["sharpening"][0]) if outlook["sharpening"] else ""
@@ -139,6 +149,26 @@ def _choices(question: Any, chosen: str | None) -> list[dict[str, Any]]:
     return choices
 
 
+def _in_order(checked: CheckedAnswers, order: list[str]) -> dict[str, str]:
+    """The checked answers in the order they were given (``order``); any it missed come
+    after, in the rulebook's order."""
+    answers = {q: checked.answers[q] for q in order if q in checked.answers}
+    return answers | checked.answers
+
+
+def _picked(
+    question: Any, shown: Mapping[str, Any], answers: Mapping[str, str], was: str | None
+) -> str | None:
+    """The choice a step shows selected: the one "Back" took out (``was``), else the answer
+    given or assumed; none for a question not answered yet."""
+    if was in (*question.choice_ids, UNSURE):
+        return was
+    if question.id in answers:
+        return answers[question.id]
+    answer = shown.get(question.id)
+    return answer["choice"] if answer and answer["assumed"] else None
+
+
 def _position(order: list[str], answer: Any) -> int:
     return order.index(answer["question"]) if answer["question"] in order else len(order)
 
@@ -150,10 +180,15 @@ def _url(answers: Mapping[str, str], start: str | None, *, ask: str | None = Non
     return url
 
 
-def _back_url(answers: dict[str, str], start: str | None, order: list[str]) -> str:
-    """The step before this one: without the answer given last."""
+def _back_url(answers: dict[str, str], start: str | None, order: list[str], *, begun: bool) -> str:
+    """The step before this one: without the answer given last, which that step shows
+    selected; before the first answer, the first step with the starting point selected."""
     given = [q for q in order if q in answers]
-    if not given:
-        return permalinks.questionnaire_url({})
-    last = given[-1]
-    return _url({q: a for q, a in answers.items() if q != last}, start, ask=last)
+    query = [("start", start or "")] if begun or start else []
+    if given:
+        last = given[-1]
+        query += [(q, a) for q, a in answers.items() if q != last]
+        query += [("ask", last), ("was", answers[last])]
+    elif query:
+        query = [("was", start or "")]
+    return permalinks.questionnaire_url({}) + (f"?{urlencode(query)}" if query else "")

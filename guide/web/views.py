@@ -53,14 +53,16 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     step_only = bool(request.htmx and not request.htmx.history_restore_request)
     order = [key for key in request.GET if key in checked.answers]
     ask, begun, needs = request.GET.get("ask"), "start" in request.GET, "needs" in request.GET
+    was = request.GET.get("was")
 
     def page() -> HttpResponse:
-        context = interview_context(checked, order, ask=ask, begun=begun, needs=needs)
+        context = interview_context(checked, order, ask=ask, begun=begun, needs=needs, was=was)
         template = "guide/interview.html#htmx-step" if step_only else "guide/interview.html"
         return render(request, template, context)
 
     # What the step is made of, not its address: extra or reordered parameters name no new one.
-    state = [step_only, checked.start, ask, begun, needs, [(q, checked.answers[q]) for q in order]]
+    answers = [(q, checked.answers[q]) for q in order]
+    state = [step_only, checked.start, ask, begun, needs, answers, was]
     response = same_for_everyone(request, state, page)
     patch_vary_headers(response, ("HX-Request",))  # a page or its step alone, at one address
     return response
