@@ -17,6 +17,7 @@ if "permalink" not in get_converters():  # once, though tests may load this modu
 urlpatterns = [
     path("", views.questionnaire, name="questionnaire"),
     path("all/", views.all_questions, name="all_questions"),
+    path("review/", views.review, name="review"),
     path("r/<permalink:slug>/", views.permalink, name="permalink"),
     path("r/<permalink:slug>/pdf", pdf.permalink_pdf, name="permalink_pdf"),
     path("r/<permalink:slug>/starter.zip", views.permalink_starter, name="permalink_starter"),

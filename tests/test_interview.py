@@ -4,7 +4,7 @@ until asking more cannot change the answer (guide/web/interview.py and its templ
 import random
 import re
 from html import unescape
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.test import Client
@@ -290,3 +290,66 @@ def test_change_shows_a_given_answer_selected_and_says_it_is_a_change(client):
     assert checked_radios(asked) == {"project_size": "small"}
     assert "Changing an answer · At most" in asked
     assert "How big will the project get?" not in asked[asked.index('class="said"') :]
+
+
+def review_form(page: str) -> list[tuple[str, str]]:
+    """The review form's fields as the browser sends them: each select's selected value."""
+    form = page[page.index('class="review-form"') : page.index("</form>")]
+    fields = []
+    for name, options in re.findall(
+        r'<select id="[^"]+" name="([^"]+)">(.*?)</select>', form, re.S
+    ):
+        fields.append((name, re.search(r'<option value="([^"]*)" selected>', options)[1]))
+    return fields
+
+
+def test_the_step_links_to_the_review_page_with_the_same_answers(client):
+    page = page_of(client.get("/?start=intranet&team_knows=neither"))
+    assert '<a href="/review/?start=intranet&team_knows=neither">Edit my answers</a>' in page
+
+
+def test_the_review_page_lists_every_answer_given_or_assumed(client):
+    page = page_of(client.get("/review/?start=intranet&team_knows=neither&project_size=unsure"))
+    fields = dict(review_form(page))
+    assert fields.pop("start") == "intranet"
+    assert fields.pop("team_knows") == "neither" and fields.pop("project_size") == "unsure"
+    intranet = next(s for s in get_rulebook().starting_points if s.id == "intranet")
+    assert set(fields) == set(intranet.answers)  # the rest are the starting point's
+    assert set(fields.values()) == {""}  # sent empty: an assumption left as it is stays one
+    row = re.search(r'<li class="assumed">\s*<label for="review-auth">(.*?)</li>', page, re.S)
+    assert row and "assumed" in text_of(row[1])
+    assert "Accounts with roles, groups and permissions (assumed)" in row[1]
+    assert "Not sure" in row[1]
+    assert (
+        '<a class="step-back" href="/?start=intranet&team_knows=neither&project_size=unsure">'
+        in page
+    )
+
+
+def test_the_review_form_goes_back_to_the_interview_with_the_changes(client):
+    page = page_of(client.get("/review/?start=intranet&team_knows=neither"))
+    fields = [(k, "flask" if k == "team_knows" else v) for k, v in review_form(page)]
+    sent = client.get(f"/?{urlencode(fields)}")  # as the browser sends the form
+    assert sent.status_code == 302  # the address without the assumptions left empty
+    assert sent["Location"] == "/?start=intranet&team_knows=flask"
+    step = page_of(client.get(sent["Location"]))
+    assert hidden_inputs(step)["team_knows"] == "flask"
+    assert "auth" not in hidden_inputs(step)
+    assert "Accounts with roles, groups and permissions (assumed)" in text_of(step)
+
+
+def test_a_change_on_the_review_page_changes_the_result(client):
+    before = page_of(client.get("/?start=intranet&team_knows=neither"))
+    page = page_of(client.get("/review/?start=intranet&team_knows=neither"))
+    fields = [(k, "ml_service" if k == "start" else v) for k, v in review_form(page)]
+    sent = client.get(f"/?{urlencode(fields)}")
+    after = page_of(client.get(sent["Location"]))
+    leaning = re.compile(r'<p class="panel-leaning"><strong>([^<]+)</strong>')
+    assert leaning.search(before)[1] == "Django" and leaning.search(after)[1] == "Flask"
+    assert "A service around a machine-learning model: your answers" in after
+
+
+def test_a_tampered_review_address_falls_back_to_the_one_page_form(client):
+    response = client.get("/review/?auth=root")
+    assert response.status_code == 400
+    assert "Some answers could not be used" in page_of(response)

@@ -6,7 +6,8 @@ the order they were given in, so "Back" drops the last one; ``ask=<question>`` p
 question (one to change) before the engine's pick; ``was=<choice>`` pre-selects the answer
 "Back" dropped on the question it asks again, without counting it (on the first step, the
 starting point); ``needs`` (once the framework is settled) shows the screen that asks,
-together, what else shapes the starter and the advice.
+together, what else shapes the starter and the advice. The review page (``/review/``, same
+address) lists every answer given or assumed, each to change in one form.
 """
 
 from __future__ import annotations
@@ -103,6 +104,7 @@ def interview_context(
         ],
         "asked_count": sum(1 for a in given if not a["assumed"]),
         "back_url": _back_url(answers, start, order, begun=begun),
+        "review_url": permalinks.questionnaire_url(answers, start, page="review"),
         "all_url": permalinks.questionnaire_url(answers, start, page="all_questions"),
         "sharpen_url": (
             _url(answers, start, ask=outlook["sharpening"][0]) if outlook["sharpening"] else ""
@@ -113,6 +115,52 @@ def interview_context(
         "needs_count": len(outlook.get("starter_questions", [])),
     }
     return context
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewed:
+    """One answer on the review page: its question, and each choice as an option of its
+    select. An assumed answer's own option sends nothing (value ""), so that it stays an
+    assumption, following the starting point, unless it is changed."""
+
+    question: str
+    prompt: str
+    options: list[tuple[str, str, bool]]  # value, label, selected
+    assumed: bool
+
+
+def review_context(checked: CheckedAnswers, order: list[str]) -> dict[str, Any]:
+    """The template context for the review page: every answer given (in ``order``) or
+    assumed from the starting point, each with its choices, in one form that goes back to
+    the interview."""
+    rulebook = get_rulebook()
+    answers = _in_order(checked, order)
+    start = checked.start
+    result = permalinks.result_for(answers, start)
+    listed = sorted(
+        (a for a in result["answers"] if a["asked"]),
+        key=lambda a: (not a["assumed"], _position(order, a)),
+    )
+    reviewed = []
+    for answer in listed:
+        question = rulebook.question(answer["question"])
+        options = [
+            ("" if answer["assumed"] and c["checked"] else c["id"], c["label"], c["checked"])
+            for c in _choices(question, answer["choice"])
+        ]
+        reviewed.append(Reviewed(question.id, question.prompt, options, answer["assumed"]))
+    return {
+        "result": result,
+        "told": tell(result),
+        "bar": share_bar(result),
+        "words": words.panel_words(result),
+        "reviewed": reviewed,
+        "start": start,
+        "start_label": result["starting_point"]["label"] if result["starting_point"] else "",
+        "starting_points": rulebook.starting_points,
+        "interview_url": _url(answers, start),
+        "all_url": permalinks.questionnaire_url(answers, start, page="all_questions"),
+    }
 
 
 def _needs(result: Any) -> list[Need]:

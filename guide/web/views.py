@@ -7,6 +7,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import caches
 from django.http import (
@@ -18,6 +19,7 @@ from django.http import (
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import replace_url
@@ -31,7 +33,7 @@ from guide.starters.generator import framework_named
 from guide.wording.charts import score_chart, share_bar
 from guide.wording.sentences import tell
 
-from .interview import interview_context
+from .interview import interview_context, review_context
 from .questionnaire import questionnaire_context
 
 
@@ -50,6 +52,12 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     if not checked.ok:
         # A tampered or outdated address: the one-page form shows what can be kept, and why.
         return all_questions(request)
+    rulebook = get_rulebook()
+    if any(rulebook.has_question(key) and not value for key, value in request.GET.items()):
+        # The review page sends an assumption left as it is empty: the same step, at the
+        # address without those fields.
+        kept = [(k, v) for k, v in request.GET.items() if v or not rulebook.has_question(k)]
+        return HttpResponseRedirect(f"{reverse('questionnaire')}?{urlencode(kept)}")
     step_only = bool(request.htmx and not request.htmx.history_restore_request)
     order = [key for key in request.GET if key in checked.answers]
     ask, begun, needs = request.GET.get("ask"), "start" in request.GET, "needs" in request.GET
@@ -66,6 +74,22 @@ def questionnaire(request: HtmxHttpRequest) -> HttpResponse:
     response = same_for_everyone(request, state, page)
     patch_vary_headers(response, ("HX-Request",))  # a page or its step alone, at one address
     return response
+
+
+@require_safe
+def review(request: HtmxHttpRequest) -> HttpResponse:
+    """Every answer given or assumed so far (the interview's address), each to change in
+    one form that goes back to the interview (GET)."""
+    checked = permalinks.check(request.GET, strict=False)
+    if not checked.ok:
+        return all_questions(request)
+    order = [key for key in request.GET if key in checked.answers]
+
+    def page() -> HttpResponse:
+        return render(request, "guide/review.html", review_context(checked, order))
+
+    state = ["review", checked.start, [(q, checked.answers[q]) for q in order]]
+    return same_for_everyone(request, state, page)
 
 
 def same_for_everyone(
