@@ -37,14 +37,39 @@
     var target = event.detail.target;
     if (target && target.id === "live") liveError("");
   });
-  // The interview: a new step takes the focus to its question once it has settled in, so
-  // keyboard and screen reader users start there, as after a full page load.
+  // The interview: a new step starts at its top (when the last one was scrolled past it) and
+  // takes the focus to its question once it has settled in, so keyboard and screen reader
+  // users start there, as after a full page load.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
     if (target && target.id === "interview") {
+      var step = target.querySelector(".step");
+      if (step && step.getBoundingClientRect().top < 0) step.scrollIntoView({ block: "start" });
       var title = target.querySelector("[data-step-title]");
-      if (title) title.focus();
+      if (title) title.focus({ preventScroll: true });
     }
+  });
+  // One action per question: a choice picked with a pointer (mouse, finger, pen) sends the
+  // step. Keys only move the choice (arrows) or pick it (Space); Enter or the Next button
+  // sends it, so nobody moving through the choices by keyboard is sent on at the first
+  // arrow. Screen readers pick without a pointer too, and keep the Next button.
+  // A press that ends without a click (dragged off the choice) counts for a few seconds only,
+  // so a later click from a screen reader is not taken for it.
+  var pressedAt = -Infinity;
+  document.addEventListener("pointerdown", function (event) {
+    var choice = event.target.closest && event.target.closest("[data-auto-advance] .choice");
+    pressedAt = choice ? event.timeStamp : -Infinity;
+  }, true);
+  ["keydown", "pointercancel"].forEach(function (type) {
+    document.addEventListener(type, function () { pressedAt = -Infinity; }, true);
+  });
+  document.addEventListener("click", function (event) {
+    var input = event.target;
+    if (event.timeStamp - pressedAt > 5000) return;
+    if (!input.matches || !input.matches("[data-auto-advance] input[type=radio]")) return;
+    pressedAt = -Infinity;
+    // A click on the choice already picked (one Back brought back) sends the step too.
+    if (input.form.requestSubmit) input.form.requestSubmit();
   });
 
   function showCopyButtons() {
