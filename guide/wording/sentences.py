@@ -9,8 +9,9 @@ plain text; templates add only markup. :func:`tell` gathers it all for one resul
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from guide.engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOSS_UP, UNSURE, Snapshot
 from guide.engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
@@ -288,22 +289,29 @@ def assumptions_note(result: Snapshot) -> str:
     )
 
 
+#: Each of Told's sentences that reads the result alone, and the function that words it.
+SENTENCES: dict[str, Callable[[Snapshot], Any]] = {
+    "assumptions_note": assumptions_note,
+    "standing": standing,
+    "headline": headline,
+    "title": title,
+    "decided": decided,
+    "because": because,
+    "rules_date": rules_date,
+    "close_note": state_note,
+    "outlook_status": outlook_status,
+    "outlook_range": outlook_range,
+    "panel_outlook": panel_outlook,
+    "panel_status": panel_status,
+    "panel_announcement": panel_announcement,
+}
+
+
 def tell(result: Snapshot) -> Told:
+    """Every sentence a surface shows of ``result``, worded once."""
     names = {s["option"]: s["name"] for s in result["scores"]}
     return Told(
-        assumptions_note=assumptions_note(result),
-        standing=standing(result),
-        headline=headline(result),
-        title=title(result),
-        decided=decided(result),
-        because=because(result),
-        rules_date=rules_date(result),
-        close_note=state_note(result),
-        outlook_status=outlook_status(result),
-        outlook_range=outlook_range(result),
-        panel_outlook=panel_outlook(result),
-        panel_status=panel_status(result),
-        panel_announcement=panel_announcement(result),
+        **{field: word(result) for field, word in SENTENCES.items()},
         state=result["state"],
         reasons=tuple(
             (r, "+" + points(r["contribution"]), credit(r, names)) for r in result["reasons"]
