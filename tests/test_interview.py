@@ -271,22 +271,22 @@ def test_an_address_that_was_not_given_by_back_selects_nothing(client):
     assert checked_radios(page_of(client.get("/?start=&ask=auth&was=root"))) == {}
 
 
+def change_link(page: str, prompt: str) -> str:
+    """The address of the "Change" link beside the answer to the question ``prompt`` starts."""
+    found = re.search(rf'href="([^"]+)" class="said-change">Change<span[^>]*> “{prompt}', page)
+    return unescape(found[1])
+
+
 def test_change_shows_an_assumed_answer_selected(client):
     page = page_of(client.get("/?start=intranet"))
-    change = unescape(
-        re.search(r'href="([^"]+)" class="said-change">Change<span[^>]*> “Do users', page)[1]
-    )
-    asked = page_of(client.get(change))
+    asked = page_of(client.get(change_link(page, "Do users")))
     assert checked_radios(asked) == {"auth": "full"}
     assert "Question 1 · At most" in asked
 
 
 def test_change_shows_a_given_answer_selected_and_says_it_is_a_change(client):
     page = page_of(client.get("/?start=&project_size=small&existing_code=none"))
-    change = unescape(
-        re.search(r'href="([^"]+)" class="said-change">Change<span[^>]*> “How big', page)[1]
-    )
-    asked = page_of(client.get(change))
+    asked = page_of(client.get(change_link(page, "How big")))
     assert checked_radios(asked) == {"project_size": "small"}
     assert "Changing an answer · At most" in asked
     assert "How big will the project get?" not in asked[asked.index('class="said"') :]
