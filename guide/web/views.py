@@ -200,6 +200,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
             "chart": score_chart(result),
             "bar": share_bar(result),
             "edit_url": permalinks.edit_url(link),
+            "review_url": permalinks.edit_url(link, page="review"),
             "all_url": permalinks.edit_url(link, page="all_questions"),
             "share_url": permalinks.absolute(permalinks.link_url(link)),
             "card_url": permalinks.absolute(permalinks.card_url(link)),

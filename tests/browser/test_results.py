@@ -56,8 +56,11 @@ def test_edit_my_answers_reopens_the_questionnaire_with_the_answers_checked(ques
     submit(page)
 
     page.get_by_role("link", name="Edit my answers").first.click()  # near the top
-    expect(page).to_have_url(re.compile(r"/\?(.+&)?auth=simple(&|$)"))
-    expect(page.locator(".said")).to_contain_text("A simple log-in")  # the interview
+    expect(page).to_have_url(re.compile(r"/review/\?(.+&)?auth=simple(&|$)"))
+    expect(page.locator("h1")).to_have_text("Your answers")  # every answer, each changeable
+    expect(page.locator("#review-auth")).to_have_value("simple")
+    page.go_back()
+    page.locator("#answers-title").click()  # the result's own list of answers, opened
     page.get_by_role("link", name="See all questions at once").click()
     expect(page).to_have_url(re.compile(r"/all/\?(.+&)?auth=simple(&|$)"))
     expect(page.locator("form#questionnaire")).to_be_visible()
