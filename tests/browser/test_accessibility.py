@@ -92,9 +92,7 @@ PAGES = {
     "an interview step that is settled": (
         "/?start=intranet&existing_code=none&team_knows=django&architecture=monolith"
     ),
-    "the 'what else' screen": (
-        "/?start=intranet&team_knows=neither&project_size=medium&needs=1"
-    ),
+    "the 'what else' screen": ("/?start=intranet&team_knows=neither&project_size=medium&needs=1"),
     "a question's rules page": "/rules/q/admin/",
     "the one-page questionnaire": "/all/",
     "the questionnaire with follow-ups": "/all/?auth=full&database=nosql&api=simple",
