@@ -15,7 +15,6 @@ from pathlib import Path
 from guide import pdf
 from guide.engine import score
 from guide.services.rulebook import get_rulebook
-from guide.starters.kits import pdf_offer
 
 from .engine import CASES as ENGINE_CASES
 from .http import ROOT, free_port, gunicorn, make_permalink, server_env
@@ -42,6 +41,10 @@ TARGET = 0.150
 
 def render_once(snapshot: dict) -> bytes:
     """What the PDF's view makes on a miss: the starter's offer, the summary, the PDF."""
+    # Imported here: it imports the models, which only a set-up Django can (bench/__main__.py
+    # imports every section first).
+    from guide.starters.kits import pdf_offer
+
     link = _Link(snapshot)
     html = pdf.summary_html(
         link, "https://guide.example/r/AAAAAAAAAAAAAAAA/", stale=False, starter=pdf_offer(link)
