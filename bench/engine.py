@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from guide.engine import Rulebook, RulebookError, load_rulebook, parse_rulebook, score
+from guide.engine.team import team_verdict
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "questions.yaml"
 
@@ -73,7 +74,22 @@ def run() -> None:
     verdict = "ok" if worst <= 1 else "ABOVE TARGET"
     print(f"slowest full evaluation            median {worst:8.3f} ms  (target <= 1 ms) {verdict}")
     print(f"ratio: slowest evaluation / load    {worst / load_ms:8.3f}")
+    team = median_ms(lambda: team_verdict(rulebook, team_of_50(rulebook)), repeat=30)
+    verdict = "ok" if team <= 5 else "ABOVE TARGET"
+    print(f"team of 50, 10 disagreements      median {team:8.3f} ms  (target <= 5 ms) {verdict}")
     growth(rulebook)
+
+
+def team_of_50(rulebook: Rulebook) -> dict[str, dict[str, str]]:
+    """50 members who agree on all but ten questions, each split between two answers."""
+    rng = random.Random(50)
+    plain = [q for q in rulebook.questions if not q.show_if]
+    contested, common = plain[:10], plain[10:]
+    shared = {q.id: q.choice_ids[0] for q in common}
+    return {
+        f"member {n}": shared | {q.id: rng.choice(q.choice_ids[:2]) for q in contested}
+        for n in range(50)
+    }
 
 
 def synthetic(real: Rulebook, size: int) -> Rulebook:

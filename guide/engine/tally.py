@@ -14,7 +14,7 @@ numbers; :mod:`guide.engine.scoring` turns the outcome into a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -266,27 +266,41 @@ class Tally:
         return self.extreme_state(raw, free, option, sign)[1]
 
     def extreme_state(
-        self, raw: list[int], free: list[int], option: int, sign: int
+        self,
+        raw: list[int],
+        free: list[int],
+        option: int,
+        sign: int,
+        allowed: Mapping[int, tuple[int, ...]] | None = None,
     ) -> tuple[list[int], list[int], float]:
         """The raw answers, effective answers and net once the ``free`` questions are answered
         so as to push ``option``'s lead as far as it goes (up for sign=1, down for sign=-1):
         the best answer to each on its own points, then single-answer improvements to the
-        entangled ones until none is left."""
+        entangled ones until none is left. A question in ``allowed`` takes one of the choices
+        listed there and no other ("Not sure" included): a team's disagreement, settled on
+        one of the answers its members gave."""
+        allowed = allowed or {}
         want = sign * (1 if option == 1 else -1)  # +1: push the net up; -1: down
+
+        def options(question: int) -> tuple[int, ...]:
+            if question in allowed:
+                return allowed[question]
+            return (UNANSWERED, *range(len(self.c.choice_nets[question])))
+
         raw = list(raw)
         for question in free:
-            best, best_value = UNANSWERED, 0.0
-            for choice, net in enumerate(self.c.choice_nets[question]):
-                if want * net > best_value + EPSILON:
-                    best, best_value = choice, want * net
-            raw[question] = best
+            nets = self.c.choice_nets[question]
+            raw[question] = max(
+                options(question),
+                key=lambda c: want * nets[c] if c >= 0 else 0.0,
+            )
         eff = self.effective(raw)
         net = self.net(eff)
         tangled = [q for q in free if self.c.entangled[q]]
         for _ in range(len(tangled) + 1):  # each pass improves, so this bound is never reached
             improved = False
             for question in tangled:
-                for choice in (UNANSWERED, *range(len(self.c.choice_nets[question]))):
+                for choice in options(question):
                     if choice == raw[question]:
                         continue
                     new_net = self.trial(raw, eff, net, question, choice)

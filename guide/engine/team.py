@@ -1,0 +1,157 @@
+"""A team's verdict: several people answer the same questions; which of their differences
+decide the framework?
+
+For each question, the team's answers are the choices its members gave ("Not sure" and not
+asked give none). A question with one such choice is *agreed*; with two or more it is a
+*disagreement*; with none it is *open*. The organizer may *settle* a disagreement on one of
+its choices, which then counts as agreed.
+
+* The team's framework **holds** when every way of settling each disagreement on one of its
+  choices, and any answers to the open questions, names the same framework. It is decided by
+  the engine's extreme search (:meth:`~guide.engine.tally.Tally.extreme_state`) with each
+  disagreement held to its members' choices.
+* A disagreement **decides** when settling it on one of its choices rather than another,
+  with the other disagreements settled some way and the open questions left unanswered,
+  names a different framework. The settlements of the others are tried one by one (a team
+  of 50 rarely disagrees on more than a handful of questions, each between two or three
+  answers); exactness comes first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .model import UNSURE, Rulebook
+from .tally import UNANSWERED, Tally, compile_rulebook
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    question: str
+    answers: Mapping[str, tuple[str, ...]]  # choice id -> the members who gave it
+    decides: bool
+    #: choice id -> the frameworks it can lead to, the other disagreements settled any way
+    #: and the open questions unanswered.
+    leads_to: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class TeamVerdict:
+    holds: bool
+    recommendation: str | None  # the framework, when it holds
+    agreed: Mapping[str, str]  # question id -> the one choice given (or settled on)
+    disagreements: tuple[Disagreement, ...]  # those that decide first
+    open: tuple[str, ...]  # questions nobody answered
+
+
+def team_verdict(
+    rulebook: Rulebook,
+    members: Mapping[str, Mapping[str, str]],
+    *,
+    settled: Mapping[str, str] | None = None,
+) -> TeamVerdict:
+    """The verdict of a team whose ``members`` (name -> answers: question id -> choice id or
+    "unsure") answered, with the disagreements ``settled`` (question id -> choice id) on one
+    choice. Answers are taken as checked (known questions and choices); a member's answer to
+    a follow-up counts only where the settled answers show it."""
+    settled = dict(settled or {})
+    index = {q.id: i for i, q in enumerate(rulebook.questions)}
+    given: dict[str, dict[str, list[str]]] = {}
+    for name, answers in members.items():
+        for question, choice in answers.items():
+            if question in index and choice != UNSURE:
+                given.setdefault(question, {}).setdefault(choice, []).append(name)
+    agreed: dict[str, str] = {}
+    split: dict[str, dict[str, list[str]]] = {}
+    for question, by_choice in given.items():
+        if question in settled and settled[question] in by_choice:
+            agreed[question] = settled[question]
+        elif len(by_choice) == 1:
+            agreed[question] = next(iter(by_choice))
+        else:
+            split[question] = by_choice
+    tally = Tally(rulebook, compile_rulebook(rulebook))
+    base = [UNANSWERED] * len(rulebook.questions)
+    for question, choice in agreed.items():
+        base[index[question]] = rulebook.question(question).choice_ids.index(choice)
+    order = [q.id for q in rulebook.questions if q.id in split]
+    allowed = {
+        index[q]: tuple(
+            rulebook.question(q).choice_ids.index(c)
+            for c in rulebook.question(q).choice_ids
+            if c in split[q]
+        )
+        for q in order
+    }
+    open_ = tuple(q.id for q in rulebook.questions if q.id not in given)
+    free = [index[q] for q in order] + [index[q] for q in open_]
+    low = tally.extreme_state(base, free, 1, -1, allowed)[2]
+    high = tally.extreme_state(base, free, 1, 1, allowed)[2]
+    holds = tally.names(low, 1) == tally.names(high, 1)
+    recommendation = rulebook.option_ids[1 if tally.names(high, 1) else 0] if holds else None
+    questions = [index[q] for q in order]
+    named = _named(tally, base, questions, allowed)
+    disagreements = []
+    stride = 1
+    strides = []
+    for question in reversed(questions):  # settlement codes: the last question varies fastest
+        strides.append(stride)
+        stride *= len(allowed[question])
+    strides.reverse()
+    for position, question in enumerate(order):
+        choices = allowed[questions[position]]
+        step, count = strides[position], len(choices)
+        # The settlements come in blocks of step * count codes: in each, the ``count`` runs
+        # of ``step`` codes differ only in this question's choice.
+        runs = [
+            [named[start + k * step : start + (k + 1) * step] for k in range(count)]
+            for start in range(0, len(named), step * count)
+        ]
+        decides = any(run != block[0] for block in runs for run in block[1:])
+        leads = {
+            k: {o for o in (0, 1) if any(o in block[k] for block in runs)} for k in range(count)
+        }
+        ids = rulebook.question(question).choice_ids
+        disagreements.append(
+            Disagreement(
+                question,
+                {c: tuple(split[question][c]) for c in ids if c in split[question]},
+                decides,
+                {
+                    ids[choices[k]]: tuple(
+                        o for i, o in enumerate(rulebook.option_ids) if i in leads[k]
+                    )
+                    for k in range(count)
+                },
+            )
+        )
+    disagreements.sort(key=lambda d: (not d.decides, order.index(d.question)))
+    return TeamVerdict(holds, recommendation, agreed, tuple(disagreements), open_)
+
+
+def _named(
+    tally: Tally,
+    base: list[int],
+    questions: list[int],
+    allowed: Mapping[int, tuple[int, ...]],
+) -> list[int]:
+    """The option (0 or 1) each settlement of the disagreements names, the open questions
+    unanswered, in the order of the settlements' codes (the last question varies fastest): a
+    walk down the settlements, one answer changed a step, so each costs a trial of one answer
+    rather than a recount."""
+    named: list[int] = []
+
+    def walk(depth: int, raw: list[int], eff: list[int], net: float) -> None:
+        question = questions[depth]
+        if depth == len(questions) - 1:
+            for choice in allowed[question]:
+                named.append(int(tally.names(tally.trial(raw, eff, net, question, choice), 1)))
+            return
+        for choice in allowed[question]:
+            walk(depth + 1, *tally.apply(raw, eff, net, question, choice))
+
+    eff = tally.effective(base)
+    if questions:
+        walk(0, base, eff, tally.net(eff))
+    return named

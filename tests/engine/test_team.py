@@ -1,0 +1,115 @@
+"""A team's verdict (guide/engine/team.py): whether the framework holds however the team
+settles its differences, and which differences decide it, checked against brute force."""
+
+import itertools
+import random
+
+import pytest
+
+from guide.engine import UNSURE, load_rulebook, score
+from guide.engine.team import team_verdict
+from tests.conftest import QUESTIONS
+
+RULEBOOK = load_rulebook(QUESTIONS)
+
+
+def random_room(rng: random.Random):
+    """2-8 members who agree on most questions, differ on up to three, and leave up to two
+    open: small enough to try every way of settling it."""
+    questions = list(RULEBOOK.questions)
+    rng.shuffle(questions)
+    contested, kept_open, common = questions[:3], questions[3:5], questions[5:]
+    shared = {q.id: rng.choice(q.choice_ids) for q in common}
+    members = {}
+    for n in range(rng.randint(2, 8)):
+        answers = dict(shared)
+        for q in contested:
+            answers[q.id] = rng.choice((*q.choice_ids[:2], UNSURE))
+        members[f"member {n}"] = answers
+    return members, [q.id for q in kept_open]
+
+
+def brute_force(members):
+    """holds and decides by trying every settlement and every answer to the open questions."""
+    given = {}
+    for answers in members.values():
+        for q, c in answers.items():
+            if c != UNSURE:
+                given.setdefault(q, set()).add(c)
+    agreed = {q: next(iter(cs)) for q, cs in given.items() if len(cs) == 1}
+    split = {q: sorted(cs) for q, cs in given.items() if len(cs) > 1}
+    open_ = [q.id for q in RULEBOOK.questions if q.id not in given]
+    order = list(split)
+    named_all = set()
+    named_plain = {}
+    for settlement in itertools.product(*(split[q] for q in order)):
+        settled = dict(zip(order, settlement, strict=True))
+        named_plain[settlement] = score(RULEBOOK, {**agreed, **settled})["recommendation"]
+        for combo in itertools.product(
+            *[(UNSURE, *RULEBOOK.question(q).choice_ids) for q in open_]
+        ):
+            answers = {**agreed, **settled, **dict(zip(open_, combo, strict=True))}
+            named_all.add(score(RULEBOOK, answers)["recommendation"])
+    decides = {
+        q: any(
+            named_plain[s] != named_plain[(*s[:i], other, *s[i + 1 :])]
+            for s in named_plain
+            for other in split[q]
+            if other != s[i]
+        )
+        for i, q in enumerate(order)
+    }
+    return len(named_all) == 1, named_all, decides
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_holds_and_decides_agree_with_trying_every_settlement(seed):
+    rng = random.Random(seed)
+    members, kept_open = random_room(rng)
+    for answers in members.values():
+        for q in kept_open:
+            answers.pop(q, None)
+    verdict = team_verdict(RULEBOOK, members)
+    holds, named, decides = brute_force(members)
+    assert verdict.holds == holds, (members, named)
+    if holds:
+        assert verdict.recommendation == next(iter(named))
+    assert {d.question: d.decides for d in verdict.disagreements} == decides
+
+
+def test_a_team_that_agrees_gets_the_single_person_verdict():
+    rng = random.Random(3)
+    for _ in range(30):
+        answers = {
+            q.id: rng.choice((*q.choice_ids, UNSURE))
+            for q in RULEBOOK.questions
+            if rng.random() < 0.6
+        }
+        verdict = team_verdict(RULEBOOK, {"ana": answers, "bo": dict(answers)})
+        alone = score(RULEBOOK, answers)
+        assert not verdict.disagreements
+        assert verdict.holds == alone["outlook"]["holds"]
+        if verdict.holds:
+            assert verdict.recommendation == alone["recommendation"]
+
+
+def test_settling_a_disagreement_makes_it_agreed_and_keeps_who_said_what():
+    members = {
+        "ana": {"admin": "yes", "forms": "many", "auth": "full"},
+        "bo": {"admin": "no", "forms": "many", "auth": "full"},
+    }
+    verdict = team_verdict(RULEBOOK, members)
+    admin = next(d for d in verdict.disagreements if d.question == "admin")
+    assert admin.answers == {"no": ("bo",), "yes": ("ana",)}
+    settled = team_verdict(RULEBOOK, members, settled={"admin": "yes"})
+    assert settled.agreed["admin"] == "yes" and not settled.disagreements
+
+
+def test_the_disagreements_that_decide_come_first():
+    members = {
+        "ana": {"architecture": "microservice", "admin": "yes", "team_knows": "flask"},
+        "bo": {"architecture": "monolith", "admin": "no", "team_knows": "flask"},
+    }
+    verdict = team_verdict(RULEBOOK, members)
+    flags = [d.decides for d in verdict.disagreements]
+    assert flags == sorted(flags, reverse=True)
