@@ -95,9 +95,9 @@ def team_verdict(
     disagreements = []
     stride = 1
     strides = []
-    for question in reversed(questions):  # settlement codes: the last question varies fastest
+    for asked in reversed(questions):  # settlement codes: the last question varies fastest
         strides.append(stride)
-        stride *= len(allowed[question])
+        stride *= len(allowed[asked])
     strides.reverse()
     for position, question in enumerate(order):
         choices = allowed[questions[position]]
