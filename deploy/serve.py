@@ -80,7 +80,13 @@ def nginx_conf(
     size, min_free = cache_sizes(cache_dir, parse_size(os.environ.get("SERVE_CACHE_SIZE", "256m")))
     if not size:
         print(f"serve: no room for a cache in {cache_dir}: every render is made afresh", flush=True)
+    rate = os.environ.get("SERVE_RENDER_RATE", "10r/s")
+    burst = os.environ.get("SERVE_RENDER_BURST", "40")
+    if not re.fullmatch(r"\d+r/[sm]", rate) or not burst.isdigit():
+        sys.exit(f"serve: SERVE_RENDER_RATE={rate!r} (e.g. 10r/s) or BURST={burst!r} is not one")
     values = {
+        "RENDER_RATE": rate,
+        "RENDER_BURST": burst,
         "USER": user,
         "CACHE_DIR": str(cache_dir),
         "CACHE_SIZE": f"{max(size, MIB) // 1024}k",

@@ -90,3 +90,10 @@ def test_the_systemd_unit_stops_serve_py_alone_and_then_kills_what_is_left():
     assert service["ExecStart"].endswith("deploy/serve.py")
     assert service["KillMode"] == "mixed"
     assert int(service["TimeoutStopSec"]) > 15 + 10  # serve.py's wait, gunicorn's grace
+
+
+def test_the_per_address_limit_of_renders_is_set_from_the_environment(monkeypatch, tmp_path):
+    conf = nginx_conf(monkeypatch, tmp_path, SERVE_RENDER_RATE="5r/s", SERVE_RENDER_BURST="7")
+    assert "rate=5r/s;" in conf and "burst=7 nodelay;" in conf
+    with pytest.raises(SystemExit, match="SERVE_RENDER_RATE"):
+        nginx_conf(monkeypatch, tmp_path, SERVE_RENDER_RATE="5r/s; evil")
