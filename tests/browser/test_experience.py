@@ -30,9 +30,11 @@ def test_the_panel_has_one_status_line_for_each_state(questionnaire: Page):
     choose(page, "project_size", "small")  # Django 4, Flask 3, 7 points in all
     expect(status).to_have_text("A toss-up so far: either framework would serve.")
     choose(page, "admin", "yes")
-    expect(status).to_have_text(re.compile(r"^(Lean|Clear)"))
+    badge = page.locator("#live .leaning .badge")
+    expect(badge).to_have_text(re.compile(r"^(Likely|Clear choice)$"))
+    expect(status).to_have_text("On the answers so far: the rest could still change it.")
     choose(page, "forms", "many")
-    expect(status).to_have_text(re.compile(r"^Clear"))
+    expect(badge).to_have_text("Clear choice")
 
 
 def test_a_failed_update_says_so_and_keeps_the_answers(questionnaire: Page):

@@ -59,6 +59,7 @@ def test_a_keyboard_user_can_answer_and_submit_without_a_mouse(questionnaire: Pa
     tab_into_group(page, "auth")
     page.keyboard.press("ArrowUp")
     expect(page.locator("#id_auth_unsure")).to_be_checked()
+    arrow_to(page, "ArrowUp", "auth", "tokens")
     arrow_to(page, "ArrowUp", "auth", "full")
 
     tab_into_group(page, "forms")
@@ -112,7 +113,7 @@ def test_the_live_panel_leans_django_as_django_answers_are_clicked(questionnaire
     shares = live.locator(".shares").inner_text()
     flask, django = (float(n) for n in re.findall(r"([\d.]+)(?: |$)", shares)[:2])
     assert django > flask, shares
-    expect(live.locator(".confidence")).to_have_text(re.compile(r"^(Clear choice|Likely)"))
+    expect(live.locator(".leaning .badge")).to_have_text(re.compile(r"^(Clear choice|Likely)$"))
     expect(live.locator(".next a")).to_have_attribute("href", re.compile(r"^#q-\w+$"))
 
     # Each answer pushed a shareable URL holding the answers (and not the CSRF token).
