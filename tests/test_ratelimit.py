@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from django.core.cache import cache
 
@@ -5,7 +7,13 @@ from guide.models import Permalink
 
 
 @pytest.fixture
-def limits(settings):
+def limits(settings, monkeypatch):
+    # One counting window for the whole test: django-ratelimit's windows are fixed periods,
+    # and a test that crossed into the next minute would find its counts gone.
+    from django_ratelimit import core
+
+    window = int(time.time()) + 3600
+    monkeypatch.setattr(core, "_get_window", lambda value, period: window)
     cache.clear()
     settings.RATELIMIT_PERMALINKS = "3/m"
     settings.RATELIMIT_PDF = "2/m"
