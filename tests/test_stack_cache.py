@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import time
 from http.client import HTTPConnection
 from pathlib import Path
 
@@ -42,8 +43,18 @@ def answer(port: int, path: str):
 
 
 def kept(cache_dir: Path) -> int:
-    """How many entries nginx's cache holds (one file each)."""
-    return sum(1 for path in cache_dir.rglob("*") if path.is_file())
+    """How many entries nginx's cache holds (one file each), once it has written what it was
+    given: nginx moves a response into the cache after the client has it, so the count is
+    read until it holds still for half a second (five seconds at most)."""
+    deadline = time.monotonic() + 5
+    count = -1
+    while time.monotonic() < deadline:
+        now = sum(1 for path in cache_dir.rglob("*") if path.is_file() and path.suffix == "")
+        if now == count:
+            return count
+        count = now
+        time.sleep(0.5)
+    return count
 
 
 @pytest.fixture
