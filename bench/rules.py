@@ -36,7 +36,7 @@ def timed(url: str) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def store_many(database: Path, count: int) -> None:
+def store_many(database: Path | str, count: int) -> None:
     """``count`` more permalinks, copies of the one stored, each with answers of its own."""
     with sqlite3.connect(database) as db:
         row = db.execute(

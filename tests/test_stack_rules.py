@@ -7,7 +7,6 @@ Every loop here is bounded in count and time, and talks to loopback only.
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -17,6 +16,7 @@ import time
 import pytest
 import requests
 
+from bench.rules import store_many
 from guide.services.rulebook import get_rulebook
 
 from .servers import ROOT, Browser, Stack, migrate
@@ -25,20 +25,6 @@ from .test_stack import stack_env, timed_get
 pytestmark = pytest.mark.services
 
 STORED = 20_000
-
-
-def store_many(database: str, count: int) -> None:
-    """``count`` more permalinks, copies of the one stored, each with answers of its own."""
-    with sqlite3.connect(database) as db:
-        row = db.execute(
-            "SELECT answers, start, ruleset_version, recommendation, confidence, snapshot, created"
-            " FROM guide_permalink"
-        ).fetchone()
-        db.executemany(
-            "INSERT INTO guide_permalink (slug, answers, start, answers_key, ruleset_version,"
-            " recommendation, confidence, snapshot, created) VALUES (?,?,?,?,?,?,?,?,?)",
-            ((f"{n:016d}", row[0], row[1], f"{n:064d}", *row[2:]) for n in range(count)),
-        )
 
 
 def test_a_stampede_of_every_rules_page_over_20000_results_leaves_the_site_answering(tmp_path):
