@@ -253,6 +253,9 @@ RATELIMIT_PDF = env("RATELIMIT_PDF", default="30/m")
 RATELIMIT_STARTER = env("RATELIMIT_STARTER", default="30/m")
 #: Permalink pages, preview images and decision records made afresh (a cached one is free).
 RATELIMIT_PAGES = env("RATELIMIT_PAGES", default="60/m")
+#: Team rooms created, and members' saves (joining or changing their answers) in rooms.
+RATELIMIT_TEAMS = env("RATELIMIT_TEAMS", default="10/h")
+RATELIMIT_TEAM_ANSWERS = env("RATELIMIT_TEAM_ANSWERS", default="60/m")
 RATELIMIT_VIEW = "guide.web.views.ratelimited"
 RATELIMIT_USE_CACHE = "counters"  # apart from what is rendered (config/stores.py)
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).

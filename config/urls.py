@@ -9,7 +9,7 @@ from django.urls.converters import get_converters
 from guide.api import api
 from guide.pdf import views as pdf
 from guide.services.permalinks import SlugConverter
-from guide.web import card, rules, views
+from guide.web import card, rules, teams, views
 
 if "permalink" not in get_converters():  # once, though tests may load this module again
     register_converter(SlugConverter, "permalink")
@@ -23,6 +23,17 @@ urlpatterns = [
     path("r/<permalink:slug>/starter.zip", views.permalink_starter, name="permalink_starter"),
     path("r/<permalink:slug>/decision.md", views.permalink_decision, name="permalink_decision"),
     path("r/<permalink:slug>/card.png", card.permalink_card, name="permalink_card"),
+    path("t/new", teams.new, name="team_new"),
+    path("t/", teams.create, name="team_create"),
+    path("t/<slug:slug>/", teams.room, name="team_room"),
+    path("t/<slug:slug>/live", teams.live, name="team_live"),
+    path("t/<slug:slug>/answer/", teams.answer, name="team_answer"),
+    path("t/<slug:slug>/join", teams.join, name="team_join"),
+    path("t/<slug:slug>/settle", teams.settle, name="team_settle"),
+    path("t/<slug:slug>/decision", teams.decision, name="team_decision"),
+    path("t/<slug:slug>/remove", teams.remove, name="team_remove"),
+    path("t/<slug:slug>/delete", teams.delete, name="team_delete"),
+    path("t/<slug:slug>/organizer", teams.organizer, name="team_organizer"),
     path("rules/", rules.rules, name="rules"),
     path("rules/questions.yaml", rules.rules_file, name="rules_file"),
     path("rules/changes", rules.changes, name="rules_changes"),

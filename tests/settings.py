@@ -15,6 +15,8 @@ os.environ.setdefault("RATELIMIT_PERMALINKS", "1000/m")  # rate-limit tests set 
 os.environ.setdefault("RATELIMIT_PDF", "1000/m")
 os.environ.setdefault("RATELIMIT_STARTER", "1000/m")
 os.environ.setdefault("RATELIMIT_PAGES", "1000/m")
+os.environ.setdefault("RATELIMIT_TEAMS", "1000/m")
+os.environ.setdefault("RATELIMIT_TEAM_ANSWERS", "1000/m")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("SITE_URL", "http://testserver")  # the test client's host
 # One process, nothing kept between runs (the PostgreSQL run sets CACHE_URL to Redis).

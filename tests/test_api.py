@@ -339,7 +339,7 @@ def test_other_methods_are_refused(client):
 # -- the OpenAPI document -----------------------------------------------------------------
 
 
-def test_the_openapi_document_lists_the_five_paths(client):
+def test_the_openapi_document_lists_the_guides_and_the_team_rooms_paths(client):
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     document = json.loads(response.content)
@@ -353,6 +353,12 @@ def test_the_openapi_document_lists_the_five_paths(client):
         "/api/recommendations",
         "/api/recommendations/{slug}",
         "/api/recommendations/{slug}/starter.zip",
+        "/api/teams",
+        "/api/teams/{slug}",
+        "/api/teams/{slug}/members",
+        "/api/teams/{slug}/members/{member_id}",
+        "/api/teams/{slug}/settle",
+        "/api/teams/{slug}/decision",
     }
     result = document["components"]["schemas"]["Snapshot"]
     for field in (

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from guide.engine import AnswerProblem
-from guide.services import messages
+from guide.services import messages, teams
 
 from .schemas import ErrorItem, Problem
 
@@ -99,7 +99,13 @@ def install(api: NinjaAPI) -> None:
         """JSON rather than the site's 429 page."""
         return message(request, messages.RATE_LIMITED, 429, retry=messages.RATELIMIT_RETRY_AFTER)
 
+    def room_refused(request: HttpRequest, exc: teams.Refused) -> HttpResponse:
+        if exc.status == 400:
+            return problem(request, exc.message, [error_item(exc.field, exc.message)])
+        return message(request, exc.message, exc.status)
+
     on(AnswersRefused, answers_refused)
+    on(teams.Refused, room_refused)
     on(NothingToStore, nothing_to_store)
     on(ValidationError, schema_refused)
     on(RequestDataTooBig, too_big)

@@ -168,22 +168,24 @@ def starter(request: HttpRequest, slug: str, framework: Framework | None = None)
         raise HttpError(404, messages.NO_PERMALINK) from None
 
 
-@api.api_operation(EVERY_METHOD, "", include_in_schema=False)
-def api_root(request: HttpRequest) -> None:
-    raise HttpError(404, NO_SUCH_ADDRESS)
+def install_fallbacks() -> None:
+    """The JSON 404s for every address under /api/ that names no operation: registered after
+    every operation (guide/api/__init__.py), since the first path that matches wins."""
 
+    @api.api_operation(EVERY_METHOD, "", include_in_schema=False)
+    def api_root(request: HttpRequest) -> None:
+        raise HttpError(404, NO_SUCH_ADDRESS)
 
-@api.api_operation(EVERY_METHOD, "/recommendations/{slug}", include_in_schema=False)
-@api.api_operation(EVERY_METHOD, "/recommendations/{slug}/starter.zip", include_in_schema=False)
-def no_such_permalink(request: HttpRequest, slug: str) -> None:
-    """A slug that is not of a permalink's form names none."""
-    raise HttpError(404, messages.NO_PERMALINK)
+    @api.api_operation(EVERY_METHOD, "/recommendations/{slug}", include_in_schema=False)
+    @api.api_operation(EVERY_METHOD, "/recommendations/{slug}/starter.zip", include_in_schema=False)
+    def no_such_permalink(request: HttpRequest, slug: str) -> None:
+        """A slug that is not of a permalink's form names none."""
+        raise HttpError(404, messages.NO_PERMALINK)
 
-
-@api.api_operation(EVERY_METHOD, "/{path:rest}", include_in_schema=False)
-def no_such_address(request: HttpRequest, rest: str) -> None:
-    """Anything else under /api/ (a slug with a "/" in it, a typo) is a JSON 404 too."""
-    raise HttpError(404, NO_SUCH_ADDRESS)
+    @api.api_operation(EVERY_METHOD, "/{path:rest}", include_in_schema=False)
+    def no_such_address(request: HttpRequest, rest: str) -> None:
+        """Anything else under /api/ (a slug with a "/" in it, a typo) is a JSON 404 too."""
+        raise HttpError(404, NO_SUCH_ADDRESS)
 
 
 def checked(payload: AnswersIn) -> CheckedAnswers:

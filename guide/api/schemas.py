@@ -77,3 +77,82 @@ class Message(Schema):
     """A refusal that is not about the request's content: 404, 429, 503."""
 
     detail: str
+
+
+# -- team rooms -----------------------------------------------------------------------------
+
+
+class TeamIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(description="What the room decides, e.g. “Backend for the booking app”.")
+
+
+class TeamCreated(Schema):
+    slug: str
+    url: str = Field(description="The room's page: share it with the team.")
+    organizer_token: str = Field(description="The organizer's secret, shown this once.")
+
+
+class MemberIn(AnswersIn):
+    name: str = Field(description="1–40 characters, unique in the room.")
+
+
+class AnswersOnly(AnswersIn):
+    pass
+
+
+class MemberCreated(Schema):
+    id: int
+    member_token: str = Field(description="The member's secret: it changes their answers.")
+
+
+class SettleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str
+    choice: str | None = Field(description="A choice a member gave; null to unsettle.")
+
+
+class DecisionOut(Schema):
+    slug: str
+    url: str = Field(description="The permalink of the team's decision.")
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+    answers: dict[str, str]
+    recommendation: str | None = Field(description="Their own verdict; null before any answer.")
+
+
+class DisagreementOut(Schema):
+    question: str
+    answers: dict[str, list[str]] = Field(description="Choice id -> the members who gave it.")
+    decides: bool = Field(
+        description="Settling it on one choice rather than another, the other disagreements "
+        "settled some way, can name a different framework."
+    )
+    leads_to: dict[str, list[str]] = Field(
+        description="Choice id -> the frameworks it can lead to, the others settled any way."
+    )
+
+
+class TeamVerdictOut(Schema):
+    recommendation: str | None = Field(description="The framework, null unless it holds.")
+    holds: bool = Field(
+        description="Every way of settling the disagreements, and any answers to the open "
+        "questions, name the same framework."
+    )
+    agreed: dict[str, str] = Field(description="Question id -> the one choice given or settled.")
+    disagreements: list[DisagreementOut] = Field(description="Those that decide first.")
+    settled: dict[str, str] = Field(description="What the organizer settled.")
+    open: list[str] = Field(description="Questions nobody answered.")
+
+
+class TeamOut(Schema):
+    slug: str
+    url: str
+    title: str
+    members: list[MemberOut]
+    team: TeamVerdictOut

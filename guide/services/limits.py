@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django_ratelimit.core import get_usage, is_ratelimited
 from django_ratelimit.exceptions import Ratelimited
 
-GROUPS = ("permalinks", "pdf", "starter", "pages")
+GROUPS = ("permalinks", "pdf", "starter", "pages", "teams", "team_answers")
 
 
 def rate(group: str, request: HttpRequest | None = None) -> str:

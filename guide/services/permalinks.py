@@ -150,11 +150,16 @@ def absolute(url: str) -> str:
 
 
 def questionnaire_url(
-    answers: Mapping[str, str], start: str | None = None, *, page: str = "questionnaire"
+    answers: Mapping[str, str],
+    start: str | None = None,
+    *,
+    page: str = "questionnaire",
+    base: str | None = None,
 ) -> str:
-    """The interview (or with ``page="all_questions"``, every question on one page) where
-    ``answers`` left it, from the starting point ``start``."""
-    base = reverse(page)
+    """The interview (or with ``page="all_questions"``, every question on one page; or the
+    interview at the path ``base``) where ``answers`` left it, from the starting point
+    ``start``."""
+    base = base or reverse(page)
     query = ({"start": start} if start else {}) | dict(answers)
     return f"{base}?{urlencode(query)}" if query else base
 

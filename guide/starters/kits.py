@@ -72,7 +72,9 @@ def starter_spec(link: Permalink, framework: Framework | None = None) -> Starter
     """The starter project for a link's answers: the recommended framework's, or
     ``framework``'s, with a decision record that gives the link's address. Raises
     ValueError for a framework the guide does not know."""
-    return spec_from_result(link.result, framework, permalink=absolute(link_url(link)))
+    return spec_from_result(
+        link.result, framework, permalink=absolute(link_url(link)), team=link.team
+    )
 
 
 def starter_download(request: HttpRequest, slug: str, framework: Framework | None) -> HttpResponse:

@@ -4,7 +4,7 @@ decision it records. Plain data, checked on creation; nothing here renders."""
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -142,6 +142,9 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     alternatives: tuple[Alternative, ...] = ()
     permalink: str = ""
+    #: A team's decision (recorded in a team room): the room's title and its members.
+    team: str = ""
+    decision_makers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.permalink and not re.fullmatch(r"https?://[^\s<>()\[\]]{1,500}", self.permalink):
@@ -200,11 +203,16 @@ def resolve_features(requested: Iterable[str]) -> frozenset[str]:
 
 
 def spec_from_result(
-    snapshot: Mapping[str, Any], framework: str | None = None, *, permalink: str = ""
+    snapshot: Mapping[str, Any],
+    framework: str | None = None,
+    *,
+    permalink: str = "",
+    team: Mapping[str, Any] | None = None,
 ) -> StarterSpec:
     """The starter for a result (a :class:`~guide.engine.Snapshot`), for ``framework`` or
     else the recommended one, with the decision record the result makes (``permalink``:
-    the result's absolute address, if it has one).
+    the result's absolute address, if it has one; ``team``: the team section of a decision
+    recorded in a team room, whose members the record names as its decision-makers).
 
     The result's features become the starter's; a model to serve (``ml_model``, its main job
     or a part) adds ``predict``;
@@ -231,6 +239,12 @@ def spec_from_result(
         if entry["feature"] not in FEATURES
     )
     decision = decision_from_result(snapshot, chosen, permalink)
+    if team:
+        decision = replace(
+            decision,
+            team=str(team.get("title", "")),
+            decision_makers=tuple(str(name) for name in team.get("members", ())),
+        )
     return StarterSpec(chosen, frozenset(features), next_steps, decision)
 
 

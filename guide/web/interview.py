@@ -56,12 +56,15 @@ def interview_context(
     begun: bool,
     needs: bool = False,
     was: str | None = None,
+    base: str | None = None,
 ) -> dict[str, Any]:
     """The template context for the interview at ``checked`` answers, given in ``order``;
     ``ask``: a question to put first; ``begun``: whether the first step (what are you
     building?) has been answered; ``needs``: the "what else" screen, once settled; ``was``:
     the answer to pre-select on the question ``ask`` names (or, on the first step, the
-    starting point), one "Back" took out of the answers."""
+    starting point), one "Back" took out of the answers; ``base``: the interview's path when
+    it is not the guide's own (a team member's, whose last step saves to their room: it has
+    no one-page form or review page)."""
     rulebook = get_rulebook()
     answers = _in_order(checked, order)
     start = checked.start
@@ -98,20 +101,27 @@ def interview_context(
                 a["prompt"],
                 a["label"],
                 a["assumed"],
-                _url(answers, start, ask=a["question"]),
+                _url(answers, start, ask=a["question"], base=base),
             )
             for a in sorted(given, key=lambda a: (not a["assumed"], _position(order, a)))
         ],
         "asked_count": sum(1 for a in given if not a["assumed"]),
-        "back_url": _back_url(answers, start, order, begun=begun),
-        "review_url": permalinks.questionnaire_url(answers, start, page="review"),
-        "all_url": permalinks.questionnaire_url(answers, start, page="all_questions"),
+        "step_url": base or permalinks.questionnaire_url({}),
+        "back_url": _back_url(answers, start, order, begun=begun, base=base),
+        "review_url": "" if base else permalinks.questionnaire_url(answers, start, page="review"),
+        "all_url": (
+            "" if base else permalinks.questionnaire_url(answers, start, page="all_questions")
+        ),
         "sharpen_url": (
-            _url(answers, start, ask=outlook["sharpening"][0]) if outlook["sharpening"] else ""
+            _url(answers, start, ask=outlook["sharpening"][0], base=base)
+            if outlook["sharpening"]
+            else ""
         ),
         "saved_answers": list(answers.items()),
         "needs": _needs(result) if needs and outlook["settled"] and not ask else [],
-        "needs_url": _url(answers, start) + ("&" if answers or start else "?") + "needs=1",
+        "needs_url": _url(answers, start, base=base)
+        + ("&" if answers or start else "?")
+        + "needs=1",
         "needs_count": len(outlook.get("starter_questions", [])),
     }
     return context
@@ -221,14 +231,27 @@ def _position(order: list[str], answer: Any) -> int:
     return order.index(answer["question"]) if answer["question"] in order else len(order)
 
 
-def _url(answers: Mapping[str, str], start: str | None, *, ask: str | None = None) -> str:
-    url = permalinks.questionnaire_url(answers, start)
+def _url(
+    answers: Mapping[str, str],
+    start: str | None,
+    *,
+    ask: str | None = None,
+    base: str | None = None,
+) -> str:
+    url = permalinks.questionnaire_url(answers, start, base=base)
     if ask:
         url += ("&" if "?" in url else "?") + f"ask={ask}"
     return url
 
 
-def _back_url(answers: dict[str, str], start: str | None, order: list[str], *, begun: bool) -> str:
+def _back_url(
+    answers: dict[str, str],
+    start: str | None,
+    order: list[str],
+    *,
+    begun: bool,
+    base: str | None = None,
+) -> str:
     """The step before this one: without the answer given last, which that step shows
     selected; before the first answer, the first step with the starting point selected."""
     given = [q for q in order if q in answers]
@@ -239,4 +262,4 @@ def _back_url(answers: dict[str, str], start: str | None, order: list[str], *, b
         query += [("ask", last), ("was", answers[last])]
     elif query:
         query = [("was", start or "")]
-    return permalinks.questionnaire_url({}) + (f"?{urlencode(query)}" if query else "")
+    return permalinks.questionnaire_url({}, base=base) + (f"?{urlencode(query)}" if query else "")

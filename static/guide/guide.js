@@ -37,6 +37,17 @@
     var target = event.detail.target;
     if (target && target.id === "live") liveError("");
   });
+  // A team room polls its changing part; the browser revalidates it (ETag, 304) and hands
+  // back the same body while nothing changed: it is then left in place, so the focus and
+  // what a screen reader is reading stay where they were.
+  var roomSeen = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "room-live") return;
+    var text = event.detail.xhr.responseText;
+    if (text === roomSeen || event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+    roomSeen = text;
+  });
   // The interview: a new step starts at its top (when the last one was scrolled past it) and
   // takes the focus to its question once it has settled in, so keyboard and screen reader
   // users start there, as after a full page load.

@@ -1,0 +1,415 @@
+"""Team rooms: several people answer the same questions, and the engine's team verdict
+(guide.engine.team) says which of their differences decide the framework.
+
+    team, organizer_token = create(request, "Backend for the booking app")
+    member, member_token = join(request, team, "Ana", {"auth": "full"})
+    room = state(team)                  # each member's verdict and the team's
+    settle(team, "auth", "full")        # the organizer's
+    link = record(request, team)        # a permalink of the team's answers, with its section
+
+No accounts: a room's slug is its address, and the organizer and each member hold a secret
+(only its hash is stored). Every change bumps the room's ``version`` in the transaction that
+makes it, which serializes the changes of one room (on SQLite the write lock, on PostgreSQL
+the room's row lock): two people joining at once are both stored, and the 51st is refused.
+"""
+
+from __future__ import annotations
+
+import hmac
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from guide.engine import UNSURE, CheckedAnswers, shown_answers
+from guide.engine.team import TeamVerdict, team_verdict
+from guide.models import MAX_MEMBERS, Member, Permalink, Team, new_slug, new_token, token_key
+
+from . import limits, permalinks
+from .rulebook import get_rulebook
+
+MAX_NAME = 40
+MAX_TITLE = 120
+IDLE_DAYS = 90
+
+
+class Refused(Exception):
+    """A room's change that cannot be made; ``status`` is the HTTP status that says why."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str = "body"):
+        self.message, self.field = message, field
+        super().__init__(message)
+
+
+class BadName(Refused):
+    pass
+
+
+class NameTaken(Refused):
+    status = 409
+
+
+class RoomFull(Refused):
+    status = 409
+
+
+class NotSettled(Refused):
+    status = 409
+
+
+NAME_RULE = f"A name is 1 to {MAX_NAME} characters of text: no control characters."
+ROOM_FULL = f"This room already has {MAX_MEMBERS} members, the most a room can have."
+NAME_TAKEN = "Someone in this room already has that name: add an initial, or pick another."
+NO_ROOM = "There is no team room at this address (it may have been deleted)."
+NOT_ORGANIZER = "Only the room's organizer can do that: their secret is missing or wrong."
+NOT_MEMBER = "Only this member can change their answers: their secret is missing or wrong."
+NOT_HOLDING = (
+    "The team's framework still depends on how its disagreements are settled: settle the "
+    "ones that decide first."
+)
+NOTHING_YET = "Nobody in the room has answered anything yet."
+
+
+def clean_text(raw: object, *, most: int, what: str) -> str:
+    """``raw`` as stored: NFC, spaces at the ends stripped and runs of spaces made one; text
+    with control or format characters (including direction overrides), or empty, or longer
+    than ``most`` characters, is refused."""
+    if not isinstance(raw, str):
+        raise BadName(f"The {what} must be text.", what)
+    text = " ".join(unicodedata.normalize("NFC", raw).split())
+    if any(unicodedata.category(c)[0] == "C" for c in text):
+        raise BadName(f"The {what} may not contain control characters.", what)
+    if not 1 <= len(text) <= most:
+        raise BadName(f"The {what} must be 1 to {most} characters long.", what)
+    return text
+
+
+def clean_name(raw: object) -> str:
+    return clean_text(raw, most=MAX_NAME, what="name")
+
+
+def clean_title(raw: object) -> str:
+    return clean_text(raw, most=MAX_TITLE, what="title")
+
+
+# -- finding ------------------------------------------------------------------------------
+
+
+def find(slug: str) -> Team | None:
+    return Team.objects.filter(slug=slug).first()
+
+
+def is_organizer(team: Team, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(team.organizer_key, token_key(token or ""))
+
+
+def member_with(team: Team, member_id: int, token: str | None) -> Member | None:
+    """The member ``member_id`` of ``team`` if ``token`` is their secret."""
+    member = team.members.filter(pk=member_id).first()
+    if member and token and hmac.compare_digest(member.key, token_key(token)):
+        return member
+    return None
+
+
+def etag(team: Team) -> str:
+    """What a room's page and JSON are made of: the room's version, under these rules."""
+    return f"{team.slug}-{team.version}-{get_rulebook().version}-{settings.RELEASE}"
+
+
+def room_url(team: Team) -> str:
+    return reverse("team_room", kwargs={"slug": team.slug})
+
+
+# -- changes ------------------------------------------------------------------------------
+
+
+def _touch(team: Team) -> None:
+    """Bump the room's version: called first in each change's transaction, so that it takes
+    the lock the rest of the change runs under."""
+    Team.objects.filter(pk=team.pk).update(version=F("version") + 1, active=timezone.now())
+
+
+def create(request: HttpRequest, title: object) -> tuple[Team, str]:
+    """A new room and its organizer's secret (shown once, stored as a hash). Counts towards
+    the client's RATELIMIT_TEAMS."""
+    title = clean_title(title)
+    limits.spend(request, "teams")
+    token = new_token()
+    for _ in range(3):
+        try:
+            with transaction.atomic():
+                team = Team.objects.create(
+                    slug=new_slug(), title=title, organizer_key=token_key(token)
+                )
+            return team, token
+        except IntegrityError:
+            continue  # the random slug collided: draw another
+    raise IntegrityError("could not store the room")
+
+
+def member_answers(checked: CheckedAnswers) -> dict[str, str]:
+    """What a member's checked answers store: those the result shows, with what a starting
+    point assumed written out (a member's verdict then needs no starting point)."""
+    result = permalinks.result_for(checked.answers, checked.start)
+    given = {a["question"]: a["choice"] for a in result["answers"] if a["asked"]}
+    return shown_answers(given | checked.answers, result["answers"])
+
+
+def join(
+    request: HttpRequest, team: Team, name: object, answers: Mapping[str, str]
+) -> tuple[Member, str]:
+    """A new member of ``team`` with checked ``answers`` and their secret. Refused past
+    MAX_MEMBERS or with a name taken in the room (compared casefolded). Counts towards the
+    client's RATELIMIT_TEAM_ANSWERS."""
+    name = clean_name(name)
+    limits.spend(request, "team_answers")
+    token = new_token()
+    try:
+        with transaction.atomic():
+            _touch(team)
+            if team.members.count() >= MAX_MEMBERS:
+                raise RoomFull(ROOM_FULL)
+            if team.members.filter(name_key=name.casefold()[:MAX_NAME]).exists():
+                raise NameTaken(NAME_TAKEN)
+            member = Member.objects.create(
+                team=team,
+                name=name,
+                name_key=name.casefold()[:MAX_NAME],
+                key=token_key(token),
+                answers=dict(answers),
+            )
+    except IntegrityError:
+        raise NameTaken(NAME_TAKEN) from None
+    return member, token
+
+
+def update(request: HttpRequest, member: Member, answers: Mapping[str, str]) -> None:
+    limits.spend(request, "team_answers")
+    with transaction.atomic():
+        _touch(member.team)
+        Member.objects.filter(pk=member.pk).update(answers=dict(answers))
+    member.answers = dict(answers)
+
+
+def remove(member: Member) -> None:
+    with transaction.atomic():
+        _touch(member.team)
+        member.delete()
+
+
+def delete(team: Team) -> None:
+    """The room and its members, at once; decisions it recorded are permalinks and stay."""
+    team.delete()
+
+
+def settle(team: Team, question: str, choice: str | None) -> None:
+    """The organizer settles a disagreement on ``choice`` (None: unsettle it). Refused unless
+    some member gave that choice."""
+    rulebook = get_rulebook()
+    if not rulebook.has_question(question):
+        raise Refused(f"There is no question “{question[:40]}”.")
+    if choice is not None and not any(
+        m.get(question) == choice for m in team.members.values_list("answers", flat=True)
+    ):
+        raise Refused("Settle a disagreement on one of the choices its members gave.")
+    with transaction.atomic():
+        _touch(team)
+        team.refresh_from_db(fields=["settled"])
+        settled = {q: c for q, c in team.settled.items() if q != question}
+        if choice is not None:
+            settled[question] = choice
+        Team.objects.filter(pk=team.pk).update(settled=settled)
+    team.settled = settled
+
+
+def delete_idle(days: int = IDLE_DAYS) -> int:
+    """Delete the rooms with no change for ``days`` days (their members with them); returns
+    how many rooms."""
+    _, deleted = Team.objects.filter(active__lt=timezone.now() - timedelta(days=days)).delete()
+    return deleted.get(Team._meta.label, 0)
+
+
+# -- what the room shows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """A member as the room shows them: their own verdict stays theirs."""
+
+    id: int
+    name: str
+    answers: dict[str, str]
+    recommendation: str | None  # None while they have answered nothing
+    confidence: str
+    settled: bool  # whether their own framework holds whatever they answer next
+
+
+@dataclass(frozen=True, slots=True)
+class Room:
+    team: Team
+    seats: tuple[Seat, ...]
+    verdict: TeamVerdict
+    split: dict[str, dict[str, list[str]]]  # every question members answered differently
+
+    def seat(self, member_id: int | None) -> Seat | None:
+        return next((s for s in self.seats if s.id == member_id), None)
+
+
+def state(team: Team) -> Room:
+    """The room as it is now: each member's verdict, and the team's."""
+    members = list(team.members.all())
+    seats = []
+    for member in members:
+        result = permalinks.result_for(member.answers)
+        answered = any(c != UNSURE for c in member.answers.values())
+        seats.append(
+            Seat(
+                member.pk,
+                member.name,
+                dict(member.answers),
+                result["recommendation"] if answered else None,
+                result["confidence"],
+                bool(result["outlook"]["settled"]),
+            )
+        )
+    named = {m.name: m.answers for m in members}
+    verdict = team_verdict(get_rulebook(), named, settled=team.settled)
+    return Room(team, tuple(seats), verdict, _split(named))
+
+
+def _split(members: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[str]]]:
+    """Each question the members gave two or more choices to: choice -> names, in the
+    rulebook's order of questions and choices (settled or not)."""
+    rulebook = get_rulebook()
+    split = {}
+    for question in rulebook.questions:
+        given: dict[str, list[str]] = {}
+        for name, answers in members.items():
+            choice = answers.get(question.id)
+            if choice in question.choice_ids:
+                given.setdefault(choice, []).append(name)
+        if len(given) > 1:
+            split[question.id] = {c: given[c] for c in question.choice_ids if c in given}
+    return split
+
+
+def _outcome(verdict: TeamVerdict) -> tuple[bool, str | None, frozenset[str]]:
+    return (
+        verdict.holds,
+        verdict.recommendation,
+        frozenset(d.question for d in verdict.disagreements if d.decides),
+    )
+
+
+def offered(room: Room, member_id: int) -> list[str]:
+    """The questions a member has not answered that teammates have, where the member's answer
+    could change the team's verdict (its framework, whether it holds, or which disagreements
+    decide), the most decisive first (the most of its choices that change it), once the
+    member's own verdict is settled."""
+    seat = room.seat(member_id)
+    if seat is None or not seat.settled:
+        return []
+    rulebook = get_rulebook()
+    named = {s.name: s.answers for s in room.seats}
+    now = _outcome(room.verdict)
+    answered = set(room.verdict.agreed) | {d.question for d in room.verdict.disagreements}
+    ranked = []
+    for question in rulebook.questions:
+        if question.id not in answered or question.id in seat.answers:
+            continue
+        changes = sum(
+            _outcome(
+                team_verdict(
+                    rulebook,
+                    {**named, seat.name: {**seat.answers, question.id: choice}},
+                    settled=room.team.settled,
+                )
+            )
+            != now
+            for choice in question.choice_ids
+        )
+        if changes:
+            ranked.append((-changes, question.id))
+    return [question for _, question in sorted(ranked, key=lambda r: r[0])]
+
+
+def open_that_matter(room: Room) -> list[str]:
+    """The questions nobody answered whose answer, given by anyone, could still change the
+    team's verdict (its framework, whether it holds, or which disagreements decide): none
+    once the framework holds, which no answer to them can change."""
+    verdict = room.verdict
+    if verdict.holds or not any(s.recommendation for s in room.seats):
+        return []
+    rulebook = get_rulebook()
+    named = {s.name: s.answers for s in room.seats}
+    now = _outcome(verdict)
+    return [
+        question
+        for question in verdict.open
+        if any(
+            _outcome(
+                team_verdict(
+                    rulebook, {**named, "\0asked": {question: c}}, settled=room.team.settled
+                )
+            )
+            != now
+            for c in rulebook.question(question).choice_ids
+        )
+    ]
+
+
+# -- recording the decision ---------------------------------------------------------------
+
+
+def record(request: HttpRequest, team: Team) -> Permalink:
+    """A permalink of the team's answers, with a team section: its members (the
+    decision-makers) and each disagreement, who said what and how it was settled (by the
+    organizer, or, for one that does not decide, on its most given choice). Refused while
+    the framework does not hold. Counts towards the client's RATELIMIT_PERMALINKS."""
+    room = state(team)
+    if not room.seats or not any(s.recommendation for s in room.seats):
+        raise NotSettled(NOTHING_YET)
+    if not room.verdict.holds:
+        raise NotSettled(NOT_HOLDING)
+    answers = dict(room.verdict.agreed)
+    disagreements = []
+    for question, given in room.split.items():
+        settled = room.team.settled.get(question)
+        counted = settled if settled in given else None
+        if counted is None:
+            counted = max(given, key=lambda c: len(given[c]))  # the first of the most given
+        answers[question] = counted
+        asked = get_rulebook().question(question)
+        disagreements.append(
+            {
+                "question": question,
+                "prompt": asked.prompt,
+                "answers": given,
+                "labels": {c: asked.choice(c).label for c in given},
+                "settled": counted,
+                "by": "organizer" if counted == settled else "most",
+            }
+        )
+    checked = permalinks.check(answers, strict=True)
+    result = permalinks.result_for(checked.answers)
+    if result["recommendation"] != room.verdict.recommendation:
+        raise NotSettled(NOT_HOLDING)
+    section: dict[str, Any] = {
+        "title": team.title,
+        "members": [s.name for s in room.seats],
+        "disagreements": disagreements,
+    }
+    limits.spend(request, "permalinks")
+    stored = shown_answers(checked.answers, result["answers"])
+    link, _ = Permalink.objects.for_answers(stored, result, team=section)
+    return link

@@ -1,0 +1,131 @@
+"""What a team room page says: the team's verdict, its agenda, what is left to ask and each
+member's own verdict, from the service's :class:`~guide.services.teams.Room` (all computed by
+the engine's team verdict: nothing here decides anything)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from guide.engine import STATE_LABELS
+from guide.services.rulebook import get_rulebook
+from guide.wording.numbers import plural
+
+if TYPE_CHECKING:
+    from guide.services.teams import Room
+
+JOIN_FIRST = "Join the room with your name first: then you can answer."
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    choice: str
+    label: str
+    names: list[str]
+    leads_to: str  # "Flask", "Django" or "Flask or Django"
+    settled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    question: str
+    prompt: str
+    sides: list[Side]
+    settled: str  # the label of the choice the organizer settled it on, or ""
+
+
+def _framework(ids: Any) -> str:
+    rulebook = get_rulebook()
+    return " or ".join(rulebook.option(o).name for o in ids)
+
+
+def room_words(
+    room: Room,
+    member_id: int | None,
+    *,
+    organizer: bool,
+    ask: list[str],
+    offered: list[str],
+) -> dict[str, Any]:
+    """Everything the room page says, for a visitor who is the member ``member_id`` (or
+    none) and maybe the organizer; ``ask``: the open questions that could still change the
+    team's verdict; ``offered``: those the member could still change it with."""
+    rulebook = get_rulebook()
+    verdict = room.verdict
+    settled = room.team.settled
+    answered = [s for s in room.seats if s.recommendation]
+    deciding = [d for d in verdict.disagreements if d.decides]
+    if not answered:
+        headline = "Nobody has answered yet"
+        status = "Share the room's address: each person answers on their own."
+    elif verdict.holds:
+        name = rulebook.option(verdict.recommendation or "").name
+        headline = f"{name}, however you settle your differences"
+        status = "Every way of settling the disagreements, and any answers still to come, "
+        status += f"names {name}."
+    elif deciding:
+        count = len(deciding)
+        headline = f"It hinges on {count} {plural(count, 'question')}"
+        status = "Settle the disagreements below, most decisive first: each can change the "
+        status += "framework."
+    else:
+        headline = "Not settled yet"
+        status = "No disagreement decides, but questions nobody has answered could still "
+        status += "change the framework."
+
+    def item(d: Any) -> Item:
+        question = rulebook.question(d.question)
+        sides = [
+            Side(
+                c,
+                question.choice(c).label,
+                list(names),
+                _framework(d.leads_to.get(c, ())),
+                settled.get(d.question) == c,
+            )
+            for c, names in d.answers.items()
+        ]
+        return Item(d.question, question.prompt, sides, "")
+
+    agenda = [item(d) for d in deciding]
+    folded = [item(d) for d in verdict.disagreements if not d.decides]
+    agreed_split = []
+    for question, given in room.split.items():
+        if question in verdict.agreed and settled.get(question) in given:
+            q = rulebook.question(question)
+            agreed_split.append(
+                Item(
+                    question,
+                    q.prompt,
+                    [
+                        Side(c, q.choice(c).label, names, "", c == settled[question])
+                        for c, names in given.items()
+                    ],
+                    q.choice(settled[question]).label,
+                )
+            )
+    seat = room.seat(member_id)
+    return {
+        "headline": headline,
+        "status": status,
+        "holds": verdict.holds and bool(answered),
+        "agenda": agenda,
+        "folded": folded,
+        "settled_items": agreed_split,
+        "ask": [rulebook.question(q).prompt for q in ask],
+        "seats": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "framework": rulebook.option(s.recommendation).name if s.recommendation else "",
+                "label": STATE_LABELS.get(s.confidence, "") if s.recommendation else "",
+                "answered": sum(1 for c in s.answers.values()),
+                "you": s.id == member_id,
+            }
+            for s in room.seats
+        ],
+        "me": seat,
+        "offered": [(q, rulebook.question(q).prompt) for q in offered],
+        "organizer": organizer,
+        "member_id": member_id,
+    }

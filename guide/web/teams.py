@@ -1,0 +1,265 @@
+"""The team room's pages (guide.services.teams does the work).
+
+    /t/new                 create a room (from a result: its answers become the creator's)
+    /t/<slug>/             the room: the team's verdict, its agenda, each member's verdict
+    /t/<slug>/live         the same, the part that changes (polled by htmx: ETag, 304)
+    /t/<slug>/answer/      a member's interview; its last step saves to the room
+    /t/<slug>/join|settle|decision|remove|delete|organizer    the forms' actions (POST)
+
+The organizer's and each member's secrets live in cookies scoped to the room's path; the
+page works without JavaScript (every action is a form, and a reload shows what changed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_POST, require_safe
+
+from guide.models import Team
+from guide.services import permalinks, teams
+
+from . import room as words
+from .interview import interview_context
+
+ORGANIZER = "room_organizer"
+MEMBER = "room_member"
+NEW = "room_new"  # the organizer's secret, shown once after the room is made
+
+
+def _team(slug: str) -> Team:
+    team = teams.find(slug)
+    if team is None:
+        raise Http404(teams.NO_ROOM)
+    return team
+
+
+def _member_id(request: HttpRequest, team: Team) -> int | None:
+    """The member whose secret this browser holds, if it is theirs."""
+    ident, _, token = request.COOKIES.get(MEMBER, "").partition(".")
+    if not ident.isdigit():
+        return None
+    member = teams.member_with(team, int(ident), token)
+    return member.pk if member else None
+
+
+def _is_organizer(request: HttpRequest, team: Team) -> bool:
+    return teams.is_organizer(team, request.COOKIES.get(ORGANIZER))
+
+
+def _keep(response: HttpResponse, team: Team, name: str, value: str, **options: Any) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=options.get("max_age", teams.IDLE_DAYS * 86400),
+        path=teams.room_url(team),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.CSRF_COOKIE_SECURE,
+    )
+
+
+@require_safe
+def new(request: HttpRequest) -> HttpResponse:
+    """The form that makes a room; ``from=<permalink slug>`` starts it from that result."""
+    source = permalinks.find(request.GET.get("from", "")[:30])
+    return render(request, "guide/room_new.html", {"source": source, "errors": {}})
+
+
+@require_POST
+def create(request: HttpRequest) -> HttpResponse:
+    source = permalinks.find(request.POST.get("from", "")[:30])
+    errors: dict[str, str] = {}
+    name = request.POST.get("name", "")
+    try:
+        if source is not None:
+            name = teams.clean_name(name)
+        team, token = teams.create(request, request.POST.get("title", ""))
+    except teams.Refused as exc:
+        errors[exc.field] = exc.message
+        context = {"source": source, "errors": errors, "title": request.POST.get("title", "")}
+        return render(request, "guide/room_new.html", context | {"name": name}, status=400)
+    response = HttpResponseRedirect(teams.room_url(team), status=303)
+    _keep(response, team, ORGANIZER, token)
+    _keep(response, team, NEW, token, max_age=600)
+    if source is not None:
+        member, secret = teams.join(request, team, name, dict(source.answers))
+        _keep(response, team, MEMBER, f"{member.pk}.{secret}")
+    return response
+
+
+def _context(request: HttpRequest, team: Team) -> dict[str, Any]:
+    room = teams.state(team)
+    member_id = _member_id(request, team)
+    said = words.room_words(
+        room,
+        member_id,
+        organizer=_is_organizer(request, team),
+        ask=teams.open_that_matter(room),
+        offered=teams.offered(room, member_id) if member_id else [],
+    )
+    return {
+        "team": team,
+        "room": room,
+        "said": said,
+        "room_url": permalinks.absolute(teams.room_url(team)),
+    }
+
+
+@require_safe
+def room(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _team(slug)
+    context = _context(request, team)
+    fresh = request.COOKIES.get(NEW) if _is_organizer(request, team) else None
+    response = render(request, "guide/room.html", context | {"organizer_secret": fresh})
+    if fresh:
+        response.delete_cookie(NEW, path=teams.room_url(team))
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@require_safe
+def live(request: HttpRequest, slug: str) -> HttpResponse:
+    """The room's changing part, for polling: 304 while neither the room nor who is asking
+    changed (the browser sends back the ETag)."""
+    team = _team(slug)
+    viewer = f"{_is_organizer(request, team)}-{_member_id(request, team)}"
+    etag = quote_etag(f"{teams.etag(team)}-{viewer}")
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = render(request, "guide/room.html#live", _context(request, team))
+    response["ETag"] = etag
+    patch_cache_control(response, no_cache=True, private=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _back(team: Team) -> HttpResponse:
+    return HttpResponseRedirect(teams.room_url(team), status=303)
+
+
+def _refused(request: HttpRequest, team: Team, message: str, status: int) -> HttpResponse:
+    context = _context(request, team) | {"refused": message}
+    return render(request, "guide/room.html", context, status=status)
+
+
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _team(slug)
+    if _member_id(request, team) is not None:
+        return HttpResponseRedirect(reverse("team_answer", kwargs={"slug": slug}), status=303)
+    try:
+        member, secret = teams.join(request, team, request.POST.get("name", ""), {})
+    except teams.Refused as exc:
+        return _refused(request, team, exc.message, 400 if exc.status == 400 else exc.status)
+    response = HttpResponseRedirect(reverse("team_answer", kwargs={"slug": slug}), status=303)
+    _keep(response, team, MEMBER, f"{member.pk}.{secret}")
+    return response
+
+
+def answer(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: the member's interview, as on the guide's first page; POST (its last step):
+    save the answers as the member's and go back to the room."""
+    team = _team(slug)
+    member_id = _member_id(request, team)
+    if member_id is None:
+        return _refused(request, team, words.JOIN_FIRST, 403)
+    if request.method == "POST":
+        checked = permalinks.check(request.POST, strict=False)
+        if not checked.ok:
+            return _refused(request, team, "Some answers are not valid.", 400)
+        member = team.members.get(pk=member_id)
+        teams.update(request, member, teams.member_answers(checked))
+        return _back(team)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    member = team.members.get(pk=member_id)
+    data = request.GET if request.GET else member.answers
+    checked = permalinks.check(data, strict=False)
+    if not checked.ok:
+        checked = permalinks.check(member.answers, strict=False)
+    order = [key for key in (request.GET or member.answers) if key in checked.answers]
+    base = reverse("team_answer", kwargs={"slug": slug})
+    context = interview_context(
+        checked,
+        order,
+        ask=request.GET.get("ask"),
+        begun=bool(request.GET) or bool(member.answers),
+        needs="needs" in request.GET,
+        was=request.GET.get("was"),
+        base=base,
+    )
+    context["room"] = {"url": teams.room_url(team), "title": team.title}
+    step_only = bool(getattr(request, "htmx", None)) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    template = "guide/interview.html#htmx-step" if step_only else "guide/interview.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    patch_cache_control(response, private=True)
+    return response
+
+
+@require_POST
+def settle(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _team(slug)
+    if not _is_organizer(request, team):
+        return _refused(request, team, teams.NOT_ORGANIZER, 403)
+    try:
+        teams.settle(team, request.POST.get("question", ""), request.POST.get("choice") or None)
+    except teams.Refused as exc:
+        return _refused(request, team, exc.message, exc.status)
+    return _back(team)
+
+
+@require_POST
+def decision(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _team(slug)
+    if not _is_organizer(request, team):
+        return _refused(request, team, teams.NOT_ORGANIZER, 403)
+    try:
+        link = teams.record(request, team)
+    except teams.Refused as exc:
+        return _refused(request, team, exc.message, exc.status)
+    return HttpResponseRedirect(permalinks.link_url(link), status=303)
+
+
+@require_POST
+def remove(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organizer removes a member, or a member leaves."""
+    team = _team(slug)
+    ident = request.POST.get("member", "")
+    member = team.members.filter(pk=int(ident)).first() if ident.isdigit() else None
+    if member is None:
+        return _refused(request, team, "There is no such member in this room.", 404)
+    if not (_is_organizer(request, team) or _member_id(request, team) == member.pk):
+        return _refused(request, team, "Only this member or the organizer can remove them.", 403)
+    teams.remove(member)
+    return _back(team)
+
+
+@require_POST
+def delete(request: HttpRequest, slug: str) -> HttpResponse:
+    team = _team(slug)
+    if not _is_organizer(request, team):
+        return _refused(request, team, teams.NOT_ORGANIZER, 403)
+    title = team.title
+    teams.delete(team)
+    return render(request, "guide/room_deleted.html", {"title": title})
+
+
+@require_POST
+def organizer(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organizer's secret, pasted in another browser: kept there if it is right."""
+    team = _team(slug)
+    token = request.POST.get("secret", "").strip()
+    if not teams.is_organizer(team, token):
+        return _refused(request, team, teams.NOT_ORGANIZER, 403)
+    response = _back(team)
+    _keep(response, team, ORGANIZER, token)
+    return response
