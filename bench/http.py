@@ -8,6 +8,7 @@ Python client, which is slower but gives comparable ratios.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -37,6 +38,9 @@ PAGES = [
     ("permalink", "{permalink}", {}, 0.8),
     ("pdf, cached", "{permalink}pdf", {}, 0.6),
     ("starter, cached", "{permalink}starter.zip", {}, 0.6),
+    # A team room's organizer page polls its changing part: 304 while nothing changed.
+    ("room poll, 304", "/t/{room}/live", {"If-None-Match": "{etag}"}, 0.8),
+    ("room json, 304", "/api/teams/{room}", {"If-None-Match": "{api_etag}"}, 0.8),
 ]
 #: Through `make serve`'s stack: what nginx keeps, as a ratio to /healthz (which gunicorn
 #: answers behind the same nginx), in the same round.
@@ -149,6 +153,8 @@ def server_env(database: Path) -> dict[str, str]:
         "RATELIMIT_PDF": "1000000/m",
         "RATELIMIT_STARTER": "1000000/m",
         "RATELIMIT_PAGES": "1000000/m",
+        "RATELIMIT_TEAMS": "1000000/m",
+        "RATELIMIT_TEAM_ANSWERS": "1000000/m",
     }
 
 
@@ -174,6 +180,30 @@ def make_permalink(base: str, answers: str = "auth=full&admin=yes&forms=many") -
     response = conn.getresponse()
     assert response.status == 303, response.status
     return response.getheader("Location")
+
+
+def make_room(base: str) -> dict[str, str]:
+    """A team room with three members who disagree, through the API; its slug and the ETags
+    of its polled page part and of its JSON."""
+
+    def call(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        request = urllib.request.Request(
+            base + path, json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request) as response:
+            answer: dict[str, Any] = json.loads(response.read())
+            return answer
+
+    slug = call("/api/teams", {"title": "Backend for the booking app"})["slug"]
+    for name, auth, admin in (("Ana", "full", "yes"), ("Bo", "none", "no"), ("Cy", "full", "no")):
+        call(
+            f"/api/teams/{slug}/members", {"name": name, "answers": {"auth": auth, "admin": admin}}
+        )
+    with urllib.request.urlopen(f"{base}/t/{slug}/live") as page:
+        etag = page.headers["ETag"]
+    with urllib.request.urlopen(f"{base}/api/teams/{slug}") as data:
+        api_etag = data.headers["ETag"]
+    return {"room": slug, "etag": etag, "api_etag": api_etag}
 
 
 def wrk_errors(out: str) -> int:
@@ -266,10 +296,12 @@ def run() -> None:
             for _ in range(4):  # the PDF and the zip are made once, then served from the cache
                 urllib.request.urlopen(f"{base}{permalink}pdf").read()
                 urllib.request.urlopen(f"{base}{permalink}starter.zip").read()
+            room = make_room(base)
             print(f"{'page':<16} {'req/s':>9}  {'ratios of 3 rounds':<20} median")
             for name, path, headers, target in PAGES:
-                url = base + path.format(permalink=permalink)
-                print(compared(load, base, url, headers, name, target, f"target >= {target}"))
+                url = base + path.format(permalink=permalink, **room)
+                sent = {k: v.format(**room) for k, v in headers.items()}
+                print(compared(load, base, url, sent, name, target, f"target >= {target}"))
         print(f"-- through make serve's stack (nginx keeps what is the same for everyone; {tool})")
         with stack(env, free_port()) as base:
             permalink = make_permalink(base)

@@ -169,7 +169,9 @@ class Member(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
     name = models.CharField(max_length=40)
-    name_key = models.CharField(max_length=40, editable=False, help_text="casefolded: unique")
+    name_key = models.CharField(
+        max_length=160, editable=False, help_text="The name casefolded (up to 3 times longer)."
+    )
     key = models.CharField(max_length=64, editable=False)
     answers = models.JSONField(default=dict)
     joined = models.DateTimeField(auto_now_add=True)

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=40)),
-                ('name_key', models.CharField(editable=False, help_text='casefolded: unique', max_length=40)),
+                ('name_key', models.CharField(editable=False, help_text='The name casefolded (up to 3 times longer).', max_length=160)),
                 ('key', models.CharField(editable=False, max_length=64)),
                 ('answers', models.JSONField(default=dict)),
                 ('joined', models.DateTimeField(auto_now_add=True)),

@@ -179,12 +179,12 @@ def join(
             _touch(team)
             if team.members.count() >= MAX_MEMBERS:
                 raise RoomFull(ROOM_FULL)
-            if team.members.filter(name_key=name.casefold()[:MAX_NAME]).exists():
+            if team.members.filter(name_key=name.casefold()).exists():
                 raise NameTaken(NAME_TAKEN)
             member = Member.objects.create(
                 team=team,
                 name=name,
-                name_key=name.casefold()[:MAX_NAME],
+                name_key=name.casefold(),
                 key=token_key(token),
                 answers=dict(answers),
             )

@@ -43,7 +43,7 @@ def _team(slug: str) -> Team:
 def _member_id(request: HttpRequest, team: Team) -> int | None:
     """The member whose secret this browser holds, if it is theirs."""
     ident, _, token = request.COOKIES.get(MEMBER, "").partition(".")
-    if not ident.isdigit():
+    if not (ident.isascii() and ident.isdigit()):
         return None
     member = teams.member_with(team, int(ident), token)
     return member.pk if member else None
@@ -234,7 +234,9 @@ def remove(request: HttpRequest, slug: str) -> HttpResponse:
     """The organizer removes a member, or a member leaves."""
     team = _team(slug)
     ident = request.POST.get("member", "")
-    member = team.members.filter(pk=int(ident)).first() if ident.isdigit() else None
+    member = (
+        team.members.filter(pk=int(ident)).first() if ident.isascii() and ident.isdigit() else None
+    )
     if member is None:
         return _refused(request, team, "There is no such member in this room.", 404)
     if not (_is_organizer(request, team) or _member_id(request, team) == member.pk):
