@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hmac
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -137,6 +138,7 @@ def _touch(team: Team) -> None:
     """Bump the room's version: called first in each change's transaction, so that it takes
     the lock the rest of the change runs under."""
     Team.objects.filter(pk=team.pk).update(version=F("version") + 1, active=timezone.now())
+    team.refresh_from_db(fields=["version", "active"])
 
 
 def create(request: HttpRequest, title: object) -> tuple[Team, str]:
@@ -250,7 +252,7 @@ class Seat:
     name: str
     answers: dict[str, str]
     recommendation: str | None  # None while they have answered nothing
-    confidence: str
+    confidence: str  # its label, as the result words it: "Clear choice", "Likely", ...
     settled: bool  # whether their own framework holds whatever they answer next
 
 
@@ -278,7 +280,7 @@ def state(team: Team) -> Room:
                 member.name,
                 dict(member.answers),
                 result["recommendation"] if answered else None,
-                result["confidence"],
+                result["confidence_label"],
                 bool(result["outlook"]["settled"]),
             )
         )
@@ -316,6 +318,10 @@ def offered(room: Room, member_id: int) -> list[str]:
     could change the team's verdict (its framework, whether it holds, or which disagreements
     decide), the most decisive first (the most of its choices that change it), once the
     member's own verdict is settled."""
+    return _kept(f"room-offered:{etag(room.team)}:{member_id}", lambda: _offered(room, member_id))
+
+
+def _offered(room: Room, member_id: int) -> list[str]:
     seat = room.seat(member_id)
     if seat is None or not seat.settled:
         return []
@@ -343,10 +349,21 @@ def offered(room: Room, member_id: int) -> list[str]:
     return [question for _, question in sorted(ranked, key=lambda r: r[0])]
 
 
+def _kept(key: str, make: Callable[[], list[str]]) -> list[str]:
+    """``make()``, kept in the cache under ``key`` (which names the room's version): a room
+    is worked out again only when it changes, not at every visit."""
+    found = caches["default"].get_or_set(key, make, timeout=IDLE_DAYS * 86400)
+    return list(found) if found is not None else make()
+
+
 def open_that_matter(room: Room) -> list[str]:
     """The questions nobody answered whose answer, given by anyone, could still change the
     team's verdict (its framework, whether it holds, or which disagreements decide): none
     once the framework holds, which no answer to them can change."""
+    return _kept(f"room-open:{etag(room.team)}", lambda: _open_that_matter(room))
+
+
+def _open_that_matter(room: Room) -> list[str]:
     verdict = room.verdict
     if verdict.holds or not any(s.recommendation for s in room.seats):
         return []

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from guide.engine import STATE_LABELS
 from guide.services.rulebook import get_rulebook
 from guide.wording.numbers import plural
 
@@ -118,7 +117,7 @@ def room_words(
                 "id": s.id,
                 "name": s.name,
                 "framework": rulebook.option(s.recommendation).name if s.recommendation else "",
-                "label": STATE_LABELS.get(s.confidence, "") if s.recommendation else "",
+                "label": s.confidence if s.recommendation else "",
                 "answered": sum(1 for c in s.answers.values()),
                 "you": s.id == member_id,
             }

@@ -196,7 +196,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         was=request.GET.get("was"),
         base=base,
     )
-    context["room"] = {"url": teams.room_url(team), "title": team.title}
+    context["room"] = {"url": teams.room_url(team), "title": team.title, "member": member.name}
     step_only = bool(getattr(request, "htmx", None)) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
     template = "guide/interview.html#htmx-step" if step_only else "guide/interview.html"
     response = render(request, template, context)

@@ -1,0 +1,91 @@
+"""What a team room says about itself (guide/services/teams.py), checked against brute force:
+the questions nobody answered that could still change the team's verdict ("Ask everyone"),
+and those a member could still change it with ("Your answer could change the team's
+verdict"), most decisive first."""
+
+import random
+
+import pytest
+
+from guide.engine import UNSURE
+from guide.models import Member, Team, new_slug
+from guide.services import teams
+from tests.engine.test_team import RULEBOOK, brute_force, random_room
+
+pytestmark = pytest.mark.django_db
+
+
+def outcome(members):
+    """The team's verdict by brute force: whether it holds, on what, and what decides."""
+    holds, named, decides = brute_force(members)
+    return (
+        holds,
+        next(iter(named)) if holds else None,
+        frozenset(q for q, d in decides.items() if d),
+    )
+
+
+def stored(members, settled=None):
+    team = Team.objects.create(slug=new_slug(), title="t", settled={})
+    for name, answers in members.items():
+        Member.objects.create(team=team, name=name, name_key=name, key="x", answers=answers)
+    return team
+
+
+def a_room(seed):
+    rng = random.Random(seed)
+    members, kept_open = random_room(rng)
+    for answers in members.values():
+        for q in kept_open:
+            answers.pop(q, None)
+    return rng, members, kept_open
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_ask_everyone_lists_exactly_the_open_questions_an_answer_to_could_change_it(seed):
+    _, members, kept_open = a_room(seed)
+    room = teams.state(stored(members))
+    now = outcome(members)
+    expected = [
+        q
+        for q in room.verdict.open
+        if any(
+            outcome({**members, "asked": {q: c}}) != now for c in RULEBOOK.question(q).choice_ids
+        )
+    ]
+    if now[0]:
+        assert expected == []  # nothing can change a framework that holds
+    assert teams.open_that_matter(room) == expected
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_decisive_first(
+    seed,
+):
+    rng, members, _ = a_room(seed)
+    name = next(iter(members))
+    mine = members[name]
+    for q in rng.sample(sorted(q for q, c in mine.items() if c != UNSURE), 2):
+        del mine[q]  # answered by the teammates, not by this member
+    room = teams.state(stored(members))
+    seat = next(s for s in room.seats if s.name == name)
+    offered = teams.offered(room, seat.id)
+    if not seat.settled:
+        assert offered == []  # offered once the member's own verdict is settled
+        return
+    now = outcome(members)
+    answered = {q for other, a in members.items() if other != name for q, c in a.items()}
+    changes = {}
+    for q in answered - set(mine):
+        if q not in room.verdict.agreed and q not in {
+            d.question for d in room.verdict.disagreements
+        }:
+            continue  # only "Not sure" from the teammates: nothing was answered
+        count = sum(
+            outcome({**members, name: {**mine, q: c}}) != now
+            for c in RULEBOOK.question(q).choice_ids
+        )
+        if count:
+            changes[q] = count
+    assert set(offered) == set(changes)
+    assert [changes[q] for q in offered] == sorted(changes.values(), reverse=True)
