@@ -102,12 +102,16 @@ def team_urls(team: Team) -> dict[str, str]:
     description="Poll it with `If-None-Match` set to the last `ETag`: 304 while nothing changed.",
 )
 def get_team(request: HttpRequest, slug: str) -> Any:
-    team = room(slug)
-    etag = quote_etag(teams.etag(team))
+    tag = teams.current_etag(slug)
+    if tag is None:
+        raise HttpError(404, teams.NO_ROOM)
+    etag = quote_etag(tag)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
+        team = room(slug)
         response = api.create_response(request, team_json(teams.state(team)), status=200)
+        etag = quote_etag(teams.etag(team))  # as read with the room
     response["ETag"] = etag
     patch_cache_control(response, no_cache=True, private=True)
     return response
