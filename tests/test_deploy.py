@@ -97,3 +97,17 @@ def test_the_per_address_limit_of_renders_is_set_from_the_environment(monkeypatc
     assert "rate=5r/s;" in conf and "burst=7 nodelay;" in conf
     with pytest.raises(SystemExit, match="SERVE_RENDER_RATE"):
         nginx_conf(monkeypatch, tmp_path, SERVE_RENDER_RATE="5r/s; evil")
+
+
+def test_a_systemd_timer_deletes_idle_team_rooms_daily():
+    units = {}
+    for name in ("guide-rooms.service", "guide-rooms.timer"):
+        unit = configparser.ConfigParser(strict=False, interpolation=None)
+        unit.optionxform = str
+        unit.read(ROOT / "deploy" / name)
+        units[name] = unit
+    command = units["guide-rooms.service"]["Service"]["ExecStart"].split()
+    assert command[1:3] == ["manage.py", "delete_idle_rooms"]
+    assert command[-2:] == ["--days", "90"]
+    assert units["guide-rooms.timer"]["Timer"]["OnCalendar"] == "daily"
+    assert units["guide-rooms.timer"]["Timer"]["Persistent"] == "true"
