@@ -5,6 +5,9 @@
   (415) before anything reads it: a form a page on another site posts is never read.
 * ``RequestGuardMiddleware`` (first): a body that is too large is refused before a byte of it
   is read, and files are never stored; the Cross-Origin-Resource-Policy header.
+* ``LanguageMiddleware`` (after Django's LocaleMiddleware): the API answers in the language of
+  ``Accept-Language`` (its texts; ids and numbers never change); a first visit to ``/`` is
+  sent to the language the browser prefers, or to the one chosen with the switcher.
 * ``ServiceUnavailableMiddleware``: a database that cannot be reached is a 503 that says to
   try again (JSON under /api/), reported once per outage (config.outages); a request the
   database refuses as malformed is a 400.
@@ -16,8 +19,11 @@ from http import HTTPStatus
 
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from guide.services import messages
 from guide.services.permalinks import unavailable
@@ -116,3 +122,51 @@ class ServiceUnavailableMiddleware:
             return None  # any other DatabaseError is a bug: the site's 500 page, and a log
         outages.DATABASE.failed(exception)  # reported once for the whole outage
         return unavailable(request, messages.DATABASE_DOWN, messages.DATABASE_RETRY_AFTER)
+
+
+class LanguageMiddleware:
+    """Under /api/, the language of ``Accept-Language`` (Django's LocaleMiddleware gives the
+    unprefixed addresses English), with ``Content-Language`` and ``Vary`` to say so. At ``/``,
+    the browser's language: the one chosen with the switcher (its cookie), else the first of
+    ``Accept-Language`` the guide speaks; English stays at ``/``, the others are a redirect
+    to their prefix."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            language = _accepted(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            response.headers["Content-Language"] = language
+            patch_vary_headers(response, ("Accept-Language",))
+            return response
+        if request.path == "/" and request.method in ("GET", "HEAD"):
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            if chosen not in settings.GUIDE_LANGUAGES:
+                chosen = _accepted(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
+            if chosen != settings.LANGUAGE_CODE:
+                query = request.META.get("QUERY_STRING", "")
+                response = HttpResponseRedirect(f"/{chosen}/" + (f"?{query}" if query else ""))
+            else:
+                response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+            return response
+        return self.get_response(request)
+
+
+def _accepted(header: str) -> str:
+    """The first language of an ``Accept-Language`` header the guide speaks (``pt`` finds
+    ``pt-br``, ``zh-CN`` finds ``zh-hans``), else English."""
+    for code, _ in parse_accept_lang_header(header[:500]):
+        if code == "*":
+            break
+        try:
+            found = translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+        if found in settings.GUIDE_LANGUAGES:
+            return found
+    return str(settings.LANGUAGE_CODE)

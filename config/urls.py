@@ -2,6 +2,7 @@
 ``<permalink:slug>`` (guide.services.permalinks.SlugConverter), here and in the API."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path, register_converter
 from django.urls.converters import get_converters
@@ -9,12 +10,13 @@ from django.urls.converters import get_converters
 from guide.api import api
 from guide.pdf import views as pdf
 from guide.services.permalinks import SlugConverter
-from guide.web import card, rules, teams, views
+from guide.web import card, languages, rules, teams, views
 
 if "permalink" not in get_converters():  # once, though tests may load this module again
     register_converter(SlugConverter, "permalink")
 
-urlpatterns = [
+# The pages, in each language: English at the root, the others under /<code>/ (/es/r/<slug>/).
+urlpatterns = i18n_patterns(
     path("", views.questionnaire, name="questionnaire"),
     path("all/", views.all_questions, name="all_questions"),
     path("review/", views.review, name="review"),
@@ -39,6 +41,9 @@ urlpatterns = [
     path("rules/changes", rules.changes, name="rules_changes"),
     path("rules/q/<slug:ident>/", rules.question, name="rules_question"),
     path("rules/r/<slug:ident>/", rules.rule, name="rules_rule"),
+    prefix_default_language=False,
+) + [
+    path("language/<str:code>/", languages.choose, name="choose_language"),
     path("favicon.ico", views.favicon),
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),

@@ -21,6 +21,7 @@ class PermalinkAdmin(admin.ModelAdmin[Permalink]):
         "ruleset_version",
         "created",
         "snapshot",
+        "team",
     )
     fields = readonly_fields
 

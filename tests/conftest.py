@@ -61,6 +61,17 @@ def fresh_counts_and_steps():
 
 
 @pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request in another language leaves it active in the thread that made it (Django's
+    LocaleMiddleware activates a language per request and leaves it): each test starts in
+    English, as every request outside a language's prefix does."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def no_outage_yet(monkeypatch):
     """Each test starts with the database and the cache up, as far as the outage reports know
     (config.outages keeps the state of the process)."""

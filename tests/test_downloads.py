@@ -131,7 +131,7 @@ def test_many_asking_at_once_for_what_is_not_made_yet_get_it_made_once(
     started = threading.Event()
     real = views.render_pdf
     slug = link_url.strip("/").split("/")[-1]
-    key = f"pdf:{get_rulebook().version}:{slug}:a4"
+    key = f"en:pdf:{get_rulebook().version}:{slug}:a4"  # English: the language comes first
 
     def slow_render(html, *, paper):
         renders.append(paper)

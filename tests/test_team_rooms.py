@@ -719,8 +719,8 @@ def test_the_new_room_page_is_a_form(client):
 def test_making_a_room_leads_to_it_and_keeps_the_organizers_secret(client):
     slug, response = make_room_page(client)
     assert response["Location"] == f"/t/{slug}/"
-    cookie = response.cookies["room_organizer"]
-    assert cookie["path"] == f"/t/{slug}/"
+    cookie = response.cookies[f"room_organizer_{slug}"]
+    assert cookie["path"] == "/"  # the room in every language
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     team = Team.objects.get(slug=slug)
@@ -729,7 +729,7 @@ def test_making_a_room_leads_to_it_and_keeps_the_organizers_secret(client):
 
 def test_the_room_page_shows_the_organizers_secret_once(client):
     slug, _ = make_room_page(client)
-    secret = client.cookies["room_organizer"].value
+    secret = client.cookies[f"room_organizer_{slug}"].value
     first = client.get(f"/t/{slug}/")
     assert first.status_code == 200
     assert secret in first.content.decode()
@@ -752,7 +752,7 @@ def test_joining_on_the_page_leads_to_the_interview(client):
     response = client.post(f"/t/{slug}/join", {"name": "Ana"})
     assert response.status_code == 303
     assert response["Location"] == f"/t/{slug}/answer/"
-    assert response.cookies["room_member"]["path"] == f"/t/{slug}/"
+    assert response.cookies[f"room_member_{slug}"]["path"] == "/"
     page = client.get(f"/t/{slug}/answer/")
     assert page.status_code == 200
     assert "What are you building?" in page.content.decode()
@@ -764,7 +764,7 @@ def test_a_name_the_page_refuses_says_why(client):
     response = client.post(f"/t/{slug}/join", {"name": "Ana\x07"})
     assert response.status_code == 400
     assert "control characters" in response.content.decode()
-    assert "room_member" not in response.cookies
+    assert f"room_member_{slug}" not in response.cookies
     assert Member.objects.count() == 0
 
 
@@ -772,7 +772,7 @@ def test_a_member_cookie_with_an_odd_number_is_ignored(client):
     # "²".isdigit() is true, but it is no number int() reads.
     slug, _ = make_room_page(client)
     stranger = Client()
-    stranger.cookies["room_member"] = "\u00b2.secret"
+    stranger.cookies[f"room_member_{slug}"] = "\u00b2.secret"
     assert stranger.get(f"/t/{slug}/").status_code == 200
     assert stranger.get(f"/t/{slug}/live").status_code == 200
     assert stranger.get(f"/t/{slug}/answer/").status_code == 403
@@ -863,7 +863,7 @@ def test_the_organizers_browser_settles_and_records_on_the_page(client):
 
 def test_the_organizers_secret_pasted_in_another_browser_works_there(client):
     slug, _ = make_room_page(client)
-    secret = client.cookies["room_organizer"].value
+    secret = client.cookies[f"room_organizer_{slug}"].value
     other = Client()
     assert other.post(f"/t/{slug}/organizer", {"secret": "wrong"}).status_code == 403
     assert other.post(f"/t/{slug}/organizer", {"secret": secret}).status_code == 303

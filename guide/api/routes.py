@@ -7,7 +7,9 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI, Status
 from ninja.errors import HttpError
 from ninja.parser import Parser
@@ -125,7 +127,9 @@ def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str
         link, created = permalinks.save(request, checked(payload))
     except permalinks.NothingAnswered as exc:
         raise NothingToStore(str(exc)) from None
-    return Status(201, {**link_urls(request, link), "created": created, "result": link.result})
+    return Status(
+        201, {**link_urls(request, link), "created": created, "result": permalinks.said(link)}
+    )
 
 
 @read(
@@ -142,7 +146,7 @@ def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
         "ruleset_version": link.ruleset_version,
         "created": link.created,
         "answers": link.answers,
-        "result": link.result,
+        "result": permalinks.said(link),
     }
 
 
@@ -163,7 +167,10 @@ ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
 )
 def starter(request: HttpRequest, slug: str, framework: Framework | None = None) -> HttpResponse:
     try:
-        return kits.starter_download(request, slug, framework)
+        # A project's files are in English whatever the request's language: what nginx
+        # keeps at this address is the same for every client.
+        with translation.override(settings.LANGUAGE_CODE):
+            return kits.starter_download(request, slug, framework)
     except Http404:
         raise HttpError(404, messages.NO_PERMALINK) from None
 

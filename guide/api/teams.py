@@ -183,7 +183,7 @@ def member_of(request: HttpRequest, slug: str, member_id: int) -> tuple[Team, Me
 
 
 @api.patch(
-    "/teams/{slug}/members/{member_id}",
+    "/teams/{slug}/members/{int:member_id}",
     auth=SECRET,
     summary="Change a member's answers (that member)",
     **limited(
@@ -203,7 +203,7 @@ def change_member(
 
 
 @api.delete(
-    "/teams/{slug}/members/{member_id}",
+    "/teams/{slug}/members/{int:member_id}",
     response={204: None, **UNAUTHORIZED},
     auth=SECRET,
     summary="Remove a member (that member, or the organizer)",

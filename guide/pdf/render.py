@@ -208,12 +208,20 @@ def render_pdf(html: str, *, paper: str) -> bytes:
         return pdf
 
 
-def summary_html(link: Any, share_url: str, *, stale: bool, starter: Any = None) -> str:
+def summary_html(
+    link: Any,
+    share_url: str,
+    *,
+    stale: bool,
+    starter: Any = None,
+    result: Snapshot | None = None,
+) -> str:
     """The summary page of a stored permalink (anything with ``slug``, ``created`` and
     ``snapshot``). Each answer is printed once: those that moved the verdict as reasons, the
     rest under "The other answers". ``starter``: its starter project (a StarterOffer), with
-    the absolute address of its download in ``starter_url``."""
-    result = link.result
+    the absolute address of its download in ``starter_url``; ``result``: the link's result
+    as the page's language says it (else its stored one)."""
+    result = result or link.result
     moved = {reason["id"] for reason in result["reasons"] if reason["kind"] == "answer"}
     return render_to_string(
         "guide/summary.html",

@@ -36,7 +36,10 @@ def permalink_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         link = permalinks.find_or_404(slug)
         share_url = permalinks.absolute(permalinks.link_url(link))
         stale = link.ruleset_version != rulebook.version
-        html = summary_html(link, share_url, stale=stale, starter=kits.pdf_offer(link))
+        offer = kits.pdf_offer(link)
+        html = summary_html(
+            link, share_url, stale=stale, starter=offer, result=permalinks.said(link)
+        )
         try:
             pdf = render_pdf(html, paper=paper)
         except Exception as exc:

@@ -39,6 +39,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from . import limits, messages
@@ -208,10 +209,13 @@ def serve(
     Http404 and the like) and kept. Making it counts against the client's ``limit`` group
     (``Ratelimited`` past it) and needs a render slot (else 503). ``query`` is what the view
     read of the query string; a request that says more, or says it otherwise, is redirected to
-    the address that says just that (``canonical``)."""
+    the address that says just that (``canonical``). The key is kept per language (the
+    request's active one)."""
     moved = canonical(request, query or {})
     if moved is not None:
         return moved
+    # What is made holds text: each language is made and kept apart.
+    key = f"{translation.get_language() or settings.LANGUAGE_CODE}:{key}"
     etag = etag_for(key)
     tagged = HttpResponse()
     tagged["ETag"] = etag

@@ -33,7 +33,7 @@ from guide.engine.snapshot import SnapshotReason
 from guide.models import SLUG_PATTERN, Permalink
 
 from . import limits, messages
-from .rulebook import get_rulebook
+from .rulebook import active_language, get_rulebook
 
 Submitted = QueryDict | Mapping[str, str | Sequence[str]]
 
@@ -105,6 +105,17 @@ def save(request: HttpRequest, checked: CheckedAnswers) -> tuple[Permalink, bool
     limits.spend(request, "permalinks")
     stored = shown_answers(checked.answers, result["answers"])
     return Permalink.objects.for_answers(stored, result, start=checked.start or "")
+
+
+def said(link: Permalink) -> Snapshot:
+    """What a link recommended, in the request's language: its stored result in English; in
+    another language, under the rules it was made with, its answers scored again (the same
+    result, each text in that language). A link made under older rules keeps its stored
+    words, in English."""
+    rulebook = get_rulebook()
+    if active_language() == settings.LANGUAGE_CODE or link.ruleset_version != rulebook.version:
+        return link.result
+    return result_for(link.answers, link.start or None)
 
 
 def find(slug: str) -> Permalink | None:

@@ -35,7 +35,7 @@ from guide.engine.team import TeamVerdict, team_verdict
 from guide.models import MAX_MEMBERS, Member, Permalink, Team, new_slug, new_token, token_key
 
 from . import limits, permalinks
-from .rulebook import get_rulebook
+from .rulebook import active_language, get_rulebook
 
 MAX_NAME = 40
 MAX_TITLE = 120
@@ -139,7 +139,7 @@ def current_etag(slug: str) -> str | None:
 
 
 def _tag(slug: str, version: int) -> str:
-    return f"{slug}-{version}-{get_rulebook().version}-{settings.RELEASE}"
+    return f"{slug}-{version}-{get_rulebook().version}-{active_language()}-{settings.RELEASE}"
 
 
 def room_url(team: Team) -> str:

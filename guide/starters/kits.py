@@ -23,6 +23,7 @@ from guide.services.permalinks import (
     decision_url,
     find_or_404,
     link_url,
+    said,
     starter_url,
 )
 from guide.services.rulebook import get_rulebook
@@ -73,7 +74,7 @@ def starter_spec(link: Permalink, framework: Framework | None = None) -> Starter
     ``framework``'s, with a decision record that gives the link's address. Raises
     ValueError for a framework the guide does not know."""
     return spec_from_result(
-        link.result, framework, permalink=absolute(link_url(link)), team=link.team
+        said(link), framework, permalink=absolute(link_url(link)), team=link.team
     )
 
 

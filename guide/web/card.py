@@ -66,7 +66,7 @@ def permalink_card(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's preview image, drawn once and then served from the cache."""
 
     def make() -> Made:
-        return Made(draw_card(permalinks.find_or_404(slug).result), "image/png")
+        return Made(draw_card(permalinks.said(permalinks.find_or_404(slug))), "image/png")
 
     response = serve(request, f"card:{get_rulebook().version}:{slug}", make, limit="pages")
     # The one resource meant to be shown on other sites (link previews).

@@ -29,9 +29,17 @@ from guide.services import permalinks, teams
 from . import room as words
 from .interview import interview_context
 
+# The secrets a browser keeps for a room, in cookies named after it (the room's pages are
+# at /t/<slug>/ and at /<language>/t/<slug>/: the cookies hold for all of them).
 ORGANIZER = "room_organizer"
 MEMBER = "room_member"
 NEW = "room_new"  # the organizer's secret, shown once after the room is made
+
+
+def cookie(kind: str, team: Team) -> str:
+    """The name of a room's cookie of ``kind`` (ORGANIZER, MEMBER or NEW):
+    ``room_organizer_<slug>``."""
+    return f"{kind}_{team.slug}"
 
 
 def _team(slug: str) -> Team:
@@ -43,7 +51,7 @@ def _team(slug: str) -> Team:
 
 def _member_id(request: HttpRequest, team: Team) -> int | None:
     """The member whose secret this browser holds, if it is theirs."""
-    ident, _, token = request.COOKIES.get(MEMBER, "").partition(".")
+    ident, _, token = request.COOKIES.get(cookie(MEMBER, team), "").partition(".")
     if not (ident.isascii() and ident.isdigit()):
         return None
     member = teams.member_with(team, int(ident), token)
@@ -51,15 +59,14 @@ def _member_id(request: HttpRequest, team: Team) -> int | None:
 
 
 def _is_organizer(request: HttpRequest, team: Team) -> bool:
-    return teams.is_organizer(team, request.COOKIES.get(ORGANIZER))
+    return teams.is_organizer(team, request.COOKIES.get(cookie(ORGANIZER, team)))
 
 
-def _keep(response: HttpResponse, team: Team, name: str, value: str, **options: Any) -> None:
+def _keep(response: HttpResponse, team: Team, kind: str, value: str, **options: Any) -> None:
     response.set_cookie(
-        name,
+        cookie(kind, team),
         value,
         max_age=options.get("max_age", teams.IDLE_DAYS * 86400),
-        path=teams.room_url(team),
         httponly=True,
         samesite="Lax",
         secure=settings.CSRF_COOKIE_SECURE,
@@ -117,10 +124,10 @@ def _context(request: HttpRequest, team: Team) -> dict[str, Any]:
 def room(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team(slug)
     context = _context(request, team)
-    fresh = request.COOKIES.get(NEW) if _is_organizer(request, team) else None
+    fresh = request.COOKIES.get(cookie(NEW, team)) if _is_organizer(request, team) else None
     response = render(request, "guide/room.html", context | {"organizer_secret": fresh})
     if fresh:
-        response.delete_cookie(NEW, path=teams.room_url(team))
+        response.delete_cookie(cookie(NEW, team))
     patch_cache_control(response, no_store=True, private=True)
     return response
 
@@ -133,7 +140,8 @@ def live(request: HttpRequest, slug: str) -> HttpResponse:
     tag = teams.current_etag(slug)
     if tag is None:
         raise Http404(teams.NO_ROOM)
-    secrets = f"{request.COOKIES.get(ORGANIZER, '')}|{request.COOKIES.get(MEMBER, '')}"
+    cookies = request.COOKIES
+    secrets = f"{cookies.get(f'{ORGANIZER}_{slug}', '')}|{cookies.get(f'{MEMBER}_{slug}', '')}"
     viewer = hashlib.sha256(secrets.encode()).hexdigest()[:16]
     etag = quote_etag(f"{tag}-{viewer}")
     if etag in request.headers.get("If-None-Match", ""):

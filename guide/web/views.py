@@ -27,7 +27,7 @@ from django_htmx.middleware import HtmxDetails
 
 from guide.services import messages, permalinks
 from guide.services.downloads import DAY, Made, serve
-from guide.services.rulebook import get_rulebook
+from guide.services.rulebook import active_language, get_rulebook
 from guide.starters import kits
 from guide.starters.generator import framework_named
 from guide.wording.charts import score_chart, share_bar
@@ -100,7 +100,7 @@ def same_for_everyone(
     interview step, or the one-page form's live panel, is the same bytes for everyone, unless
     it carries a form's CSRF token (then it is made for each visitor)."""
     digest = hashlib.sha256(json.dumps(state).encode()).hexdigest()[:32]
-    key = f"step:{get_rulebook().version}:{digest}"
+    key = f"step:{get_rulebook().version}:{active_language()}:{digest}"
     steps = caches["steps"]
     kept = steps.get(key)
     if kept is not None:
@@ -187,7 +187,7 @@ def permalink(request: HttpRequest, slug: str) -> HttpResponse:
 
     def make() -> Made:
         link = permalinks.find_or_404(slug)
-        result = link.result
+        result = permalinks.said(link)
         told = tell(result)
         context: dict[str, Any] = {
             "link": link,

@@ -1,0 +1,252 @@
+"""The guide in Spanish, Brazilian Portuguese and Simplified Chinese: each language at its
+prefix, a first visit sent to the browser's language (a choice made with the switcher wins),
+the knowledge from questions.<language>.yaml (a missing or stale entry in English, and named
+by `manage.py check`), one result in every language, the API in the language asked for, and
+caches that never serve one language for another."""
+
+import io
+import re
+import shutil
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.test import Client
+
+from guide.engine.translations import fingerprint
+from guide.services.rulebook import check_translations, get_rulebook
+from tests.conftest import QUESTIONS
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("es", "pt-br", "zh-hans")
+ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
+
+
+def entries(language):
+    path = QUESTIONS.with_name(f"questions.{language}.yaml")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def said(language, key):
+    return entries(language)[key]["text"]
+
+
+def html(response):
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("accepted", "sent_to"),
+    [
+        ("es-ES,es;q=0.9,en;q=0.5", "/es/"),
+        ("pt-BR,pt;q=0.9", "/pt-br/"),
+        ("pt", "/pt-br/"),
+        ("zh-CN,zh;q=0.9", "/zh-hans/"),
+        ("de-DE,fr;q=0.8,es;q=0.5", "/es/"),
+    ],
+)
+def test_a_first_visit_is_sent_to_the_language_the_browser_prefers(client, accepted, sent_to):
+    response = client.get("/?start=blog", HTTP_ACCEPT_LANGUAGE=accepted)
+    assert response.status_code == 302
+    assert response["Location"] == f"{sent_to}?start=blog"
+    assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
+
+
+@pytest.mark.parametrize("accepted", ["en-GB,en;q=0.9", "de-DE", "", "*"])
+def test_a_browser_that_prefers_english_or_a_language_the_guide_lacks_stays_at_the_root(
+    client, accepted
+):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accepted)
+    assert response.status_code == 200
+    assert '<html lang="en">' in html(response)
+
+
+def test_a_language_chosen_with_the_switcher_wins_over_the_browsers(client):
+    chosen = client.get("/language/en/?next=/es/rules/")
+    assert chosen.status_code == 302 and chosen["Location"] == "/rules/"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="es").status_code == 200  # English stays
+    client.get("/language/zh-hans/?next=/")
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Location"] == "/zh-hans/"
+
+
+def test_the_switcher_goes_only_to_pages_of_this_site(client):
+    for elsewhere in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.get(f"/language/es/?next={elsewhere}")
+        assert response["Location"] == "/es/"
+    assert client.get("/language/xx/").status_code == 404
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_page_names_its_language_and_its_other_languages(client, language):
+    page = html(client.get(f"/{language}/rules/"))
+    tag = {"es": "es", "pt-br": "pt-BR", "zh-hans": "zh-Hans"}[language]
+    assert f'<html lang="{tag}">' in page
+    alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', page))
+    assert alternates == {
+        "en": "http://testserver/rules/",
+        "es": "http://testserver/es/rules/",
+        "pt-BR": "http://testserver/pt-br/rules/",
+        "zh-Hans": "http://testserver/zh-hans/rules/",
+        "x-default": "http://testserver/rules/",
+    }
+    switcher = page[page.index('<nav class="languages"') :]
+    assert 'href="/language/en/?next=/rules/"' in switcher
+    name = {"es": "Español", "pt-br": "Português (Brasil)", "zh-hans": "简体中文"}[language]
+    assert f'aria-current="true">{name}</a>' in switcher
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_interview_asks_in_the_language_of_its_address(client, language):
+    page = html(client.get(f"/{language}/?start=&auth=full&ask=admin"))
+    assert said(language, "question.admin.prompt") in page
+    assert "Do staff need an admin back office" not in page
+    assert said(language, "question.auth.choice.full.label") in page  # the answers so far
+    # Its forms stay in that language.
+    assert f'action="/{language}/"' in page
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_permalink_is_one_result_in_every_language(client, language):
+    slug = client.post("/api/recommendations", {"answers": ANSWERS}, "application/json").json()[
+        "slug"
+    ]
+    english = client.get(f"/api/recommendations/{slug}").json()["result"]
+    other = client.get(f"/api/recommendations/{slug}", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert other["result"]["recommendation"] == english["recommendation"]
+    assert other["result"]["confidence"] == english["confidence"]
+    assert [r["id"] for r in other["result"]["reasons"]] == [r["id"] for r in english["reasons"]]
+    page = html(client.get(f"/{language}/r/{slug}/"))
+    assert said(language, "question.admin.prompt") in page
+    pdf = client.get(f"/{language}/r/{slug}/pdf")
+    card = client.get(f"/{language}/r/{slug}/card.png")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert card.status_code == 200 and card.content.startswith(b"\x89PNG")
+    assert pdf.content != client.get(f"/r/{slug}/pdf").content
+
+
+def test_the_spanish_pdf_holds_the_spanish_words_of_the_page(client):
+    from tests.test_pdf import text_of
+
+    slug = client.post("/api/recommendations", {"answers": ANSWERS}, "application/json").json()[
+        "slug"
+    ]
+    text = text_of(client.get(f"/es/r/{slug}/pdf").content)
+    assert " ".join(said("es", "question.admin.prompt").split()) in text
+
+
+def test_the_api_answers_in_the_language_asked_for_and_says_so(client):
+    english = client.post("/api/recommend", {"answers": ANSWERS}, "application/json")
+    assert english["Content-Language"] == "en"
+    for language in LANGUAGES:
+        response = client.post(
+            "/api/recommend",
+            {"answers": ANSWERS},
+            "application/json",
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+        assert response["Content-Language"] == language
+        assert "Accept-Language" in response["Vary"]
+        result, then = response.json(), english.json()
+        # Texts change; ids, numbers and states never do.
+        assert result["recommendation"] == then["recommendation"]
+        assert result["state"] == then["state"]
+        assert [(s["option"], s["points"]) for s in result["scores"]] == [
+            (s["option"], s["points"]) for s in then["scores"]
+        ]
+        prompts = {a["question"]: a["prompt"] for a in result["answers"]}
+        assert prompts["admin"] == said(language, "question.admin.prompt")
+
+
+def test_the_apis_starter_is_the_same_project_whatever_the_language(client):
+    slug = client.post("/api/recommendations", {"answers": ANSWERS}, "application/json").json()[
+        "slug"
+    ]
+    english = client.get(f"/api/recommendations/{slug}/starter.zip")
+    chinese = client.get(f"/api/recommendations/{slug}/starter.zip", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert english.status_code == chinese.status_code == 200
+    assert english.content == chinese.content
+
+
+def test_a_step_kept_for_everyone_is_kept_apart_for_each_language(client):
+    english = html(client.get("/?start=&auth=full&ask=admin"))
+    spanish = html(client.get("/es/?start=&auth=full&ask=admin"))
+    again = html(client.get("/?start=&auth=full&ask=admin"))
+    assert english == again
+    assert "Do staff need an admin back office" in english
+    assert said("es", "question.admin.prompt") in spanish
+
+
+def test_a_team_room_knows_its_organizer_and_members_in_every_language(client):
+    slug = client.post("/t/", {"title": "Backend"})["Location"].split("/")[2]
+    client.post(f"/t/{slug}/join", {"name": "Ana"})
+    page = html(client.get(f"/es/t/{slug}/"))
+    assert "room_organizer" not in page  # the secret stays in its cookie
+    assert f'action="/es/t/{slug}/delete"' in page  # still the organizer
+    assert f'href="/es/t/{slug}/answer/"' in page  # still Ana
+    assert client.get(f"/es/t/{slug}/answer/").status_code == 200
+    stranger = Client()
+    assert f'action="/es/t/{slug}/join"' in html(stranger.get(f"/es/t/{slug}/"))
+
+
+def test_the_check_names_each_entry_whose_english_changed_and_each_language(tmp_path, settings):
+    text = QUESTIONS.read_text()
+    old = get_rulebook().question("admin").prompt
+    assert old in text
+    copy = tmp_path / "questions.yaml"
+    copy.write_text(text.replace(old, "Does anyone need a back office?"))
+    for language in LANGUAGES:
+        shutil.copy(QUESTIONS.with_name(f"questions.{language}.yaml"), tmp_path)
+    settings.GUIDE_QUESTIONS_FILE = copy
+    get_rulebook.cache_clear()
+    try:
+        found = [m.msg for m in check_translations(None) if m.id == "guide.W005"]
+    finally:
+        get_rulebook.cache_clear()
+    assert len(found) == len(LANGUAGES)
+    for language in LANGUAGES:
+        assert any("question.admin.prompt" in m and f"({language})" in m for m in found)
+
+
+def test_a_missing_or_stale_entry_shows_the_english_never_nothing(client, tmp_path, settings):
+    shutil.copy(QUESTIONS, tmp_path / "questions.yaml")
+    spanish = entries("es")
+    del spanish["question.admin.prompt"]  # missing
+    spanish["question.auth.prompt"]["from"] = fingerprint("what it said before")  # stale
+    (tmp_path / "questions.es.yaml").write_text(
+        yaml.safe_dump(spanish, allow_unicode=True), encoding="utf-8"
+    )
+    settings.GUIDE_QUESTIONS_FILE = tmp_path / "questions.yaml"
+    get_rulebook.cache_clear()
+    try:
+        page = html(client.get("/es/?start=&ask=admin"))
+        auth = html(client.get("/es/?start=&ask=auth"))
+        out = io.StringIO()
+        call_command("translations", stdout=out)
+    finally:
+        get_rulebook.cache_clear()
+    assert "Do staff need an admin back office to manage the data?" in page
+    assert "Do users need to sign in?" in auth
+    report = out.getvalue()
+    assert re.search(r"es\s+268 translated\s+1 missing\s+1 stale", report)
+    assert "missing  question.admin.prompt" in report
+    assert "stale    question.auth.prompt" in report
+
+
+def test_every_language_has_every_entry_translated_and_fresh():
+    out = io.StringIO()
+    call_command("translations", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == len(LANGUAGES)
+    for line in lines:
+        assert re.search(r"\s0 missing\s+0 stale", line), line
+
+
+def test_the_chinese_pdf_holds_the_chinese_words_of_the_page(client):
+    from tests.test_pdf import text_of
+
+    slug = client.post("/api/recommendations", {"answers": ANSWERS}, "application/json").json()[
+        "slug"
+    ]
+    text = text_of(client.get(f"/zh-hans/r/{slug}/pdf").content).replace(" ", "")
+    assert said("zh-hans", "question.admin.prompt").replace(" ", "") in text
