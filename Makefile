@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test test-starters rules-impact check typecheck format lint lock starter-locks bench load load-attack clean
+.PHONY: messages run serve test test-starters rules-impact check typecheck format lint lock starter-locks bench load load-attack clean
 
 # Everything comes from the lock file (exact versions and hashes of the whole tree), then the
 # project itself without touching its dependencies.
@@ -20,8 +20,15 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock | .env
 .env:
 	printf 'SECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
 
+# The interface's translations (locale/<language>/LC_MESSAGES/django.po), compiled for
+# gettext with GNU msgfmt (Debian's gettext); the .mo files are built, never committed.
+MESSAGES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+%.mo: %.po
+	msgfmt --check -o $@ $<
+messages: $(MESSAGES)
+
 ## run: install, migrate the SQLite default and serve the guide on http://127.0.0.1:8000
-run: $(VENV)/.installed
+run: $(VENV)/.installed messages
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py count_decisions
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
@@ -29,7 +36,7 @@ run: $(VENV)/.installed
 ## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, then nginx
 ## (Debian's nginx-light) in front of gunicorn on a Unix socket (deploy/serve.py).
 ## Uses SECRET_KEY from the environment, or a fresh random one for this run; RELEASE is the commit.
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed messages
 	export SECRET_KEY="$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
 	  RELEASE="$${RELEASE:-$$(git describe --always --dirty 2>/dev/null || echo dev)}" \
 	  SECURE_HTTPS="$${SECURE_HTTPS:-0}" PORT=$(PORT); \
@@ -38,7 +45,7 @@ serve: $(VENV)/.installed
 	$(PY) deploy/serve.py
 
 ## test: the habits (format, lint, types, migrations, system checks), then the whole suite
-test: check
+test: check messages
 	$(PY) -m pytest
 
 ## test-starters: generate the starter projects (both frameworks, all features and none),
@@ -85,7 +92,7 @@ starter-locks: $(VENV)/.installed
 	$(PY) -m guide.starters.locks
 
 ## bench: print timings and ratios (not a test: figures vary with the machine)
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed messages
 	$(PY) -m bench
 
 ## load: the load test against gunicorn on PostgreSQL and Redis (see docs/benchmarks.md)

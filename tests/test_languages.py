@@ -93,7 +93,7 @@ def test_each_page_names_its_language_and_its_other_languages(client, language):
     switcher = page[page.index('<nav class="languages"') :]
     assert 'href="/language/en/?next=/rules/"' in switcher
     name = {"es": "Español", "pt-br": "Português (Brasil)", "zh-hans": "简体中文"}[language]
-    assert f'aria-current="true">{name}</a>' in switcher
+    assert f'aria-current="true"><span class="language-name">{name}</span>' in switcher
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -250,3 +250,24 @@ def test_the_chinese_pdf_holds_the_chinese_words_of_the_page(client):
     ]
     text = text_of(client.get(f"/zh-hans/r/{slug}/pdf").content).replace(" ", "")
     assert said("zh-hans", "question.admin.prompt").replace(" ", "") in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_interface_speaks_the_language_of_its_address(client, language):
+    page = html(client.get(f"/{language}/rules/"))
+    skip = {"es": "Saltar al contenido", "pt-br": "Pular para o conteúdo", "zh-hans": "跳到正文"}
+    assert f'<a class="skip-link" href="#main">{skip[language]}</a>' in page
+    assert "Skip to content" not in page
+
+
+@pytest.mark.parametrize("po", sorted(QUESTIONS.parent.glob("locale/*/LC_MESSAGES/django.po")))
+def test_every_message_of_the_interface_is_translated_in_each_language(po):
+    import subprocess
+
+    checked = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "untranslated" not in checked.stderr and "fuzzy" not in checked.stderr, checked.stderr
