@@ -271,3 +271,13 @@ def test_every_message_of_the_interface_is_translated_in_each_language(po):
     )
     assert checked.returncode == 0, checked.stderr
     assert "untranslated" not in checked.stderr and "fuzzy" not in checked.stderr, checked.stderr
+
+
+def test_the_chinese_card_is_drawn_with_a_font_that_has_chinese_letters():
+    from guide.web.card import face
+
+    chinese, english = face(36, cjk=True), face(36)
+    assert "Noto Sans CJK" in chinese.getname()[0]
+    # A glyph for 管 (in the Chinese knowledge), which DejaVu lacks.
+    assert chinese.getmask("管").getbbox() is not None
+    assert english.getname()[0] == "DejaVu Sans"

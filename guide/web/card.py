@@ -18,13 +18,17 @@ from PIL import Image, ImageDraw, ImageFont
 from guide.engine import Snapshot
 from guide.services import permalinks
 from guide.services.downloads import Made, serve
-from guide.services.rulebook import get_rulebook
+from guide.services.rulebook import active_language, get_rulebook
 from guide.wording.sentences import tell
 
 SIZE = (1200, 630)
 #: DejaVu is what the PDF summary uses too (Debian's fonts-dejavu-core); Pillow's own font is
 #: the fallback where it is missing.
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"),)
+#: Chinese needs a CJK font: Debian's Noto CJK (fonts-noto-cjk), its Simplified Chinese face.
+CJK_DIR = Path("/usr/share/fonts/opentype/noto")
+CJK_FACE = 2  # in NotoSansCJK-*.ttc: JP, KR, SC, TC, HK
+CJK_LANGUAGES = ("zh-hans",)
 COLOURS = {"flask": "#1f2a44", "django": "#3aa57a"}  # static/guide/options.css
 TEXT_COLOURS = {"flask": "#1f2a44", "django": "#0b4d33"}  # the same, dark enough for text
 INK, MUTED, PAPER = "#1a1a1a", "#55606e", "#ffffff"
@@ -32,8 +36,11 @@ INK, MUTED, PAPER = "#1a1a1a", "#55606e", "#ffffff"
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
-@lru_cache(maxsize=8)
-def font(size: int, *, bold: bool = False) -> Font:
+@lru_cache(maxsize=16)
+def face(size: int, *, bold: bool = False, cjk: bool = False) -> Font:
+    cjk_file = CJK_DIR / ("NotoSansCJK-Bold.ttc" if bold else "NotoSansCJK-Regular.ttc")
+    if cjk and cjk_file.exists():
+        return ImageFont.truetype(str(cjk_file), size, index=CJK_FACE)
     name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
     for folder in FONT_DIRS:
         if (folder / name).exists():
@@ -41,9 +48,15 @@ def font(size: int, *, bold: bool = False) -> Font:
     return ImageFont.load_default(size)
 
 
-def draw_card(result: Snapshot) -> bytes:
-    """The verdict card as PNG bytes: who the guide names, how sure, the points and why."""
+def draw_card(result: Snapshot, language: str = "en") -> bytes:
+    """The verdict card as PNG bytes: who the guide names, how sure, the points and why, in
+    ``language`` (Chinese with a CJK font, its lines half as many characters long)."""
     told = tell(result)
+    cjk = language in CJK_LANGUAGES
+
+    def font(size: int, *, bold: bool = False) -> Font:
+        return face(size, bold=bold, cjk=cjk)
+
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     colour = COLOURS.get(result["recommendation"], INK)
@@ -54,7 +67,7 @@ def draw_card(result: Snapshot) -> bytes:
     text_colour = TEXT_COLOURS.get(result["recommendation"], INK)
     draw.text((70, 250), line, font=font(38, bold=True), fill=text_colour)
     summary = told.because or told.close_note or result["recommendation_summary"]
-    for i, text in enumerate(textwrap.wrap(summary, width=52)[:4]):
+    for i, text in enumerate(textwrap.wrap(summary, width=26 if cjk else 52)[:4]):
         draw.text((70, 330 + i * 52), text, font=font(36), fill=INK)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
@@ -66,7 +79,8 @@ def permalink_card(request: HttpRequest, slug: str) -> HttpResponse:
     """The permalink's preview image, drawn once and then served from the cache."""
 
     def make() -> Made:
-        return Made(draw_card(permalinks.said(permalinks.find_or_404(slug))), "image/png")
+        said = permalinks.said(permalinks.find_or_404(slug))
+        return Made(draw_card(said, active_language()), "image/png")
 
     response = serve(request, f"card:{get_rulebook().version}:{slug}", make, limit="pages")
     # The one resource meant to be shown on other sites (link previews).

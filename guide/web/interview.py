@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from guide.engine import UNSURE, UNSURE_LABEL, CheckedAnswers
+from django.utils.translation import gettext
+
+from guide.engine import UNSURE, CheckedAnswers
 from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
 from guide.wording import interview as words
@@ -203,7 +205,7 @@ def _needs(result: Any) -> list[Need]:
 
 def _choices(question: Any, chosen: str | None) -> list[dict[str, Any]]:
     choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in question.choices]
-    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": chosen == UNSURE})
+    choices.append({"id": UNSURE, "label": gettext("Not sure"), "checked": chosen == UNSURE})
     return choices
 
 

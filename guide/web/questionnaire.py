@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from guide.engine import UNSURE, UNSURE_LABEL, Rulebook
+from django.utils.translation import gettext
+
+from guide.engine import UNSURE, Rulebook
 from guide.engine.model import Question
 from guide.services.permalinks import questionnaire_url, result_for
 from guide.services.rulebook import get_rulebook
@@ -60,7 +62,7 @@ def _question(
 ) -> dict[str, Any]:
     choices = [{"id": c.id, "label": c.label, "checked": c.id == chosen} for c in q.choices]
     # "Not sure" is a plain choice like the others, selected only when it was chosen.
-    choices.append({"id": UNSURE, "label": UNSURE_LABEL, "checked": chosen == UNSURE})
+    choices.append({"id": UNSURE, "label": gettext("Not sure"), "checked": chosen == UNSURE})
     return {
         "assumed": assumed,
         "id": q.id,
