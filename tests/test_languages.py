@@ -281,3 +281,17 @@ def test_the_chinese_card_is_drawn_with_a_font_that_has_chinese_letters():
     # A glyph for 管 (in the Chinese knowledge), which DejaVu lacks.
     assert chinese.getmask("管").getbbox() is not None
     assert english.getname()[0] == "DejaVu Sans"
+
+
+def test_the_terminal_answers_in_the_language_asked_for():
+    out = io.StringIO()
+    call_command("recommend", "auth=full", "admin=yes", "--language", "es", "--json", stdout=out)
+    prompts = {
+        a["question"]: a["prompt"] for a in __import__("json").loads(out.getvalue())["answers"]
+    }
+    assert prompts["admin"] == said("es", "question.admin.prompt")
+
+
+def test_the_openapi_document_says_how_to_ask_for_a_language(client):
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    assert "Accept-Language" in description and "Content-Language" in description

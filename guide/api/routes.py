@@ -39,6 +39,10 @@ hold is ignored. `POST /api/recommend` scores the answers and stores nothing;
 rules always get the same link, with status 201 whether the link is new or reused: `created`
 says which).
 
+Texts (prompts, labels, reasons) are in the language of the `Accept-Language` header: `en`
+(the default), `es`, `pt-br` or `zh-hans`; the answer says which in `Content-Language`. Ids,
+numbers and `state` are the same in every language; a starter project's files are English.
+
 Every result carries the `ruleset_version` it was scored under. Bad input is refused with
 status 400 and `{"detail": "...", "errors": [...]}`, one error per bad field, with the
 choices it allows.

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from guide.engine import UNSURE, UNSURE_LABEL, Snapshot
 from guide.services import permalinks
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"]):
+            self.interview(**options)
+
+    def interview(self, **options: Any) -> None:
         rulebook = get_rulebook()
         answers = parse_answers(options["answers"])
         start = options["start"]

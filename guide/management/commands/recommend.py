@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from guide.engine import RulebookError, Snapshot
 from guide.services import permalinks
@@ -21,8 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = result_of(options["answers"])
-        self.stdout.write(json.dumps(result, indent=2) if options["json"] else describe(result))
+        with translation.override(options["language"]):
+            result = result_of(options["answers"])
+            said = json.dumps(result, indent=2, ensure_ascii=False) if options["json"] else None
+            self.stdout.write(said or describe(result))
 
 
 def add_answers_argument(parser: CommandParser) -> None:
@@ -31,6 +35,12 @@ def add_answers_argument(parser: CommandParser) -> None:
         nargs="*",
         metavar="question=choice",
         help="answers; a question left out counts as 'unsure'",
+    )
+    parser.add_argument(
+        "--language",
+        default=settings.LANGUAGE_CODE,
+        choices=settings.GUIDE_LANGUAGES,
+        help="the language to answer in (default: en)",
     )
 
 
