@@ -295,3 +295,14 @@ def test_the_terminal_answers_in_the_language_asked_for():
 def test_the_openapi_document_says_how_to_ask_for_a_language(client):
     description = client.get("/api/openapi.json").json()["info"]["description"]
     assert "Accept-Language" in description and "Content-Language" in description
+
+
+def test_a_rooms_verdict_is_worded_in_the_language_of_its_address(client):
+    slug = client.post("/api/teams", {"title": "Backend"}, "application/json").json()["slug"]
+    for name, auth, admin in (("Ana", "full", "yes"), ("Bo", "none", "no")):
+        body = {"name": name, "answers": {"auth": auth, "admin": admin}}
+        client.post(f"/api/teams/{slug}/members", body, "application/json")
+    assert "It hinges on" in html(client.get(f"/t/{slug}/"))
+    spanish = html(client.get(f"/es/t/{slug}/"))
+    assert "Depende de" in spanish and "It hinges on" not in spanish
+    assert "Django o Flask" in spanish or "Flask o Django" in spanish

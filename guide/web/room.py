@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, ngettext
+
 from guide.services.rulebook import get_rulebook
-from guide.wording.numbers import plural
 
 if TYPE_CHECKING:
     from guide.services.teams import Room
@@ -35,7 +36,10 @@ class Item:
 
 def _framework(ids: Any) -> str:
     rulebook = get_rulebook()
-    return " or ".join(rulebook.option(o).name for o in ids)
+    names = [rulebook.option(o).name for o in ids]
+    if len(names) == 2:
+        return gettext("%(first)s or %(second)s") % {"first": names[0], "second": names[1]}
+    return "".join(names)
 
 
 def room_words(
@@ -55,22 +59,31 @@ def room_words(
     answered = [s for s in room.seats if s.recommendation]
     deciding = [d for d in verdict.disagreements if d.decides]
     if not answered:
-        headline = "Nobody has answered yet"
-        status = "Share the room's address: each person answers on their own."
+        headline = gettext("Nobody has answered yet")
+        status = gettext("Share the room's address: each person answers on their own.")
     elif verdict.holds:
         name = rulebook.option(verdict.recommendation or "").name
-        headline = f"{name}, however you settle your differences"
-        status = "Every way of settling the disagreements, and any answers still to come, "
-        status += f"names {name}."
+        headline = gettext("%(framework)s, however you settle your differences") % {
+            "framework": name
+        }
+        status = gettext(
+            "Every way of settling the disagreements, and any answers still to come, names "
+            "%(framework)s."
+        ) % {"framework": name}
     elif deciding:
         count = len(deciding)
-        headline = f"It hinges on {count} {plural(count, 'question')}"
-        status = "Settle the disagreements below, most decisive first: each can change the "
-        status += "framework."
+        headline = ngettext(
+            "It hinges on %(count)d question", "It hinges on %(count)d questions", count
+        ) % {"count": count}
+        status = gettext(
+            "Settle the disagreements below, most decisive first: each can change the framework."
+        )
     else:
-        headline = "Not settled yet"
-        status = "No disagreement decides, but questions nobody has answered could still "
-        status += "change the framework."
+        headline = gettext("Not settled yet")
+        status = gettext(
+            "No disagreement decides, but questions nobody has answered could still change the "
+            "framework."
+        )
 
     def item(d: Any) -> Item:
         question = rulebook.question(d.question)
