@@ -13,6 +13,8 @@ page works without JavaScript (every action is a form, and a reload shows what c
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -218,27 +220,35 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_POST
-def settle(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _team(slug)
-    if not _is_organizer(request, team):
-        return _refused(request, team, teams.NOT_ORGANIZER, 403)
-    try:
-        teams.settle(team, request.POST.get("question", ""), request.POST.get("choice") or None)
-    except teams.Refused as exc:
-        return _refused(request, team, exc.message, exc.status)
+def organizer_action(
+    view: Callable[[HttpRequest, Team], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A form only the room's organizer may send: 403 for anyone else, and a change the
+    service refuses shown on the room's page with its status."""
+
+    @require_POST
+    @wraps(view)
+    def checked(request: HttpRequest, slug: str) -> HttpResponse:
+        team = _team(slug)
+        if not _is_organizer(request, team):
+            return _refused(request, team, teams.NOT_ORGANIZER, 403)
+        try:
+            return view(request, team)
+        except teams.Refused as exc:
+            return _refused(request, team, exc.message, exc.status)
+
+    return checked
+
+
+@organizer_action
+def settle(request: HttpRequest, team: Team) -> HttpResponse:
+    teams.settle(team, request.POST.get("question", ""), request.POST.get("choice") or None)
     return _back(team)
 
 
-@require_POST
-def decision(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _team(slug)
-    if not _is_organizer(request, team):
-        return _refused(request, team, teams.NOT_ORGANIZER, 403)
-    try:
-        link = teams.record(request, team)
-    except teams.Refused as exc:
-        return _refused(request, team, exc.message, exc.status)
+@organizer_action
+def decision(request: HttpRequest, team: Team) -> HttpResponse:
+    link = teams.record(request, team)
     return HttpResponseRedirect(permalinks.link_url(link), status=303)
 
 
@@ -258,11 +268,8 @@ def remove(request: HttpRequest, slug: str) -> HttpResponse:
     return _back(team)
 
 
-@require_POST
-def delete(request: HttpRequest, slug: str) -> HttpResponse:
-    team = _team(slug)
-    if not _is_organizer(request, team):
-        return _refused(request, team, teams.NOT_ORGANIZER, 403)
+@organizer_action
+def delete(request: HttpRequest, team: Team) -> HttpResponse:
     title = team.title
     teams.delete(team)
     return render(request, "guide/room_deleted.html", {"title": title})
