@@ -29,6 +29,7 @@ class _Link:
     snapshot: dict
     slug: str = "AAAAAAAAAAAAAAAA"
     created: datetime = datetime(2026, 1, 1, tzinfo=UTC)
+    team: dict | None = None
 
     @property
     def result(self) -> dict:
