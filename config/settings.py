@@ -283,6 +283,8 @@ LANGUAGES = [
 ]
 GUIDE_LANGUAGES = [code for code, _ in LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Dates and numbers follow the active language (Django's l10n); English dates read day first.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

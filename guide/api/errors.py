@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -63,7 +64,7 @@ def install(api: NinjaAPI) -> None:
             )
             for p in exc.problems
         ]
-        return problem(request, "Some answers are not valid.", errors)
+        return problem(request, gettext("Some answers are not valid."), errors)
 
     def nothing_to_store(request: HttpRequest, exc: NothingToStore) -> HttpResponse:
         return problem(request, str(exc), [error_item("answers", str(exc))])
@@ -85,7 +86,9 @@ def install(api: NinjaAPI) -> None:
 
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        text = f"The request body is too large (the limit is {limit} bytes)."
+        text = gettext("The request body is too large (the limit is %(limit)s bytes).") % {
+            "limit": limit
+        }
         return problem(request, text, [error_item("body", text)])
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -93,7 +96,9 @@ def install(api: NinjaAPI) -> None:
             return message(request, str(exc), exc.status_code)
         # ninja's only 400 is a body it could not parse; the cause says why.
         why = str(exc.__cause__) if exc.__cause__ is not None else str(exc)
-        return problem(request, "The request body is not valid JSON.", [error_item("body", why)])
+        return problem(
+            request, gettext("The request body is not valid JSON."), [error_item("body", why)]
+        )
 
     def rate_limited(request: HttpRequest, exc: Ratelimited) -> HttpResponse:
         """JSON rather than the site's 429 page."""

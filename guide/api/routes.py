@@ -25,7 +25,7 @@ from guide.starters.generator import Framework
 from .errors import AnswersRefused, NothingToStore, install
 from .schemas import AnswersIn, Created, Message, Problem, Stored
 
-NO_SUCH_ADDRESS = "Not an API address: /api/openapi.json lists them."
+NO_SUCH_ADDRESS = messages.API_REFUSALS[404]
 EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 DESCRIPTION = """\
@@ -144,7 +144,7 @@ def recommendations(request: HttpRequest, payload: AnswersIn) -> Status[dict[str
 def recommendation(request: HttpRequest, slug: str) -> dict[str, Any]:
     link = permalinks.find(slug)
     if link is None:
-        raise HttpError(404, messages.NO_PERMALINK)
+        raise HttpError(404, str(messages.NO_PERMALINK))
     return {
         **link_urls(request, link),
         "ruleset_version": link.ruleset_version,
@@ -176,7 +176,7 @@ def starter(request: HttpRequest, slug: str, framework: Framework | None = None)
         with translation.override(settings.LANGUAGE_CODE):
             return kits.starter_download(request, slug, framework)
     except Http404:
-        raise HttpError(404, messages.NO_PERMALINK) from None
+        raise HttpError(404, str(messages.NO_PERMALINK)) from None
 
 
 def install_fallbacks() -> None:
@@ -185,18 +185,18 @@ def install_fallbacks() -> None:
 
     @api.api_operation(EVERY_METHOD, "", include_in_schema=False)
     def api_root(request: HttpRequest) -> None:
-        raise HttpError(404, NO_SUCH_ADDRESS)
+        raise HttpError(404, str(NO_SUCH_ADDRESS))
 
     @api.api_operation(EVERY_METHOD, "/recommendations/{slug}", include_in_schema=False)
     @api.api_operation(EVERY_METHOD, "/recommendations/{slug}/starter.zip", include_in_schema=False)
     def no_such_permalink(request: HttpRequest, slug: str) -> None:
         """A slug that is not of a permalink's form names none."""
-        raise HttpError(404, messages.NO_PERMALINK)
+        raise HttpError(404, str(messages.NO_PERMALINK))
 
     @api.api_operation(EVERY_METHOD, "/{path:rest}", include_in_schema=False)
     def no_such_address(request: HttpRequest, rest: str) -> None:
         """Anything else under /api/ (a slug with a "/" in it, a typo) is a JSON 404 too."""
-        raise HttpError(404, NO_SUCH_ADDRESS)
+        raise HttpError(404, str(NO_SUCH_ADDRESS))
 
 
 def checked(payload: AnswersIn) -> CheckedAnswers:

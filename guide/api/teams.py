@@ -19,6 +19,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from ninja import Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
@@ -57,14 +58,14 @@ UNAUTHORIZED = {401: Message, 403: Message, 404: Message}
 def room(slug: str) -> Team:
     team = teams.find(slug)
     if team is None:
-        raise HttpError(404, teams.NO_ROOM)
+        raise HttpError(404, str(teams.NO_ROOM))
     return team
 
 
 def organizer(request: HttpRequest, slug: str) -> Team:
     team = room(slug)
     if not teams.is_organizer(team, request.auth):  # type: ignore[attr-defined]
-        raise HttpError(403, teams.NOT_ORGANIZER)
+        raise HttpError(403, str(teams.NOT_ORGANIZER))
     return team
 
 
@@ -104,7 +105,7 @@ def team_urls(team: Team) -> dict[str, str]:
 def get_team(request: HttpRequest, slug: str) -> Any:
     tag = teams.current_etag(slug)
     if tag is None:
-        raise HttpError(404, teams.NO_ROOM)
+        raise HttpError(404, str(teams.NO_ROOM))
     etag = quote_etag(tag)
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
@@ -178,7 +179,7 @@ def member_of(request: HttpRequest, slug: str, member_id: int) -> tuple[Team, Me
     team = room(slug)
     member = team.members.filter(pk=member_id).first()
     if member is None:
-        raise HttpError(404, "There is no such member in this room.")
+        raise HttpError(404, gettext("There is no such member in this room."))
     return team, member
 
 
@@ -197,7 +198,7 @@ def change_member(
 ) -> Status[None]:
     team, member = member_of(request, slug, member_id)
     if teams.member_with(team, member_id, request.auth) is None:  # type: ignore[attr-defined]
-        raise HttpError(403, teams.NOT_MEMBER)
+        raise HttpError(403, str(teams.NOT_MEMBER))
     teams.update(request, member, checked_answers(payload))
     return Status(204, None)
 
@@ -212,7 +213,7 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> Status[Non
     team, member = member_of(request, slug, member_id)
     token = request.auth  # type: ignore[attr-defined]
     if not (teams.is_organizer(team, token) or teams.member_with(team, member_id, token)):
-        raise HttpError(403, "Only this member or the room's organizer can remove them.")
+        raise HttpError(403, gettext("Only this member or the room's organizer can remove them."))
     teams.remove(member)
     return Status(204, None)
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .verdict import STATE_LABELS
+
 #: The answer every question accepts; a question left out counts as this.
 UNSURE = "unsure"
 #: How "unsure" is shown wherever a person reads it.
@@ -207,6 +209,11 @@ class Rulebook:
     features: Mapping[str, Feature]
     starting_points: tuple[StartingPoint, ...] = ()
     changes: tuple[Change, ...] = ()
+    #: The interface's words for an answer left open, in the rulebook's language (the
+    #: service layer gives them in each language it speaks).
+    unsure_label: str = UNSURE_LABEL
+    unasked_label: str = UNASKED_LABEL
+    state_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(STATE_LABELS))
     _by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing_extensions import TypedDict
 
-from .model import UNSURE, UNSURE_LABEL, Rulebook
+from .model import UNSURE, Rulebook
 from .snapshot import described
 
 
@@ -90,7 +90,7 @@ def outline(rulebook: Rulebook) -> Outline:
             in_order = [c for c in parent.choice_ids if c in cond.choices]
             conditions.append({"question": cond.question, "choices": in_order})
         choices: list[OutlineChoice] = [{"id": c.id, "label": c.label} for c in q.choices]
-        choices.append({"id": UNSURE, "label": UNSURE_LABEL})
+        choices.append({"id": UNSURE, "label": rulebook.unsure_label})
         questions.append(
             {
                 "id": q.id,

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 
 from .answers import AnswerError, check_answers
 from .interview import plan
-from .model import UNASKED_LABEL, UNSURE, UNSURE_LABEL, Link, Rule, Rulebook, Source
+from .model import UNSURE, Link, Rule, Rulebook, Source
 from .needs import starter_questions
 from .snapshot import (
     Snapshot,
@@ -34,7 +34,7 @@ from .snapshot import (
     SnapshotSource,
 )
 from .tally import EPSILON, HIDDEN, UNANSWERED, Tally, compile_rulebook
-from .verdict import CONFIDENCE_OF, STATE_LABELS, state_for
+from .verdict import CONFIDENCE_OF, state_for
 
 
 def score(rulebook: Rulebook, answers: Mapping[str, str], *, start: str | None = None) -> Snapshot:
@@ -103,7 +103,7 @@ class _Scoring:
             "leaning": recommended.id,
             "leaning_name": recommended.name,
             "confidence": verdict.confidence,
-            "confidence_label": STATE_LABELS[verdict.state],
+            "confidence_label": rb.state_labels[verdict.state],
             "state": verdict.state,
             "gap": _round(verdict.gap),
             "margin": _round(verdict.margin),
@@ -172,9 +172,9 @@ class _Scoring:
                 "label": (
                     q.choices[s].label
                     if s >= 0
-                    else UNSURE_LABEL
+                    else self.rulebook.unsure_label
                     if i in self.asked
-                    else UNASKED_LABEL
+                    else self.rulebook.unasked_label
                 ),
                 "asked": i in self.asked,
                 "assumed": q.id in self.assumed,
@@ -239,7 +239,9 @@ class _Scoring:
                         "question": question.id,
                         "prompt": question.prompt,
                         "from_choice": question.choices[s].id if s >= 0 else UNSURE,
-                        "from_label": question.choices[s].label if s >= 0 else UNSURE_LABEL,
+                        "from_label": (
+                            question.choices[s].label if s >= 0 else self.rulebook.unsure_label
+                        ),
                         "to_choice": question.choices[choice].id,
                         "to_label": question.choices[choice].label,
                         "recommendation": other.id,

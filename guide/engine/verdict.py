@@ -20,15 +20,23 @@ says it is a toss-up.
 
 from __future__ import annotations
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a label for the interface's translations (makemessages finds it by this name)
+    and returns it as it is: the engine stays free of Django."""
+    return message
+
+
 CLEAR, LEAN, TOSS_UP, TOO_LITTLE = "clear", "lean", "toss_up", "too_little"
 STATES = (TOO_LITTLE, TOSS_UP, LEAN, CLEAR)
 #: How sure the guide is, in words no reader takes for a framework's weight ("lean" reads as
-#: "lightweight" in a Flask-or-Django guide): the API's ``state`` ids stay as they are.
+#: "lightweight" in a Flask-or-Django guide): the API's ``state`` ids stay as they are. In
+#: English; a rulebook in another language carries its own (``Rulebook.state_labels``).
 STATE_LABELS = {
-    TOO_LITTLE: "Too little to go on",
-    TOSS_UP: "Toss-up",
-    LEAN: "Likely",
-    CLEAR: "Clear choice",
+    TOO_LITTLE: gettext_noop("Too little to go on"),
+    TOSS_UP: gettext_noop("Toss-up"),
+    LEAN: gettext_noop("Likely"),
+    CLEAR: gettext_noop("Clear choice"),
 }
 #: How sure each state is, for comparing two verdicts: the two undecided states are level.
 STRENGTH = {TOO_LITTLE: 0, TOSS_UP: 0, LEAN: 1, CLEAR: 2}

@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import gettext
 
 from . import limits, messages
 from .permalinks import unavailable
@@ -159,7 +160,7 @@ def etag_for(key: str) -> str:
 
 def busy(request: HttpRequest) -> HttpResponse:
     """Every render slot is taken: 503, try again in a few seconds, with a link that does."""
-    back = (request.get_full_path(), "Try again")
+    back = (request.get_full_path(), gettext("Try again"))
     return unavailable(request, messages.RENDERS_BUSY, messages.RENDERS_BUSY_RETRY_AFTER, back=back)
 
 

@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 
 from guide.engine import (
     UNSURE,
@@ -101,7 +102,7 @@ def save(request: HttpRequest, checked: CheckedAnswers) -> tuple[Permalink, bool
     when there is nothing to recommend on (storing nothing)."""
     result = result_for(checked.answers, checked.start)
     if all(a["choice"] == UNSURE for a in result["answers"]):
-        raise NothingAnswered(messages.NOTHING_ANSWERED)
+        raise NothingAnswered(str(messages.NOTHING_ANSWERED))
     limits.spend(request, "permalinks")
     stored = shown_answers(checked.answers, result["answers"])
     return Permalink.objects.for_answers(stored, result, start=checked.start or "")
@@ -126,7 +127,7 @@ def find_or_404(slug: str) -> Permalink:
     """The permalink with this slug; Http404 (the site's 404 page) if there is none."""
     link = find(slug)
     if link is None:
-        raise Http404(messages.NO_PERMALINK)
+        raise Http404(str(messages.NO_PERMALINK))
     return link
 
 
@@ -193,14 +194,16 @@ def way_back(request: HttpRequest) -> tuple[str, str]:
         match = None
     if match is not None and match.url_name != "permalink" and "slug" in match.kwargs:
         page = reverse("permalink", kwargs={"slug": match.kwargs["slug"]})
-        return page, "Back to the recommendation"
+        return page, gettext("Back to the recommendation")
     data = request.POST if request.method == "POST" else request.GET
     try:
         checked = check(data, strict=False)
     except Exception:  # a body that cannot be read: start from an empty questionnaire
-        return questionnaire_url({}), "Back to the questionnaire"
+        return questionnaire_url({}), gettext("Back to the questionnaire")
     return questionnaire_url(checked.answers, checked.start), (
-        "Back to your answers" if checked.answers or checked.start else "Back to the questionnaire"
+        gettext("Back to your answers")
+        if checked.answers or checked.start
+        else gettext("Back to the questionnaire")
     )
 
 

@@ -2,6 +2,7 @@
 system checks."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,9 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.utils import translation
+from django.utils.translation import gettext
 
-from guide.engine import Rulebook, RulebookError, load_rulebook
+from guide.engine import STATE_LABELS, Rulebook, RulebookError, load_rulebook
 from guide.engine.translations import (
     TranslationError,
     read_translation,
@@ -44,10 +46,14 @@ def rulebook_in(language: str) -> Rulebook:
     if language == settings.LANGUAGE_CODE:
         return load_rulebook(settings.GUIDE_QUESTIONS_FILE)
     english = rulebook_in(settings.LANGUAGE_CODE)
+    with translation.override(language):
+        unsure, unasked = gettext("Not sure"), gettext("Not asked")
+        states = {state: gettext(label) for state, label in STATE_LABELS.items()}
     try:
-        return translated(english, read_translation(translation_file(language)))
+        rulebook = translated(english, read_translation(translation_file(language)))
     except TranslationError:
-        return english
+        rulebook = english
+    return replace(rulebook, unsure_label=unsure, unasked_label=unasked, state_labels=states)
 
 
 def get_rulebook() -> Rulebook:

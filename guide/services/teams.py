@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import caches
@@ -29,6 +29,8 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from guide.engine import UNSURE, CheckedAnswers, shown_answers
 from guide.engine.team import TeamVerdict, team_verdict
@@ -68,17 +70,42 @@ class NotSettled(Refused):
     status = 409
 
 
-NAME_RULE = f"A name is 1 to {MAX_NAME} characters of text: no control characters."
-ROOM_FULL = f"This room already has {MAX_MEMBERS} members, the most a room can have."
-NAME_TAKEN = "Someone in this room already has that name: add an initial, or pick another."
-NO_ROOM = "There is no team room at this address (it may have been deleted)."
-NOT_ORGANIZER = "Only the room's organizer can do that: their secret is missing or wrong."
-NOT_MEMBER = "Only this member can change their answers: their secret is missing or wrong."
-NOT_HOLDING = (
-    "The team's framework still depends on how its disagreements are settled: settle the "
-    "ones that decide first."
+NAME_RULE = cast(
+    str,
+    format_lazy(
+        gettext_lazy("A name is 1 to {most} characters of text: no control characters."),
+        most=MAX_NAME,
+    ),
 )
-NOTHING_YET = "Nobody in the room has answered anything yet."
+ROOM_FULL = cast(
+    str,
+    format_lazy(
+        gettext_lazy("This room already has {most} members, the most a room can have."),
+        most=MAX_MEMBERS,
+    ),
+)
+NAME_TAKEN = cast(
+    str,
+    gettext_lazy("Someone in this room already has that name: add an initial, or pick another."),
+)
+NO_ROOM = cast(
+    str, gettext_lazy("There is no team room at this address (it may have been deleted).")
+)
+NOT_ORGANIZER = cast(
+    str, gettext_lazy("Only the room's organizer can do that: their secret is missing or wrong.")
+)
+NOT_MEMBER = cast(
+    str,
+    gettext_lazy("Only this member can change their answers: their secret is missing or wrong."),
+)
+NOT_HOLDING = cast(
+    str,
+    gettext_lazy(
+        "The team's framework still depends on how its disagreements are settled: settle the "
+        "ones that decide first."
+    ),
+)
+NOTHING_YET = cast(str, gettext_lazy("Nobody in the room has answered anything yet."))
 
 
 def clean_text(raw: object, *, most: int, what: str) -> str:
@@ -86,21 +113,28 @@ def clean_text(raw: object, *, most: int, what: str) -> str:
     with control or format characters (including direction overrides), or empty, or longer
     than ``most`` characters, is refused."""
     if not isinstance(raw, str):
-        raise BadName(f"The {what} must be text.", what)
+        raise BadName(gettext("The %(what)s must be text.") % {"what": gettext(what)}, what)
     text = " ".join(unicodedata.normalize("NFC", raw).split())
     if any(unicodedata.category(c)[0] == "C" for c in text):
-        raise BadName(f"The {what} may not contain control characters.", what)
+        raise BadName(
+            gettext("The %(what)s may not contain control characters.") % {"what": gettext(what)},
+            what,
+        )
     if not 1 <= len(text) <= most:
-        raise BadName(f"The {what} must be 1 to {most} characters long.", what)
+        raise BadName(
+            gettext("The %(what)s must be 1 to %(most)s characters long.")
+            % {"what": gettext(what), "most": most},
+            what,
+        )
     return text
 
 
 def clean_name(raw: object) -> str:
-    return clean_text(raw, most=MAX_NAME, what="name")
+    return clean_text(raw, most=MAX_NAME, what=gettext_noop("name"))
 
 
 def clean_title(raw: object) -> str:
-    return clean_text(raw, most=MAX_TITLE, what="title")
+    return clean_text(raw, most=MAX_TITLE, what=gettext_noop("title"))
 
 
 # -- finding ------------------------------------------------------------------------------
@@ -195,9 +229,9 @@ def join(
         with transaction.atomic():
             _touch(team)
             if team.members.count() >= MAX_MEMBERS:
-                raise RoomFull(ROOM_FULL)
+                raise RoomFull(str(ROOM_FULL))
             if team.members.filter(name_key=name.casefold()).exists():
-                raise NameTaken(NAME_TAKEN)
+                raise NameTaken(str(NAME_TAKEN))
             member = Member.objects.create(
                 team=team,
                 name=name,
@@ -206,7 +240,7 @@ def join(
                 answers=dict(answers),
             )
     except IntegrityError:
-        raise NameTaken(NAME_TAKEN) from None
+        raise NameTaken(str(NAME_TAKEN)) from None
     return member, token
 
 
@@ -234,11 +268,11 @@ def settle(team: Team, question: str, choice: str | None) -> None:
     some member gave that choice."""
     rulebook = get_rulebook()
     if not rulebook.has_question(question):
-        raise Refused(f"There is no question “{question[:40]}”.")
+        raise Refused(gettext("There is no question “%(id)s”.") % {"id": question[:40]})
     if choice is not None and not any(
         m.get(question) == choice for m in team.members.values_list("answers", flat=True)
     ):
-        raise Refused("Settle a disagreement on one of the choices its members gave.")
+        raise Refused(gettext("Settle a disagreement on one of the choices its members gave."))
     with transaction.atomic():
         _touch(team)
         team.refresh_from_db(fields=["settled"])
@@ -410,9 +444,9 @@ def record(request: HttpRequest, team: Team) -> Permalink:
     the framework does not hold. Counts towards the client's RATELIMIT_PERMALINKS."""
     room = state(team)
     if not room.seats or not any(s.recommendation for s in room.seats):
-        raise NotSettled(NOTHING_YET)
+        raise NotSettled(str(NOTHING_YET))
     if not room.verdict.holds:
-        raise NotSettled(NOT_HOLDING)
+        raise NotSettled(str(NOT_HOLDING))
     answers = dict(room.verdict.agreed)
     disagreements = []
     for question, given in room.split.items():
@@ -435,7 +469,7 @@ def record(request: HttpRequest, team: Team) -> Permalink:
     checked = permalinks.check(answers, strict=True)
     result = permalinks.result_for(checked.answers)
     if result["recommendation"] != room.verdict.recommendation:
-        raise NotSettled(NOT_HOLDING)
+        raise NotSettled(str(NOT_HOLDING))
     section: dict[str, Any] = {
         "title": team.title,
         "members": [s.name for s in room.seats],

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from guide.models import Permalink
 from guide.services.downloads import Made, serve
@@ -27,6 +28,7 @@ from guide.services.permalinks import (
     starter_url,
 )
 from guide.services.rulebook import get_rulebook
+from guide.wording.sentences import listed
 
 from .generator import FEATURES as STARTER_FEATURES
 from .generator import (
@@ -131,14 +133,14 @@ def _offer(link: Permalink, *, with_files: bool) -> StarterOffer | None:
     rulebook = get_rulebook()
     other = next(o for o in rulebook.options if o.id != spec.framework)
     name = rulebook.option(spec.framework).name
-    features = tuple(STARTER_FEATURES[f] for f in STARTER_FEATURES if f in spec.features)
+    features = tuple(gettext(STARTER_FEATURES[f]) for f in STARTER_FEATURES if f in spec.features)
     listing: tuple[str, ...] = ()
     code: tuple[KeyFile, ...] = ()
     if with_files:
         files = render_files(spec)
         listing = tuple(tree(spec))
         code = tuple(
-            KeyFile(STARTER_FEATURES[feature], path, files[path].decode())
+            KeyFile(gettext(STARTER_FEATURES[feature]), path, files[path].decode())
             for feature, path in key_files(spec).items()
         )
     return StarterOffer(
@@ -160,16 +162,11 @@ def _offer(link: Permalink, *, with_files: bool) -> StarterOffer | None:
 def starter_summary(name: str, features: Sequence[str]) -> str:
     """The sentence a starter is introduced with, on the page, in the PDF and the terminal."""
     named = [_in_a_sentence(label) for label in features]
-    if not named:
-        what = "the framework's bare bones"
-    elif len(named) == 1:
-        what = named[0]
-    else:
-        what = ", ".join(named[:-1]) + " and " + named[-1]
-    return (
-        f"A runnable {name} project with {what}, and a test for each: download it, "
-        "then run the two commands in its README."
-    )
+    what = listed(named) if named else gettext("the framework's bare bones")
+    return gettext(
+        "A runnable %(name)s project with %(what)s, and a test for each: download it, then run "
+        "the two commands in its README."
+    ) % {"name": name, "what": what}
 
 
 def _in_a_sentence(label: str) -> str:

@@ -25,16 +25,23 @@ def framework_named(name: str | None) -> Framework | None:
     raise ValueError(f"unknown framework: {name[:40]!r}")
 
 
-#: The features a starter writes code for: id -> label (the guide's own, where it has one).
+def gettext_noop(message: str) -> str:
+    """Marks a label for the pages' translations (makemessages finds it by this name) and
+    returns it as it is: the starter writes English, and this module stays free of Django."""
+    return message
+
+
+#: The features a starter writes code for: id -> label (the guide's own, where it has one), in
+#: English, as the starter writes it; marked for the pages, which say it in their language.
 FEATURES: dict[str, str] = {
-    "auth": "Log-in and permissions",
-    "forms": "Forms and validation",
-    "orm": "Relational database and migrations",
-    "nosql": "NoSQL data store",
-    "admin": "Admin back office",
-    "rest": "REST API",
-    "rate_limit": "Rate limiting",
-    "predict": "Model-serving endpoint",
+    "auth": gettext_noop("Log-in and permissions"),
+    "forms": gettext_noop("Forms and validation"),
+    "orm": gettext_noop("Relational database and migrations"),
+    "nosql": gettext_noop("NoSQL data store"),
+    "admin": gettext_noop("Admin back office"),
+    "rest": gettext_noop("REST API"),
+    "rate_limit": gettext_noop("Rate limiting"),
+    "predict": gettext_noop("Model-serving endpoint"),
 }
 #: A feature that only works on top of another brings it (starters/README.md says why).
 NEEDS = {"admin": "auth", "rate_limit": "rest"}

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import ngettext
 
 from guide.wording import sentences
 
@@ -15,4 +16,4 @@ register.filter("byline", sentences.byline)
 def minutes(value: timedelta | None) -> str:
     """A wait in whole minutes, in words: "15 minutes", "1 minute"."""
     count = max(1, round(value.total_seconds() / 60)) if value else 1
-    return f"{count} minute{'s' if count != 1 else ''}"
+    return ngettext("%(count)s minute", "%(count)s minutes", count) % {"count": count}

@@ -23,6 +23,7 @@ from guide.engine import UNSURE, CheckedAnswers
 from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
 from guide.wording import interview as words
+from guide.wording import sentences
 from guide.wording.charts import share_bar
 from guide.wording.sentences import tell
 
@@ -183,12 +184,17 @@ def _needs(result: Any) -> list[Need]:
     for ident in result["outlook"].get("starter_questions", []):
         question = rulebook.question(ident)
         conditions = [
-            f"“{rulebook.question(c.question).prompt}” is "
-            + " or ".join(
-                f"“{rulebook.question(c.question).choice(x).label}”"
-                for x in rulebook.question(c.question).choice_ids
-                if x in c.choices
-            )
+            gettext("“%(prompt)s” is %(choices)s")
+            % {
+                "prompt": rulebook.question(c.question).prompt,
+                "choices": sentences.either(
+                    [
+                        f"“{rulebook.question(c.question).choice(x).label}”"
+                        for x in rulebook.question(c.question).choice_ids
+                        if x in c.choices
+                    ]
+                ),
+            }
             for c in question.show_if
         ]
         found.append(
@@ -197,7 +203,9 @@ def _needs(result: Any) -> list[Need]:
                 question.prompt,
                 question.help,
                 _choices(question, None),
-                ("Only if " + " and ".join(conditions) + ".") if conditions else "",
+                (gettext("Only if %(conditions)s.") % {"conditions": sentences.listed(conditions)})
+                if conditions
+                else "",
             )
         )
     return found

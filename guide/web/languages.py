@@ -18,7 +18,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, override
+from django.utils.translation import get_language, gettext, override
 from django.views.decorators.http import require_safe
 
 from guide.services.rulebook import get_rulebook
@@ -101,7 +101,7 @@ def choose(request: HttpRequest, code: str) -> HttpResponse:
     """Remember ``code`` as this browser's language and go to ``next`` (a page of this site)
     in it."""
     if code not in settings.GUIDE_LANGUAGES:
-        raise Http404("The guide does not speak that language.")
+        raise Http404(gettext("The guide does not speak that language."))
     target = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=None) or not target.startswith(
         "/"

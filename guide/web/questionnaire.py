@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from guide.engine import UNSURE, Rulebook
 from guide.engine.model import Question
@@ -14,7 +15,7 @@ from guide.services.permalinks import questionnaire_url, result_for
 from guide.services.rulebook import get_rulebook
 from guide.wording.charts import share_bar
 from guide.wording.interview import panel_words
-from guide.wording.sentences import tell
+from guide.wording.sentences import either, listed, tell
 
 
 def questionnaire_context(answers: dict[str, str], start: str | None = None) -> dict[str, Any]:
@@ -80,5 +81,7 @@ def _condition_text(rulebook: Rulebook, question: Question) -> str:
     for cond in question.show_if:
         parent = rulebook.question(cond.question)
         labels = [parent.choice(c).label for c in parent.choice_ids if c in cond.choices]
-        parts.append(f"“{parent.prompt}” is {' or '.join(labels)}")
-    return " and ".join(parts)
+        parts.append(
+            _("“%(prompt)s” is %(choices)s") % {"prompt": parent.prompt, "choices": either(labels)}
+        )
+    return listed(parts)

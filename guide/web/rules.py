@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from guide.engine import Rulebook
@@ -20,6 +21,7 @@ from guide.engine.model import Effect
 from guide.services.downloads import canonical
 from guide.services.impact import decides
 from guide.services.rulebook import get_rulebook
+from guide.wording.sentences import either
 
 
 @require_safe
@@ -86,7 +88,7 @@ def question(request: HttpRequest, ident: str) -> HttpResponse:
     """One question explained: each answer's points per criterion, with its sources."""
     rulebook = get_rulebook()
     if not rulebook.has_question(ident):
-        raise Http404("The guide asks no such question.")
+        raise Http404(gettext("The guide asks no such question."))
     asked = rulebook.question(ident)
     choices = [
         {
@@ -114,15 +116,17 @@ def rule(request: HttpRequest, ident: str) -> HttpResponse:
     rulebook = get_rulebook()
     found = next((r for r in rulebook.rules if r.id == ident), None)
     if found is None:
-        raise Http404("The guide has no such rule.")
+        raise Http404(gettext("The guide has no such rule."))
     when = [
         {
             "question": rulebook.question(c.question),
-            "choices": [
-                rulebook.question(c.question).choice(x).label
-                for x in rulebook.question(c.question).choice_ids
-                if x in c.choices
-            ],
+            "choices": either(
+                [
+                    rulebook.question(c.question).choice(x).label
+                    for x in rulebook.question(c.question).choice_ids
+                    if x in c.choices
+                ]
+            ),
         }
         for c in found.when
     ]

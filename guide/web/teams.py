@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from guide.models import Team
@@ -47,7 +48,7 @@ def cookie(kind: str, team: Team) -> str:
 def _team(slug: str) -> Team:
     team = teams.find(slug)
     if team is None:
-        raise Http404(teams.NO_ROOM)
+        raise Http404(str(teams.NO_ROOM))
     return team
 
 
@@ -141,7 +142,7 @@ def live(request: HttpRequest, slug: str) -> HttpResponse:
     and the answer then costs one query."""
     tag = teams.current_etag(slug)
     if tag is None:
-        raise Http404(teams.NO_ROOM)
+        raise Http404(str(teams.NO_ROOM))
     cookies = request.COOKIES
     secrets = f"{cookies.get(f'{ORGANIZER}_{slug}', '')}|{cookies.get(f'{MEMBER}_{slug}', '')}"
     viewer = hashlib.sha256(secrets.encode()).hexdigest()[:16]
@@ -189,7 +190,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         checked = permalinks.check(request.POST, strict=False)
         if not checked.ok:
-            return _refused(request, team, "Some answers are not valid.", 400)
+            return _refused(request, team, gettext("Some answers are not valid."), 400)
         member = team.members.get(pk=member_id)
         teams.update(request, member, teams.member_answers(checked))
         return _back(team)
@@ -261,9 +262,11 @@ def remove(request: HttpRequest, slug: str) -> HttpResponse:
         team.members.filter(pk=int(ident)).first() if ident.isascii() and ident.isdigit() else None
     )
     if member is None:
-        return _refused(request, team, "There is no such member in this room.", 404)
+        return _refused(request, team, gettext("There is no such member in this room."), 404)
     if not (_is_organizer(request, team) or _member_id(request, team) == member.pk):
-        return _refused(request, team, "Only this member or the organizer can remove them.", 403)
+        return _refused(
+            request, team, gettext("Only this member or the organizer can remove them."), 403
+        )
     teams.remove(member)
     return _back(team)
 

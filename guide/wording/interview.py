@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from guide.engine import TOO_LITTLE, UNSURE, Snapshot
 from guide.engine.snapshot import SnapshotFlip
 
-from .numbers import plural
-
-TOO_EARLY = "Too early to say"
+TOO_EARLY = gettext_lazy("Too early to say")
 
 
 def too_early(result: Snapshot) -> bool:
@@ -25,8 +26,10 @@ def questions_left(result: Snapshot) -> str:
     """How many more questions the interview could still ask: "At most 7 more questions"."""
     left = result["outlook"]["questions_left_max"]
     if not left:
-        return "No more questions needed."
-    return f"At most {left} more {plural(left, 'question')}."
+        return _("No more questions needed.")
+    return ngettext(
+        "At most %(count)s more question.", "At most %(count)s more questions.", left
+    ) % {"count": left}
 
 
 def not_asked(result: Snapshot) -> int:
@@ -39,9 +42,13 @@ def settled_line(result: Snapshot) -> str:
     rest = not_asked(result)
     if result["outlook"]["holds"]:
         if not rest:
-            return f"{name}: every question is answered."
-        return f"{name}, whatever you answer to the other {rest} {plural(rest, 'question')}."
-    return f"{name}, unless an answer you were not sure of says otherwise."
+            return _("%(name)s: every question is answered.") % {"name": name}
+        return ngettext(
+            "%(name)s, whatever you answer to the other %(count)s question.",
+            "%(name)s, whatever you answer to the other %(count)s questions.",
+            rest,
+        ) % {"name": name, "count": rest}
+    return _("%(name)s, unless an answer you were not sure of says otherwise.") % {"name": name}
 
 
 def deciding(result: Snapshot) -> tuple[str, ...]:
@@ -56,18 +63,23 @@ def deciding(result: Snapshot) -> tuple[str, ...]:
 
 
 def _deciding_sentence(flip: SnapshotFlip) -> str:
-    return f"{flip['recommendation_name']} if “{flip['prompt']}” is {flip['to_label']}."
+    return _("%(name)s if “%(prompt)s” is %(to)s.") % {
+        "name": flip["recommendation_name"],
+        "prompt": flip["prompt"],
+        "to": flip["to_label"],
+    }
 
 
 def sharpening_line(result: Snapshot) -> str:
     """Once settled: which questions could still change how sure the guide is."""
     count = len(result["outlook"]["sharpening"])
     if not count:
-        return "No answer left could change how sure it is, either."
-    return (
-        f"How sure it is ({result['confidence_label'].lower()}) could still change with "
-        f"{count} more {plural(count, 'question')}."
-    )
+        return _("No answer left could change how sure it is, either.")
+    return ngettext(
+        "How sure it is (%(confidence)s) could still change with %(count)s more question.",
+        "How sure it is (%(confidence)s) could still change with %(count)s more questions.",
+        count,
+    ) % {"confidence": result["confidence_label"].lower(), "count": count}
 
 
 def needs_offer(result: Snapshot) -> str:
@@ -75,28 +87,31 @@ def needs_offer(result: Snapshot) -> str:
     count = len(result["outlook"].get("starter_questions", []))
     if not count:
         return ""
-    return (
-        f"{count} more {plural(count, 'question')} shape your starter project and the advice, "
-        "on one screen; none of them can change the framework."
-    )
+    return ngettext(
+        "%(count)s more question shapes your starter project and the advice, on one screen; "
+        "it cannot change the framework.",
+        "%(count)s more questions shape your starter project and the advice, on one screen; "
+        "none of them can change the framework.",
+        count,
+    ) % {"count": count}
 
 
 def needs_line(result: Snapshot) -> str:
     """The "what else" screen's promise: these answers shape the starter and the advice, and
     (the engine's settled outlook) cannot change the framework."""
     name = result["recommendation_name"]
-    return (
-        f"{name} it is: nothing you answer here can change that. These answers shape the "
+    return _(
+        "%(name)s it is: nothing you answer here can change that. These answers shape the "
         "starter project you can download and the advice that comes with your result. "
         "Answer what you know and leave the rest."
-    )
+    ) % {"name": name}
 
 
 def panel_leaning(result: Snapshot) -> str:
     """The live panel's headline: the framework named so far, or none until there is evidence
     to name one. How sure it is goes in the badge beside it, said once."""
     if too_early(result) or result["state"] == TOO_LITTLE:
-        return TOO_EARLY
+        return str(TOO_EARLY)
     return result["recommendation_name"]
 
 

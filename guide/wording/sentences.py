@@ -13,17 +13,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from guide.engine import CLEAR, CLOSE, LEAN, TOO_LITTLE, TOSS_UP, UNSURE, Snapshot
 from guide.engine.snapshot import SnapshotFlip, SnapshotNote, SnapshotReason, SnapshotSource
 
-from .numbers import amount, lead, plural, points
+from .numbers import amount, count_of, lead, points
 
-#: Lead-ins shared by every surface.
-NEXT_QUESTION = "The most telling one to answer next:"
-PANEL_NEXT_QUESTION = "Most telling next:"
-NO_REASONS = "No answer favoured either framework, so the guide falls back to the simpler start."
-NO_FLIPS = "No single change of answer would change the recommendation."
-ALL_ANSWERED = "Every question was answered."
+#: Lead-ins shared by every surface (lazy: each is worded in the language active where it
+#: is shown).
+NEXT_QUESTION = gettext_lazy("The most telling one to answer next:")
+PANEL_NEXT_QUESTION = gettext_lazy("Most telling next:")
+NO_REASONS = gettext_lazy(
+    "No answer favoured either framework, so the guide falls back to the simpler start."
+)
+NO_FLIPS = gettext_lazy("No single change of answer would change the recommendation.")
+ALL_ANSWERED = gettext_lazy("Every question was answered.")
 
 
 # -- sentences ----------------------------------------------------------------------------
@@ -45,23 +52,24 @@ def headline(result: Snapshot) -> str:
     if decided(result) or named_the_tie_break(result):
         return name
     if not result["gap"]:
-        return "A toss-up" if state == TOSS_UP else "Too little to go on"
-    return (
-        f"A toss-up, leaning {name}" if state == TOSS_UP else f"Too little to go on, leaning {name}"
-    )
+        return _("A toss-up") if state == TOSS_UP else _("Too little to go on")
+    if state == TOSS_UP:
+        return _("A toss-up, leaning %(name)s") % {"name": name}
+    return _("Too little to go on, leaning %(name)s") % {"name": name}
 
 
 def title(result: Snapshot) -> str:
     """The verdict as a sentence, for titles: "The guide recommends Django", or the headline
     of an undecided result ("A toss-up, leaning Django")."""
     if decided(result):
-        return f"The guide recommends {result['recommendation_name']}"
+        return _("The guide recommends %(name)s") % {"name": result["recommendation_name"]}
     return headline(result)
 
 
 def standing(result: Snapshot) -> str:
     """Each option's points: "Flask 3 · Django 9 points"."""
-    return " · ".join(f"{s['name']} {amount(s['points'])}" for s in result["scores"]) + " points"
+    scores = " · ".join(f"{s['name']} {amount(s['points'])}" for s in result["scores"])
+    return _("%(scores)s points") % {"scores": scores}
 
 
 def state_note(result: Snapshot) -> str:
@@ -71,38 +79,48 @@ def state_note(result: Snapshot) -> str:
     name, leader = result["recommendation_name"], result["leaning_name"]
     if named_the_tie_break(result):
         if result["state"] == TOO_LITTLE:
-            return (
+            return _(
                 "There was too little to go on: the guide then named the simpler start, "
-                f"{name}, although what there was pointed to {leader}."
-            )
-        return (
+                "%(name)s, although what there was pointed to %(leader)s."
+            ) % {"name": name, "leader": leader}
+        return _(
             "It was a close call: when nothing clearly favoured either, the guide then advised "
-            f"the simpler start, {name}, although {leader} was slightly ahead on points."
-        )
+            "the simpler start, %(name)s, although %(leader)s was slightly ahead on points."
+        ) % {"name": name, "leader": leader}
     gap, given = result["gap"], result["evidence"]
     if not given:
-        return (
+        return _(
             "No answer gives points to either framework yet. With nothing to go on, the guide "
-            f"names {name}, the simpler start the articles advise when in doubt."
-        )
+            "names %(name)s, the simpler start the articles advise when in doubt."
+        ) % {"name": name}
     if not gap:
-        return (
+        return _(
             "It is a toss-up: the answers give both frameworks the same points, so the guide "
-            f"names {name}, the simpler start the articles advise when in doubt."
-        )
-    lead = f"{name} is ahead by {amount(gap)} {plural(gap, 'point')}"
+            "names %(name)s, the simpler start the articles advise when in doubt."
+        ) % {"name": name}
     if result["state"] == TOO_LITTLE:
         needed = result["min_evidence"]
-        return (
-            f"There is too little to go on yet: the answers give {amount(given)} "
-            f"{plural(given, 'point')} in all, and the guide needs {amount(needed)} before it "
-            f"calls it. {lead}, so far."
-        )
+        first = ngettext(
+            "There is too little to go on yet: the answers give %(given)s point in all, and "
+            "the guide needs %(needed)s before it calls it.",
+            "There is too little to go on yet: the answers give %(given)s points in all, and "
+            "the guide needs %(needed)s before it calls it.",
+            count_of(given),
+        ) % {"given": amount(given), "needed": amount(needed)}
+        second = ngettext(
+            "%(name)s is ahead by %(gap)s point, so far.",
+            "%(name)s is ahead by %(gap)s points, so far.",
+            count_of(gap),
+        ) % {"name": name, "gap": amount(gap)}
+        return _("%(first)s %(second)s") % {"first": first, "second": second}
     lean = result["lean_points"]
-    return (
-        f"It is a toss-up: {lead}, short of the {amount(lean)} that make a lean. Either "
-        "framework will serve this project; the reasons below say what tips it."
-    )
+    return ngettext(
+        "It is a toss-up: %(name)s is ahead by %(gap)s point, short of the %(lean)s that make "
+        "a lean. Either framework will serve this project; the reasons below say what tips it.",
+        "It is a toss-up: %(name)s is ahead by %(gap)s points, short of the %(lean)s that make "
+        "a lean. Either framework will serve this project; the reasons below say what tips it.",
+        count_of(gap),
+    ) % {"name": name, "gap": amount(gap), "lean": amount(lean)}
 
 
 def because(result: Snapshot) -> str:
@@ -117,8 +135,21 @@ def because(result: Snapshot) -> str:
     ][:3]
     if not phrases:
         return ""
-    listed = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
-    return f"Because {listed}."
+    return _("Because %(reasons)s.") % {"reasons": listed(phrases)}
+
+
+def listed(items: list[str]) -> str:
+    """Items as a sentence lists them: "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(items)s and %(last)s") % {"items": _(", ").join(items[:-1]), "last": items[-1]}
+
+
+def either(items: list[str]) -> str:
+    """Alternatives as a sentence offers them: "a", "a or b", "a, b or c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _("%(items)s or %(last)s") % {"items": _(", ").join(items[:-1]), "last": items[-1]}
 
 
 def rules_date(result: Snapshot) -> str:
@@ -128,16 +159,20 @@ def rules_date(result: Snapshot) -> str:
         day = datetime.date.fromisoformat(updated)
     except ValueError:
         return ""
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, "DATE_FORMAT")
 
 
 def outlook_status(result: Snapshot) -> str:
     """Whether the questions left open could still change the recommendation."""
     return _open_questions(
         result,
-        answered=ALL_ANSWERED,
-        holds="It holds whatever you answer to the rest.",
-        could_change="The {count} open {questions} could still change it.",
+        answered=str(ALL_ANSWERED),
+        holds=_("It holds whatever you answer to the rest."),
+        could_change=lambda count: ngettext(
+            "The %(count)s open question could still change it.",
+            "The %(count)s open questions could still change it.",
+            count,
+        ),
     )
 
 
@@ -147,71 +182,111 @@ def outlook_range(result: Snapshot) -> str:
     if not outlook["unanswered"]:
         return ""
     name = result["recommendation_name"]
-    worst = (
-        "" if outlook["holds"] else f"; at worst the guide would say {outlook['worst_case_name']}"
-    )
     low, high = lead(outlook["lead_low"]), lead(outlook["lead_high"])
-    where = f"stay {low}" if low == high else f"end between {low} and {high}"
-    return f"Answered, {name} would {where}{worst}."
+    words = {"name": name, "low": low, "high": high, "worst": outlook["worst_case_name"]}
+    if low == high:
+        if outlook["holds"]:
+            return _("Answered, %(name)s would stay %(low)s.") % words
+        return (
+            _("Answered, %(name)s would stay %(low)s; at worst the guide would say %(worst)s.")
+            % words
+        )
+    if outlook["holds"]:
+        return _("Answered, %(name)s would end between %(low)s and %(high)s.") % words
+    return (
+        _(
+            "Answered, %(name)s would end between %(low)s and %(high)s; at worst the guide would "
+            "say %(worst)s."
+        )
+        % words
+    )
 
 
 def panel_outlook(result: Snapshot) -> str:
     """The live panel's one line on the open questions."""
     return _open_questions(
         result,
-        answered="All questions answered.",
-        holds="Holds whatever you answer to the rest.",
-        could_change="Could still change: {count} {questions} open.",
+        answered=_("All questions answered."),
+        holds=_("Holds whatever you answer to the rest."),
+        could_change=lambda count: ngettext(
+            "Could still change: %(count)s question open.",
+            "Could still change: %(count)s questions open.",
+            count,
+        ),
     )
 
 
-def _open_questions(result: Snapshot, *, answered: str, holds: str, could_change: str) -> str:
+def _open_questions(
+    result: Snapshot, *, answered: str, holds: str, could_change: Callable[[int], str]
+) -> str:
     """The one of three wordings that fits the questions left open: ``answered`` when there
     are none, ``holds`` when no answer to them can change the recommendation, else
-    ``could_change``, in which ``{count}`` and ``{questions}`` say how many ("2", "questions")."""
+    ``could_change(count)``, in which ``%(count)s`` says how many."""
     count = len(result["outlook"]["unanswered"])
     if not count:
         return answered
     if result["outlook"]["holds"]:
         return holds
-    return could_change.format(count=count, questions=plural(count, "question"))
+    return could_change(count) % {"count": count}
 
 
 def panel_status(result: Snapshot) -> str:
     """The live panel's one line on how sure the guide is, for each state, so far."""
     state = result["state"]
     if not result["evidence"]:
-        return "Answer a few questions: with nothing to go on, the guide leans neither way."
+        return _("Answer a few questions: with nothing to go on, the guide leans neither way.")
     if state == TOO_LITTLE:
-        return "Too little to go on yet: a few more answers will let the guide call it."
+        return _("Too little to go on yet: a few more answers will let the guide call it.")
     if state == TOSS_UP:
-        return "A toss-up so far: either framework would serve."
+        return _("A toss-up so far: either framework would serve.")
     # The badge beside the headline says how sure; this line says how far it may still move.
     if result["outlook"]["unanswered"] and not result["outlook"]["holds"]:
-        return "On the answers so far: the rest could still change it."
-    return "No answer left can change the framework."
+        return _("On the answers so far: the rest could still change it.")
+    return _("No answer left can change the framework.")
 
 
 def panel_announcement(result: Snapshot) -> str:
     """What a screen reader hears after each answer: a few words, and no side before there is
     evidence to name one."""
     if result["evidence"] < result["min_evidence"]:
-        return "Too early to say."
-    return f"Leaning {result['leaning_name']}; {result['confidence_label'].lower()}."
+        return _("Too early to say.")
+    return _("Leaning %(name)s; %(confidence)s.") % {
+        "name": result["leaning_name"],
+        "confidence": result["confidence_label"].lower(),
+    }
 
 
 def flip_sentence(flip: SnapshotFlip) -> str:
-    was = f" instead of {flip['from_label']}" if flip["from_choice"] != UNSURE else ""
-    close = ", as a toss-up" if flip["confidence"] == CLOSE else ""
+    words = {
+        "prompt": flip["prompt"],
+        "to": flip["to_label"],
+        "was": flip["from_label"],
+        "name": flip["recommendation_name"],
+    }
+    close = flip["confidence"] == CLOSE
+    if flip["from_choice"] == UNSURE:
+        if close:
+            return (
+                _("If “%(prompt)s” were %(to)s, the guide would say %(name)s, as a toss-up.")
+                % words
+            )
+        return _("If “%(prompt)s” were %(to)s, the guide would say %(name)s.") % words
+    if close:
+        return (
+            _(
+                "If “%(prompt)s” were %(to)s instead of %(was)s, the guide would say "
+                "%(name)s, as a toss-up."
+            )
+            % words
+        )
     return (
-        f"If “{flip['prompt']}” were {flip['to_label']}{was}, the guide would say "
-        f"{flip['recommendation_name']}{close}."
+        _("If “%(prompt)s” were %(to)s instead of %(was)s, the guide would say %(name)s.") % words
     )
 
 
 def credit(reason: SnapshotReason, names: Mapping[str, str]) -> str:
     """Whom a reason's points go to: "for Django"."""
-    return f"for {names.get(reason['favours'], reason['favours'])}"
+    return _("for %(name)s") % {"name": names.get(reason["favours"], reason["favours"])}
 
 
 def citation(source: SnapshotSource) -> str:
@@ -224,8 +299,8 @@ def citations(item: SnapshotReason | SnapshotNote) -> str:
     sources = item["sources"]
     if not sources:
         return ""
-    label = "Source" if len(sources) == 1 else "Sources"
-    return f"{label}: " + "; ".join(citation(s) for s in sources)
+    cited = "; ".join(citation(s) for s in sources)
+    return ngettext("Source: %(cited)s", "Sources: %(cited)s", len(sources)) % {"cited": cited}
 
 
 def byline(source: SnapshotSource) -> str:
@@ -239,7 +314,7 @@ def byline(source: SnapshotSource) -> str:
 
 
 #: What "points" are, in one line, where a result first shows them.
-POINTS_LINE = (
+POINTS_LINE = gettext_lazy(
     "Points: each answer, and some combinations of answers, count for the framework their "
     "sources favour, weighted by how much that matters; the gap between the totals sets how "
     "sure the guide is."
@@ -266,12 +341,12 @@ class Told:
     reasons: tuple[tuple[SnapshotReason, str, str], ...]  # (reason, "+3.0", "for Django")
     flips: tuple[str, ...]
     other_names: str  # the options not recommended: "Django"
+    points_line: str
+    no_reasons: str
+    no_flips: str
+    next_question: str
+    panel_next_question: str
     assumptions_note: str = ""  # said when the result rests mostly on assumptions
-    points_line: str = POINTS_LINE
-    no_reasons: str = NO_REASONS
-    no_flips: str = NO_FLIPS
-    next_question: str = NEXT_QUESTION
-    panel_next_question: str = PANEL_NEXT_QUESTION
 
 
 def assumptions_note(result: Snapshot) -> str:
@@ -283,10 +358,10 @@ def assumptions_note(result: Snapshot) -> str:
     assumed = sum(abs(r["contribution"]) for r in mine if r.get("assumed"))
     if not start or not total or assumed * 2 <= total:
         return ""
-    return (
-        f"Most of this rests on what “{start['label']}” assumed, not on answers you gave: "
-        "check those assumptions."
-    )
+    return _(
+        "Most of this rests on what “%(start)s” assumed, not on answers you gave: check those "
+        "assumptions."
+    ) % {"start": start["label"]}
 
 
 #: Each of Told's sentences that reads the result alone, and the function that words it.
@@ -317,7 +392,12 @@ def tell(result: Snapshot) -> Told:
             (r, "+" + points(r["contribution"]), credit(r, names)) for r in result["reasons"]
         ),
         flips=tuple(flip_sentence(f) for f in result["flips"]),
-        other_names=" and ".join(
-            s["name"] for s in result["scores"] if s["option"] != result["recommendation"]
+        other_names=listed(
+            [s["name"] for s in result["scores"] if s["option"] != result["recommendation"]]
         ),
+        points_line=str(POINTS_LINE),
+        no_reasons=str(NO_REASONS),
+        no_flips=str(NO_FLIPS),
+        next_question=str(NEXT_QUESTION),
+        panel_next_question=str(PANEL_NEXT_QUESTION),
     )

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext
 
-from guide.engine import UNSURE, UNSURE_LABEL, Snapshot
+from guide.engine import UNSURE, Snapshot
 from guide.services import permalinks
 from guide.services.rulebook import get_rulebook
 from guide.wording import interview as words
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             question = rulebook.question(result["outlook"]["next_question"])
             asked = sum(1 for a in result["answers"] if a["asked"] and not a["assumed"])
             self.say(f"\nQuestion {asked + 1} · {words.questions_left(result)}")
-            labels = [c.label for c in question.choices] + [UNSURE_LABEL]
+            labels = [c.label for c in question.choices] + [rulebook.unsure_label]
             picked = self.pick(question.prompt, labels)
             if picked is None:
                 break
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             shown = {a["question"] for a in self.result(answers, start)["answers"]}
             if ident not in shown:
                 continue  # a follow-up whose condition the answers so far do not meet
-            labels = [c.label for c in question.choices] + [UNSURE_LABEL, "Skip"]
+            labels = [c.label for c in question.choices] + [rulebook.unsure_label, gettext("Skip")]
             picked = self.pick(question.prompt, labels)
             if picked is None:
                 break
