@@ -306,3 +306,21 @@ def test_a_rooms_verdict_is_worded_in_the_language_of_its_address(client):
     spanish = html(client.get(f"/es/t/{slug}/"))
     assert "Depende de" in spanish and "It hinges on" not in spanish
     assert "Django o Flask" in spanish or "Flask o Django" in spanish
+
+
+def test_the_decision_record_is_written_in_the_language_of_its_address(client):
+    import zipfile
+
+    slug = client.post("/api/recommendations", {"answers": ANSWERS}, "application/json").json()[
+        "slug"
+    ]
+    english = html(client.get(f"/r/{slug}/decision.md"))
+    spanish = html(client.get(f"/es/r/{slug}/decision.md"))
+    assert "## Context and Problem Statement" in english
+    assert "## Contexto y planteamiento del problema" in spanish
+    assert "Context and Problem Statement" not in spanish and "Good, because" not in spanish
+    assert said("es", "question.admin.prompt") in spanish
+    assert "status: accepted" in spanish  # MADR's front matter is read by tools: it stays
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/zh-hans/r/{slug}/starter.zip").content))
+    record = next(name for name in archive.namelist() if "/docs/decisions/" in name)
+    assert "## 背景与问题陈述" in archive.read(record).decode()

@@ -158,6 +158,15 @@ def test_every_page_speaks_only_through_its_translations(client, pseudo):
     assert not english_left
 
 
+def test_the_decision_record_speaks_only_through_its_translations(client, pseudo):
+    slug = client.post(
+        "/api/recommendations", {"answers": {"auth": "full", "admin": "yes"}}, "application/json"
+    ).json()["slug"]
+    record = client.get(f"/es/r/{slug}/decision.md").content.decode()
+    body = record.split("---", 2)[2]  # MADR's front matter is read by tools: it stays English
+    assert not unmarked(body.replace("|", " "), names_of(pseudo))
+
+
 def test_the_pseudo_language_finds_english_that_was_not_sent_through_gettext(pseudo):
     """The check itself: English outside a marker is found, a marked sentence is not."""
     page = "<p>⟦Why we ask⟧ Flask</p><p>Points by criterion</p><code>pip install</code>"

@@ -7,7 +7,7 @@ import re
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from .spec import STARTERS, StarterSpec
+from .spec import RECORD_WORDS, STARTERS, StarterSpec
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -36,7 +36,9 @@ def decision_record(spec: StarterSpec) -> str:
         raise ValueError("this starter was made without a result, so it records no decision")
     decision = asdict(spec.decision)
     decision["answers"] = [{"prompt": q, "label": a} for q, a in spec.decision.answers]
-    return str(_decision_template().render(decision=_on_one_line(decision)))
+    words = {**RECORD_WORDS, **dict(spec.decision.words)}
+    del decision["words"]
+    return str(_decision_template().render(decision=_on_one_line(decision), words=words))
 
 
 def _on_one_line(value: Any) -> Any:

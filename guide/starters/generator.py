@@ -35,6 +35,7 @@ from .spec import (
     KEEPS_DATA,
     KEY_FILES,
     NEEDS,
+    RECORD_WORDS,
     STARTERS,
     STORES,
     Alternative,
@@ -53,6 +54,7 @@ from .spec import (
 
 __all__ = [
     "ANSWERS_FILE",
+    "RECORD_WORDS",
     "DECISION_TEMPLATE",
     "FEATURES",
     "FRAMEWORKS",

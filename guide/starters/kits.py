@@ -14,7 +14,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from guide.models import Permalink
@@ -32,6 +34,7 @@ from guide.wording.sentences import listed
 
 from .generator import FEATURES as STARTER_FEATURES
 from .generator import (
+    RECORD_WORDS,
     Framework,
     StarterSpec,
     decision_path,
@@ -75,8 +78,10 @@ def starter_spec(link: Permalink, framework: Framework | None = None) -> Starter
     """The starter project for a link's answers: the recommended framework's, or
     ``framework``'s, with a decision record that gives the link's address. Raises
     ValueError for a framework the guide does not know."""
+    english = translation.get_language() in (None, settings.LANGUAGE_CODE)
+    words = None if english else {key: gettext(text) for key, text in RECORD_WORDS.items()}
     return spec_from_result(
-        said(link), framework, permalink=absolute(link_url(link)), team=link.team
+        said(link), framework, permalink=absolute(link_url(link)), team=link.team, words=words
     )
 
 

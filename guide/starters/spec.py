@@ -152,6 +152,9 @@ class Decision:
     #: A team's decision (recorded in a team room): the room's title and its members.
     team: str = ""
     decision_makers: tuple[str, ...] = ()
+    #: The record's own words in the result's language, as (key, text) pairs over
+    #: :data:`RECORD_WORDS`' English; empty: English.
+    words: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.permalink and not re.fullmatch(r"https?://[^\s<>()\[\]]{1,500}", self.permalink):
@@ -215,11 +218,13 @@ def spec_from_result(
     *,
     permalink: str = "",
     team: Mapping[str, Any] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> StarterSpec:
     """The starter for a result (a :class:`~guide.engine.Snapshot`), for ``framework`` or
     else the recommended one, with the decision record the result makes (``permalink``:
     the result's absolute address, if it has one; ``team``: the team section of a decision
-    recorded in a team room, whose members the record names as its decision-makers).
+    recorded in a team room, whose members the record names as its decision-makers;
+    ``words``: the decision record's words in the result's language, :data:`RECORD_WORDS`).
 
     The result's features become the starter's; a model to serve (``ml_model``, its main job
     or a part) adds ``predict``;
@@ -245,7 +250,7 @@ def spec_from_result(
         for entry in called_for
         if entry["feature"] not in FEATURES
     )
-    decision = decision_from_result(snapshot, chosen, permalink)
+    decision = decision_from_result(snapshot, chosen, permalink, words)
     if team:
         decision = replace(
             decision,
@@ -255,9 +260,67 @@ def spec_from_result(
     return StarterSpec(chosen, frozenset(features), next_steps, decision)
 
 
-def decision_from_result(snapshot: Mapping[str, Any], chosen: str, permalink: str) -> Decision:
-    """What a result says about choosing ``chosen``, for its decision record."""
+#: The decision record's words (starters/shared/decision.md.jinja), in English. A record in
+#: another language carries them translated (``Decision.words``); the headings are MADR's.
+RECORD_WORDS = {
+    "title": gettext_noop("Use %(name)s"),
+    "context_heading": gettext_noop("Context and Problem Statement"),
+    "context": gettext_noop("This project needed a Python web framework: %(name)s or %(other)s."),
+    "context_team": gettext_noop(
+        'The choice was made by a team together ("%(team)s": %(members)s) with the "Flask or '
+        "Django?\" guide, which weighed the team's answers, its disagreements settled:"
+    ),
+    "context_alone": gettext_noop(
+        'The choice was made with the "Flask or Django?" guide, which weighed these answers:'
+    ),
+    "question": gettext_noop("Question"),
+    "answer": gettext_noop("Answer"),
+    "assumed": gettext_noop("(assumed)"),
+    "drivers_heading": gettext_noop("Decision Drivers"),
+    "options_heading": gettext_noop("Considered Options"),
+    "outcome_heading": gettext_noop("Decision Outcome"),
+    "chosen": gettext_noop(
+        'Chosen option: "%(name)s", the guide\'s recommendation for these answers '
+        "(%(confidence)s): %(summary)s"
+    ),
+    "chosen_otherwise": gettext_noop(
+        'Chosen option: "%(name)s", although the guide recommended %(recommended)s for these '
+        "answers (%(confidence)s: %(summary)s). Write down here why this project goes the other "
+        "way, for whoever reads this later."
+    ),
+    "consequences_heading": gettext_noop("Consequences"),
+    "good_starter": gettext_noop(
+        "Good, because the project starts from the guide's %(name)s starter, with the features "
+        "the answers called for and a test for each."
+    ),
+    "bad_other": gettext_noop(
+        "Bad, because the reasons for %(other)s below still hold: revisit this record if the "
+        "answers change."
+    ),
+    "pros_heading": gettext_noop("Pros and Cons of the Options"),
+    "good_because": gettext_noop("Good, because %(reason)s"),
+    "sources": gettext_noop("Sources:"),
+    "none_favoured": gettext_noop("None of the answers favoured it."),
+    "more_heading": gettext_noop("More Information"),
+    "more_permalink": gettext_noop(
+        "The guide's whole result, with every source and what would change it: <%(url)s>"
+    ),
+    "more_unsaved": gettext_noop(
+        "The result was not saved as a permalink; answering the guide's questions again shows it."
+    ),
+}
+
+
+def decision_from_result(
+    snapshot: Mapping[str, Any],
+    chosen: str,
+    permalink: str,
+    words: Mapping[str, str] | None = None,
+) -> Decision:
+    """What a result says about choosing ``chosen``, for its decision record (``words``:
+    :data:`RECORD_WORDS` in the result's language)."""
     names = {str(score["option"]): str(score["name"]) for score in snapshot["scores"]}
+    said = {**RECORD_WORDS, **(words or {})}
     return Decision(
         framework_name=names[chosen],
         other_name=next(name for option, name in names.items() if option != chosen),
@@ -265,7 +328,10 @@ def decision_from_result(snapshot: Mapping[str, Any], chosen: str, permalink: st
         confidence=str(snapshot["confidence_label"]),
         summary=str(snapshot["recommendation_summary"]),
         answers=tuple(
-            (str(a["prompt"]), str(a["label"]) + (" (assumed)" if a.get("assumed") else ""))
+            (
+                str(a["prompt"]),
+                str(a["label"]) + (" " + said["assumed"] if a.get("assumed") else ""),
+            )
             for a in snapshot["answers"]
             if a.get("asked", True) or a.get("assumed")  # not the questions never put
         ),
@@ -283,6 +349,7 @@ def decision_from_result(snapshot: Mapping[str, Any], chosen: str, permalink: st
             for x in snapshot["alternatives"]
         ),
         permalink=permalink,
+        words=tuple(said.items()) if words else (),
     )
 
 
