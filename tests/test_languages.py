@@ -324,3 +324,22 @@ def test_the_decision_record_is_written_in_the_language_of_its_address(client):
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"/zh-hans/r/{slug}/starter.zip").content))
     record = next(name for name in archive.namelist() if "/docs/decisions/" in name)
     assert "## 背景与问题陈述" in archive.read(record).decode()
+
+
+def test_a_save_that_fails_says_in_each_language_that_the_answers_are_kept(client):
+    from unittest import mock
+
+    from django.db.utils import OperationalError
+    from django.utils import translation
+
+    with mock.patch(
+        "guide.models.PermalinkQuerySet.for_answers",
+        side_effect=OperationalError("connection refused"),
+    ):
+        response = client.post("/es/", {"auth": "full"})
+    assert response.status_code == 503
+    page = html(response)
+    assert 'href="/es/?auth=full"' in page
+    with translation.override("es"):
+        kept = translation.gettext("Nothing was lost: your answers are kept in the link below.")
+    assert kept in page and "Nothing was lost" not in page

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageDraw, ImageFont
 
@@ -61,7 +62,8 @@ def draw_card(result: Snapshot, language: str = "en") -> bytes:
     draw = ImageDraw.Draw(image)
     colour = COLOURS.get(result["recommendation"], INK)
     draw.rectangle((0, 0, SIZE[0], 18), fill=colour)
-    draw.text((70, 60), "FLASK OR DJANGO? · THE GUIDE'S RECOMMENDATION", font=font(26), fill=MUTED)
+    kicker = f"{gettext('Flask or Django?')} · {gettext('The guide’s recommendation')}"
+    draw.text((70, 60), kicker.upper(), font=font(26), fill=MUTED)
     draw.text((70, 110), told.headline, font=font(96 if told.decided else 64, bold=True), fill=INK)
     line = f"{result['confidence_label']} · {told.standing}"
     text_colour = TEXT_COLOURS.get(result["recommendation"], INK)

@@ -43,7 +43,8 @@ class Command(BaseCommand):
         while result["outlook"]["next_question"]:
             question = rulebook.question(result["outlook"]["next_question"])
             asked = sum(1 for a in result["answers"] if a["asked"] and not a["assumed"])
-            self.say(f"\nQuestion {asked + 1} · {words.questions_left(result)}")
+            number = gettext("Question %(number)s") % {"number": asked + 1}
+            self.say(f"\n{number} · {words.questions_left(result)}")
             labels = [c.label for c in question.choices] + [rulebook.unsure_label]
             picked = self.pick(question.prompt, labels)
             if picked is None:
@@ -69,7 +70,7 @@ class Command(BaseCommand):
         if not needs or not result["outlook"]["holds"]:
             return result
         rulebook = get_rulebook()
-        self.say("\nWhat else does your project need? " + words.needs_offer(result))
+        self.say(f"\n{gettext('What else does your project need?')} {words.needs_offer(result)}")
         for ident in needs:
             question = rulebook.question(ident)
             shown = {a["question"] for a in self.result(answers, start)["answers"]}
@@ -85,8 +86,8 @@ class Command(BaseCommand):
 
     def choose_start(self) -> str | None:
         starts = get_rulebook().starting_points
-        labels = [f"{s.label}: {s.description}" for s in starts] + ["Something else"]
-        picked = self.pick("What are you building?", labels)
+        labels = [f"{s.label}: {s.description}" for s in starts] + [gettext("Something else")]
+        picked = self.pick(gettext("What are you building?"), labels)
         return starts[picked].id if picked is not None and picked < len(starts) else None
 
     def pick(self, prompt: str, labels: list[str]) -> int | None:
@@ -101,7 +102,7 @@ class Command(BaseCommand):
                 return None
             if given.isdigit() and 1 <= int(given) <= len(labels):
                 return int(given) - 1
-            self.say(f"Type a number from 1 to {len(labels)}.")
+            self.say(gettext("Type a number from 1 to %(last)s.") % {"last": len(labels)})
 
     def result(self, answers: dict[str, str], start: str | None) -> Snapshot:
         checked = permalinks.check(answers, strict=True, start=start)

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from guide.engine import RulebookError, Snapshot
 from guide.services import permalinks
@@ -76,31 +77,39 @@ def describe(result: Snapshot) -> str:
     """A result as plain text for a terminal, in the words every surface uses
     (guide.wording.sentences)."""
     told = tell(result)
-    lines = [f"Recommendation: {told.headline} ({result['confidence_label']}; {told.standing})"]
+    lines = [
+        _("Recommendation: %(headline)s (%(confidence)s; %(standing)s)")
+        % {
+            "headline": told.headline,
+            "confidence": result["confidence_label"],
+            "standing": told.standing,
+        }
+    ]
     if told.close_note:
         lines.append(f"  {told.close_note}")
     if told.reasons:
-        lines.append("Why:")
+        lines.append(_("Why:"))
         for reason, points, credit in told.reasons:
             source = f" ({citations(reason)})" if reason["source"] else ""
             lines.append(f"  {points} {credit}: {reason['label']}. {reason['text']}{source}")
-    lines.append(f"Not sure: {told.outlook_status} {told.outlook_range}".rstrip())
+    lines.append(f"{_('Not sure:')} {told.outlook_status} {told.outlook_range}".rstrip())
     if result["outlook"]["next_prompt"] and not result["outlook"]["holds"]:
         lines.append(f"{NEXT_QUESTION} {result['outlook']['next_prompt']}")
     if told.flips:
-        lines.append("What would change it:")
+        lines.append(_("What would change it:"))
         lines.extend(f"  {flip}" for flip in told.flips)
     for note in result["notes"]:
         source = f" ({citations(note)})" if note["source"] else ""
-        lines.append(f"Note: {note['text']}{source}")
+        lines.append(f"{_('Note:')} {note['text']}{source}")
     for alternative in result["alternatives"]:
         lines.append(
-            f"Also consider {alternative['name']}: {alternative['why']} {alternative['url']}"
+            _("Also consider %(name)s:") % {"name": alternative["name"]}
+            + f" {alternative['why']} {alternative['url']}"
         )
-    lines.append("Start here:")
+    lines.append(_("Start here:"))
     lines.extend(f"  {link['title']}: {link['url']}" for link in result["links"]["framework"])
     for feature in result["links"]["features"]:
         for link in feature["links"].get(result["recommendation"], ()):
             lines.append(f"  {feature['label']}: {link['title']}: {link['url']}")
-    lines.append(f"Ruleset {result['ruleset_version']}")
+    lines.append(_("Ruleset %(version)s") % {"version": result["ruleset_version"]})
     return "\n".join(lines)
