@@ -133,6 +133,8 @@ def test_the_spanish_pdf_holds_the_spanish_words_of_the_page(client):
     ]
     text = text_of(client.get(f"/es/r/{slug}/pdf").content)
     assert " ".join(said("es", "question.admin.prompt").split()) in text
+    assert "Página 1 de" in text and "Page 1 of" not in text  # its footer too
+    assert "Page 1 of" in text_of(client.get(f"/r/{slug}/pdf").content)
 
 
 def test_the_api_answers_in_the_language_asked_for_and_says_so(client):

@@ -11,6 +11,7 @@ render's garbage is freed without walking the whole heap (:func:`young_garbage_o
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import re
 import threading
@@ -29,6 +30,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext
 from weasyprint import CSS, HTML
 from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
@@ -112,6 +115,22 @@ def stylesheets(paper: str) -> tuple[CSS, ...]:
         CSS(filename=path, font_config=font_config(), url_fetcher=fetcher),
         CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", font_config=font_config()),
     )
+
+
+@lru_cache(maxsize=8)
+def page_numbers(language: str) -> CSS:
+    """The pages' footer, "Page 1 of 2", in ``language``: CSS counters between the words of
+    the sentence (the summary's stylesheet gives its place and look)."""
+    with translation.override(language):
+        sentence = gettext("Page %(page)s of %(pages)s")
+    parts = re.split(r"(%\((?:page|pages)\)s)", sentence)
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    # A CSS string escapes quotes and backslashes as JSON does; other letters stay as they are.
+    content = " ".join(
+        counters.get(part) or json.dumps(part, ensure_ascii=False) for part in parts if part
+    )
+    rule = f"@page {{ @bottom-right {{ content: {content}; }} }}"
+    return CSS(string=rule, font_config=font_config())
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +222,9 @@ def render_pdf(html: str, *, paper: str) -> bytes:
             string=html, base_url=str(static_roots()[0]) + "/", url_fetcher=StaticOnlyFetcher()
         )
         pdf: bytes = document.write_pdf(
-            stylesheets=stylesheets(paper), font_config=font_config(), pdf_tags=True
+            stylesheets=(*stylesheets(paper), page_numbers(translation.get_language() or "en")),
+            font_config=font_config(),
+            pdf_tags=True,
         )
         return pdf
 

@@ -120,3 +120,28 @@ def test_every_page_is_clean_in_both_schemes_with_and_without_javascript(
     assert_no_serious_violations(page, f"the results page ({scheme}, js={javascript})")
     page.goto("/r/AAAAAAAAAAAAAAAA/")
     assert_no_serious_violations(page, f"the 404 page ({scheme}, js={javascript})")
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br", "zh-hans"])
+@pytest.mark.parametrize(
+    ("scheme", "width"), [("light", 1280), ("dark", 390)], ids=["light-desktop", "dark-phone"]
+)
+def test_every_page_is_clean_in_each_language(new_context, live_server, language, scheme, width):
+    """The same pages in each language: axe clean, the page's language named, and nothing
+    wider than a phone's screen, however long the language's words."""
+    page = new_context(color_scheme=scheme).new_page()
+    page.set_viewport_size({"width": width, "height": 800})
+    for what, url in [*PAGES.items(), ("a team room", "/t/new")]:
+        page.goto(f"/{language}{url}")
+        assert page.locator("html").get_attribute("lang").lower() == language, what
+        assert_no_serious_violations(page, f"{what} in {language} ({scheme}, {width} px)")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{what} in {language} is {overflow} px wider than the screen"
+    page.goto(f"/{language}/all/?auth=full&admin=yes")
+    page.locator(".live-submit").click()
+    expect(page).to_have_url(re.compile(f"/{language}{PERMALINK}"))
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    assert_no_serious_violations(page, f"the results page in {language} ({scheme}, {width} px)")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the results page in {language} is {overflow} px too wide"
