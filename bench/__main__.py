@@ -5,7 +5,7 @@ import sys
 
 import django
 
-from . import attack, engine, http, interview, load, pdf, rules, starter
+from . import attack, engine, http, interview, languages, load, pdf, rules, starter
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The in-process sections (engine, pdf) run with production settings but need a key.
@@ -18,6 +18,7 @@ SECTIONS = {
     "engine": engine.run,
     "interview": interview.run,
     "http": http.run,
+    "languages": languages.run,
     "pdf": pdf.run,
     "rules": rules.run,
     "starter": starter.run,

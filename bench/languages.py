@@ -1,0 +1,68 @@
+"""What a language costs: each page in Chinese and in Spanish against the same page in English,
+requests per second through gunicorn, in alternating rounds (see bench/http.py for why ratios
+and rounds)."""
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .http import (
+    ROOT,
+    ROUNDS,
+    free_port,
+    gunicorn,
+    make_permalink,
+    rps_python,
+    rps_wrk,
+    server_env,
+)
+
+#: (name, path, extra headers): the pages whose text the language changes.
+PAGES = [
+    ("first step", "/", {}),
+    ("interview step", "/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}),
+    ("live panel", "/all/?auth=full&admin=yes&database=relational", {"HX-Request": "true"}),
+    ("permalink", "{permalink}", {}),
+    ("rules page", "/rules/q/auth/", {}),
+]
+LANGUAGES = ("zh-hans", "es")
+#: A page in another language serves at least this share of the same page in English.
+TARGET = 0.9
+
+
+def run() -> None:
+    load = rps_wrk if shutil.which("wrk") else rps_python
+    print("== languages (each page against the same page in English, gunicorn, 2 workers)")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = server_env(Path(tmp) / "bench.sqlite3")
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True
+        )
+        with gunicorn(env, free_port()) as base:
+            permalink = make_permalink(base)
+            print(f"{'page':<24} {'req/s':>9}  {'ratios of 3 rounds':<20} median")
+            for language in LANGUAGES:
+                for name, path, headers in PAGES:
+                    english = base + path.format(permalink=permalink)
+                    other = f"{base}/{language}{path.format(permalink=permalink)}"
+                    print(line(load, english, other, headers, f"{language}: {name}"))
+
+
+def line(load, english: str, other: str, headers: dict[str, str], name: str) -> str:
+    ratios, served, errors = [], [], 0
+    for _ in range(ROUNDS):
+        baseline, failed = load(english, headers)
+        rps, other_errors = load(other, headers)
+        ratios.append(rps / baseline)
+        served.append(rps)
+        errors += failed + other_errors
+    ratio = statistics.median(ratios)
+    verdict = "ERRORS" if errors else "ok" if ratio >= TARGET else "BELOW TARGET"
+    shown = " ".join(f"{r:.2f}" for r in ratios)
+    return (
+        f"{name:<24} {statistics.median(served):9.0f}  {shown:<20} {ratio:5.2f} "
+        f"(target >= {TARGET} x English) {verdict}"
+    )
