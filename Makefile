@@ -31,6 +31,7 @@ messages: $(MESSAGES)
 run: $(VENV)/.installed messages
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py count_decisions
+	DEBUG=1 $(PY) manage.py publish_starters
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## serve: the production-like stack on plain-HTTP loopback: collectstatic, migrate, then nginx
@@ -41,6 +42,7 @@ serve: $(VENV)/.installed messages
 	  RELEASE="$${RELEASE:-$$(git describe --always --dirty 2>/dev/null || echo dev)}" \
 	  SECURE_HTTPS="$${SECURE_HTTPS:-0}" PORT=$(PORT); \
 	$(PY) manage.py collectstatic --noinput -v0 && \
+	$(PY) manage.py publish_starters && \
 	DATABASE_QUERY_TIMEOUT=600 $(PY) manage.py migrate --noinput && \
 	$(PY) deploy/serve.py
 

@@ -156,6 +156,12 @@ RATELIMIT_WORKERS = env.int("WEB_CONCURRENCY", default=1) if _PER_PROCESS else 1
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+#: The starters' template as a read-only git repository (`manage.py publish_starters` makes
+#: it), served as static files at /starters.git/ for `copier update`: WhiteNoise serves the
+#: folder that holds it at the site's root (nginx does under `make serve`).
+PUBLISHED_ROOT = Path(env("PUBLISHED_ROOT", default=str(BASE_DIR / "published")))
+STARTERS_REPOSITORY = PUBLISHED_ROOT / "starters.git"
+WHITENOISE_ROOT = PUBLISHED_ROOT
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, content-hashed names, served by WhiteNoise with far-future caching.

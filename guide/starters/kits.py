@@ -45,6 +45,7 @@ from .generator import (
     tree,
     zip_bytes,
 )
+from .publish import current_version
 
 logger = logging.getLogger("guide.starters")
 
@@ -80,9 +81,15 @@ def starter_spec(link: Permalink, framework: Framework | None = None) -> Starter
     ValueError for a framework the guide does not know."""
     english = translation.get_language() in (None, settings.LANGUAGE_CODE)
     words = None if english else {key: gettext(text) for key, text in RECORD_WORDS.items()}
-    return spec_from_result(
+    spec = spec_from_result(
         said(link), framework, permalink=absolute(link_url(link)), team=link.team, words=words
     )
+    return replace(spec, source=published_source())
+
+
+def published_source() -> tuple[str, str]:
+    """Where the guide publishes the starters' template (/starters.git) and its version."""
+    return (absolute("/starters.git"), current_version())
 
 
 def starter_download(request: HttpRequest, slug: str, framework: Framework | None) -> HttpResponse:

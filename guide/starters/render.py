@@ -116,9 +116,21 @@ def _worker_class() -> type:
 
 
 def _with_decision(files: Mapping[str, bytes], spec: StarterSpec) -> dict[str, bytes]:
+    """The project rendered for the features, made this result's: its decision record, and
+    where its template comes from (``spec.source``)."""
     if spec.decision is not None:
         files = {**files, decision_path(spec): decision_record(spec).encode()}
+    if spec.source:
+        files = {**files, ANSWERS_FILE: with_source(files[ANSWERS_FILE], *spec.source)}
     return dict(sorted(files.items()))
+
+
+def with_source(answers_file: bytes, url: str, version: str) -> bytes:
+    """A project's answers file naming the published template ``url`` and the ``version``
+    (its tag) the project was made from, as Copier writes them after its own copy."""
+    text = answers_file.decode()
+    text = re.sub(r"(?m)^_src_path: .*$", f"_commit: {version}\n_src_path: {url}", text, count=1)
+    return text.encode()
 
 
 @functools.lru_cache(maxsize=256)
@@ -131,7 +143,7 @@ def render_files(spec: StarterSpec) -> dict[str, bytes]:
     once per process for its framework and features (the decision record, which every
     result has its own of, is added to it), and a fresh dict each call, so callers may
     change it."""
-    project = replace(spec, decision=None)
+    project = replace(spec, decision=None, source=())
     return _with_decision(dict(_rendered(project, spec.decision is not None)), spec)
 
 

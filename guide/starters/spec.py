@@ -174,6 +174,10 @@ class StarterSpec:
     features: frozenset[str] = frozenset()
     next_steps: tuple[NextStep, ...] = ()
     decision: Decision | None = None
+    #: Where the template is published and the version it was made from, for the project's
+    #: .copier-answers.yml (`copier update` reads them): ("https://site/starters.git",
+    #: "v2026.12.1"); empty: the template's place in the guide's repository, no version.
+    source: tuple[str, str] | tuple[()] = ()
 
     def __post_init__(self) -> None:
         if self.framework not in FRAMEWORKS:
@@ -184,6 +188,12 @@ class StarterSpec:
             raise ValueError("next_steps must be NextStep objects")
         if self.decision is not None and not isinstance(self.decision, Decision):
             raise ValueError("decision must be a Decision")
+        if self.source and not (
+            len(self.source) == 2
+            and re.fullmatch(r"https?://[^\s<>()\[\]]{1,500}", self.source[0])
+            and re.fullmatch(r"v[\d.]{1,20}", self.source[1])
+        ):
+            raise ValueError(f"not a published template and version: {self.source!r}")
         object.__setattr__(self, "features", resolve_features(self.features))
         object.__setattr__(self, "next_steps", tuple(self.next_steps))
 

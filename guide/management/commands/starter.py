@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from guide.services.rulebook import get_rulebook
 from guide.starters.generator import FEATURES, FRAMEWORKS, spec_from_result, write_tree
-from guide.starters.kits import starter_summary
+from guide.starters.kits import published_source, starter_summary
 
 from .recommend import add_answers_argument, result_of
 
@@ -29,6 +30,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         spec = spec_from_result(result_of(options["answers"]), options["framework"])
+        spec = replace(spec, source=published_source())
         output: Path = options["output"]
         try:
             write_tree(spec, output)

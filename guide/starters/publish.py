@@ -1,0 +1,206 @@
+"""The starters' template as a read-only git repository, so that a project made from it can
+take its later changes with `copier update`.
+
+Each version of the template named in ``starters/CHANGELOG.md`` (newest first, ``## v2026.12.1
+(2026-12-07)``) is one commit of the template's files, tagged with the version; each commit's
+parent is the version before it. Author, committer and dates are fixed by the version, so the
+same template tree under the same versions gives the same commits on every server. The
+repository is bare, with no hooks, and `git update-server-info` lets git clone it over plain
+HTTP from static files (git's "dumb" protocol): WhiteNoise serves it under `make run`, nginx
+under `make serve`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .spec import STARTERS
+
+CHANGELOG = "CHANGELOG.md"
+#: A version's heading in the changelog: ``## v2026.12.1 (2026-12-07)``.
+HEADING = re.compile(r"^## (?P<version>v\d{4}\.\d{1,2}\.\d+) \((?P<date>\d{4}-\d{2}-\d{2})\)$")
+#: Who makes every commit: the template, not a person.
+AUTHOR = ("Flask or Django? starters", "starters@flask-or-django.invalid")
+#: What is never part of the template, wherever it turns up under starters/.
+LEFT_OUT = re.compile(r"(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache)(/|$)|\.pyc$")
+
+
+class PublishError(Exception):
+    """The template cannot be published as it is (its changelog, or a version's tree)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    version: str  # "v2026.12.1"
+    date: str  # "2026-12-07"
+    notes: str  # the changelog's text for it, without the heading
+
+
+def releases(source: Path = STARTERS) -> list[Release]:
+    """The template's versions, newest first, from its changelog. Raises PublishError for a
+    changelog with no version, a version given twice or versions out of order."""
+    path = source / CHANGELOG
+    if not path.is_file():
+        raise PublishError(f"{path} is missing: it names the template's versions")
+    found: list[Release] = []
+    heading: re.Match[str] | None = None
+    lines: list[str] = []
+    for line in [*path.read_text(encoding="utf-8").splitlines(), "## end"]:
+        if line.startswith("## "):
+            if heading:
+                found.append(Release(heading["version"], heading["date"], "\n".join(lines).strip()))
+            heading, lines = HEADING.match(line), []
+            if heading is None and line != "## end":
+                raise PublishError(f"{CHANGELOG}: not a version heading: {line!r}")
+        elif heading:
+            lines.append(line)
+    if not found:
+        raise PublishError(f"{CHANGELOG} names no version")
+    keys = [(r.date, _numbers(r.version)) for r in found]
+    if len({r.version for r in found}) != len(found) or keys != sorted(keys, reverse=True):
+        raise PublishError(f"{CHANGELOG}: versions must be unique and listed newest first")
+    return found
+
+
+@functools.cache
+def current_version(source: Path = STARTERS) -> str:
+    """The template's newest version, which the guide publishes and makes starters from."""
+    return releases(source)[0].version
+
+
+def _numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version[1:].split("."))
+
+
+def template_files(source: Path = STARTERS) -> list[str]:
+    """The template's files, relative POSIX paths, sorted: everything under ``source`` but
+    caches."""
+    return sorted(
+        path.relative_to(source).as_posix()
+        for path in source.rglob("*")
+        if path.is_file() and not LEFT_OUT.search(path.relative_to(source).as_posix())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    version: str
+    commit: str
+    new: bool  # made by this call (else it was there already, with the same tree)
+
+
+def publish(repository: Path, source: Path = STARTERS) -> Published:
+    """Publish ``source``'s template into the bare ``repository`` (made if missing) as its
+    newest changelog version. A version already there must hold the same tree: a template that
+    changed without a new version is refused (PublishError), so no tag ever moves."""
+    release = releases(source)[0]
+    git = _Git(repository)
+    if not (repository / "HEAD").exists():
+        repository.mkdir(parents=True, exist_ok=True)
+        # No template: no sample hooks, no description, nothing but the repository.
+        git("init", "--quiet", "--bare", "--template=", "--initial-branch=main")
+    tree = git.tree_of(source)
+    tagged = git.commit_of(release.version)
+    if tagged:
+        if git("rev-parse", f"{tagged}^{{tree}}") != tree:
+            raise PublishError(
+                f"starters/ has changed since {release.version} was published: add a version "
+                f"to starters/{CHANGELOG} for the change"
+            )
+        git.update_server_info()
+        return Published(release.version, tagged, new=False)
+    parent = git.newest_tag()
+    if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
+        raise PublishError(f"{release.version} has the same files as {parent}: nothing to publish")
+    when = f"{release.date}T00:00:00+0000"
+    message = f"{release.version}\n\n{release.notes}\n" if release.notes else release.version
+    commit = git(
+        "commit-tree",
+        tree,
+        *(("-p", git.commit_of(parent) or "") if parent else ()),
+        "-m",
+        message,
+        env={
+            "GIT_AUTHOR_NAME": AUTHOR[0],
+            "GIT_AUTHOR_EMAIL": AUTHOR[1],
+            "GIT_AUTHOR_DATE": when,
+            "GIT_COMMITTER_NAME": AUTHOR[0],
+            "GIT_COMMITTER_EMAIL": AUTHOR[1],
+            "GIT_COMMITTER_DATE": when,
+        },
+    )
+    git("update-ref", f"refs/tags/{release.version}", commit, "")
+    git("update-ref", "refs/heads/main", commit)
+    git.update_server_info()
+    return Published(release.version, commit, new=True)
+
+
+class _Git:
+    """git on one bare repository, with no user or system configuration."""
+
+    def __init__(self, repository: Path) -> None:
+        self.repository = repository
+
+    def __call__(self, *args: str, env: dict[str, str] | None = None) -> str:
+        base = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(self.repository),
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_DIR": str(self.repository),
+            "LC_ALL": "C",
+        }
+        done = subprocess.run(
+            ["git", *args],
+            env=base | (env or {}),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode:
+            raise PublishError(f"git {args[0]} failed: {done.stderr.strip()[:500]}")
+        return done.stdout.strip()
+
+    def tree_of(self, source: Path) -> str:
+        """The tree of ``source``'s template files, written into the repository."""
+        with tempfile.TemporaryDirectory() as scratch:
+            index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+            files = template_files(source)
+            subprocess.run(
+                ["git", "--work-tree", str(source), "add", "--force", "--pathspec-from-file=-"],
+                input="\n".join(files) + "\n",
+                env={
+                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                    "HOME": scratch,
+                    "GIT_CONFIG_NOSYSTEM": "1",
+                    "GIT_CONFIG_GLOBAL": os.devnull,
+                    "GIT_DIR": str(self.repository),
+                    **index,
+                },
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return self("write-tree", env=index)
+
+    def commit_of(self, tag: str) -> str:
+        try:
+            return self("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}")
+        except PublishError:
+            return ""
+
+    def newest_tag(self) -> str:
+        """The newest version tagged so far (by its numbers), or ""."""
+        tags = [t for t in self("tag", "--list", "v*").split() if re.fullmatch(r"v[\d.]+", t)]
+        return max(tags, key=_numbers, default="")
+
+    def update_server_info(self) -> None:
+        """What git's dumb HTTP protocol reads: info/refs and objects/info/packs."""
+        self("repack", "-a", "-d", "-q")
+        self("update-server-info")

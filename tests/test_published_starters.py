@@ -1,0 +1,211 @@
+"""The starters' template published as a read-only git repository: one tag per version of
+starters/CHANGELOG.md, the same commits on every server, served at /starters.git for git's
+dumb HTTP protocol, and every starter naming the repository and the version it came from, so
+that `copier update` brings a downloaded project the template's later fixes."""
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+from guide.starters.publish import PublishError, publish, releases, template_files
+from guide.starters.spec import STARTERS
+from tests.servers import Server, Stack, migrate, production_env
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Dev",
+    "GIT_AUTHOR_EMAIL": "dev@example.com",
+    "GIT_COMMITTER_NAME": "Dev",
+    "GIT_COMMITTER_EMAIL": "dev@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **GIT_ENV}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def template_copy(tmp_path: Path) -> Path:
+    source = tmp_path / "template"
+    shutil.copytree(STARTERS, source, ignore=shutil.ignore_patterns("__pycache__"))
+    return source
+
+
+def new_version(source: Path, version: str, date: str, note: str) -> None:
+    changelog = source / "CHANGELOG.md"
+    head, _, rest = changelog.read_text().partition("\n## ")
+    changelog.write_text(f"{head}\n## {version} ({date})\n\n- {note}\n\n## {rest}")
+
+
+def test_the_same_template_is_published_as_the_same_commit_anywhere(tmp_path):
+    first = publish(tmp_path / "one.git")
+    second = publish(tmp_path / "two.git", template_copy(tmp_path))
+    assert first.new and second.new
+    assert first.commit == second.commit
+    assert first.version == releases()[0].version
+    again = publish(tmp_path / "one.git")
+    assert not again.new and again.commit == first.commit
+
+
+def test_a_new_version_is_a_new_tag_on_top_of_the_last_and_no_tag_moves(tmp_path):
+    source = template_copy(tmp_path)
+    repository = tmp_path / "starters.git"
+    first = publish(repository, source)
+    dockerfile = source / "shared" / "Dockerfile.jinja"
+    dockerfile.write_text(dockerfile.read_text() + "# a later fix\n")
+    with pytest.raises(PublishError, match="add a version"):
+        publish(repository, source)  # a change under the same version is refused
+    new_version(source, "v2099.1.1", "2099-01-01", "A later fix.")
+    second = publish(repository, source)
+    assert second.new and second.version == "v2099.1.1"
+    tags = git("--git-dir", str(repository), "tag", "--list", cwd=tmp_path).split()
+    assert tags == [first.version, "v2099.1.1"]
+    parent = git("--git-dir", str(repository), "rev-parse", "v2099.1.1^", cwd=tmp_path)
+    assert parent == first.commit  # the earlier tag still names its own commit
+    log = git("--git-dir", str(repository), "log", "-1", "--format=%an|%aI|%B", cwd=tmp_path)
+    assert log.startswith("Flask or Django? starters|2099-01-01T00:00:00+00:00|v2099.1.1")
+    assert "A later fix." in log
+
+
+def test_the_repository_holds_the_template_and_nothing_else(tmp_path):
+    repository = tmp_path / "starters.git"
+    publish(repository)
+    assert not (repository / "hooks").exists() and not (repository / "description").exists()
+    clone = tmp_path / "clone"
+    git("clone", "-q", str(repository), str(clone), cwd=tmp_path)
+    files = sorted(
+        p.relative_to(clone).as_posix()
+        for p in clone.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(clone).parts
+    )
+    assert files == template_files()
+    assert "copier.yml" in files and not any("__pycache__" in f for f in files)
+
+
+def test_a_changelog_without_versions_in_order_is_refused(tmp_path):
+    source = template_copy(tmp_path)
+    (source / "CHANGELOG.md").write_text(
+        "# Changes\n\n## v2026.1.1 (2026-01-01)\n\n## v2026.2.1 (2026-02-01)\n"
+    )
+    with pytest.raises(PublishError, match="newest first"):
+        publish(tmp_path / "starters.git", source)
+
+
+@pytest.mark.django_db
+def test_every_starter_names_the_published_template_and_its_version(client, settings):
+    settings.SITE_URL = "https://guide.example"
+    slug = client.post(
+        "/api/recommendations", {"answers": {"auth": "full"}}, "application/json"
+    ).json()["slug"]
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/r/{slug}/starter.zip").content))
+    name = next(n for n in archive.namelist() if n.endswith("/.copier-answers.yml"))
+    answers = yaml.safe_load(archive.read(name))
+    assert answers["_src_path"] == "https://guide.example/starters.git"
+    assert answers["_commit"] == releases()[0].version
+    assert answers["framework"] == "django" and answers["auth"] is True
+
+
+@pytest.fixture(params=[Server, Stack], ids=["make run's WhiteNoise", "make serve's nginx"])
+def site(request, tmp_path):
+    """The guide with its template published: under gunicorn (WhiteNoise serves
+    /starters.git) and behind nginx (which serves it itself, as its unprivileged workers: the
+    folder must be readable by anyone, as a deployed site's is)."""
+    published = Path(tempfile.mkdtemp(prefix="guide-published-"))
+    published.chmod(0o755)
+    request.addfinalizer(lambda: shutil.rmtree(published, ignore_errors=True))
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PUBLISHED_ROOT=str(published)
+    )
+    env.pop("CACHE_URL", None)
+    migrate(env)
+    publish(published / "starters.git")
+    server = request.param(env).start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.services
+def test_git_clones_the_template_from_the_site_and_nothing_else_is_served(site, tmp_path):
+    clone = tmp_path / "clone"
+    git("clone", "-q", f"{site.url}/starters.git", str(clone), cwd=tmp_path)
+    assert (clone / "copier.yml").is_file()
+    assert git("tag", "--list", cwd=clone) == releases()[0].version
+    for elsewhere in ("config.py", "hooks/pre-receive", "../manage.py", "objects/nothing"):
+        response = requests.get(f"{site.url}/starters.git/{elsewhere}", timeout=10)
+        assert response.status_code == 404, elsewhere
+    assert requests.post(f"{site.url}/starters.git/info/refs", timeout=10).status_code in (
+        403,
+        404,
+        405,
+    )
+
+
+@pytest.mark.starter_projects
+def test_copier_update_brings_a_downloaded_starter_the_templates_next_version(tmp_path):
+    """A project from the zip at version N, committed and edited, takes version N+1 (a changed
+    Dockerfile line) with `copier update`: the change arrives, the project's own edit stays,
+    and its answers file moves to N+1."""
+    source = template_copy(tmp_path)
+    published = tmp_path / "published"
+    env = production_env(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PUBLISHED_ROOT=str(published)
+    )
+    env.pop("CACHE_URL", None)
+    migrate(env)
+    first = publish(published / "starters.git", source)
+    server = Server(env)
+    server.env["SITE_URL"] = server.url  # the starters name the template at this address
+    server.start()
+    try:
+        slug = requests.post(
+            f"{server.url}/api/recommendations",
+            json={"answers": {"auth": "full", "admin": "yes"}},
+            timeout=30,
+        ).json()["slug"]
+        zipped = requests.get(f"{server.url}/r/{slug}/starter.zip", timeout=60).content
+    finally:
+        server.stop()
+    zipfile.ZipFile(io.BytesIO(zipped)).extractall(tmp_path / "unzipped")
+    project = next((tmp_path / "unzipped").iterdir())
+    git("init", "-q", cwd=project)
+    git("add", "-A", cwd=project)
+    git("commit", "-q", "-m", "start", cwd=project)
+    readme = project / "README.md"
+    readme.write_text(readme.read_text() + "\nOur own notes on this project.\n")
+    git("commit", "-q", "-am", "our notes", cwd=project)
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == first.version
+
+    dockerfile = source / "shared" / "Dockerfile.jinja"
+    dockerfile.write_text(dockerfile.read_text() + "# A fix from the template's next version\n")
+    new_version(source, "v2099.1.1", "2099-01-01", "A Dockerfile fix.")
+    publish(published / "starters.git", source)
+    # The site serves the new tag once restarted at its address, as after a deploy.
+    server = Server(server.env, port=server.port).start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "copier", "update", "--defaults", "--quiet"],
+            cwd=project,
+            env={**os.environ, **GIT_ENV},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "# A fix from the template's next version" in (project / "Dockerfile").read_text()
+    assert "Our own notes on this project." in readme.read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2099.1.1"
