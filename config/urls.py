@@ -10,7 +10,7 @@ from django.urls.converters import get_converters
 from guide.api import api
 from guide.pdf import views as pdf
 from guide.services.permalinks import SlugConverter
-from guide.web import card, languages, rules, teams, views
+from guide.web import card, languages, rules, starter_versions, teams, views
 
 if "permalink" not in get_converters():  # once, though tests may load this module again
     register_converter(SlugConverter, "permalink")
@@ -36,6 +36,7 @@ urlpatterns = i18n_patterns(
     path("t/<slug:slug>/remove", teams.remove, name="team_remove"),
     path("t/<slug:slug>/delete", teams.delete, name="team_delete"),
     path("t/<slug:slug>/organizer", teams.organizer, name="team_organizer"),
+    path("starters/changes", starter_versions.changes, name="starter_changes"),
     path("rules/", rules.rules, name="rules"),
     path("rules/questions.yaml", rules.rules_file, name="rules_file"),
     path("rules/changes", rules.changes, name="rules_changes"),

@@ -135,6 +135,7 @@ def pages(client: Client) -> dict[str, str]:
         "a team room": f"/es/t/{room}/",
         "a team room's interview": f"/es/t/{room}/answer/",
         "a missing permalink": "/es/r/AAAAAAAAAAAAAAAA/",
+        "the starters' versions": "/es/starters/changes",
     }
     step = client.get(found["a settled step"]).content.decode()
     needs = re.search(r'<a class="button primary" href="([^"]+)"', step)

@@ -209,3 +209,29 @@ def test_copier_update_brings_a_downloaded_starter_the_templates_next_version(tm
     assert "# A fix from the template's next version" in (project / "Dockerfile").read_text()
     assert "Our own notes on this project." in readme.read_text()
     assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2099.1.1"
+
+
+@pytest.mark.django_db
+def test_the_versions_page_lists_each_version_its_commit_and_how_to_update(
+    client, settings, tmp_path
+):
+    settings.STARTERS_REPOSITORY = tmp_path / "starters.git"
+    published = publish(settings.STARTERS_REPOSITORY)
+    page = client.get("/starters/changes").content.decode()
+    newest = releases()[0]
+    assert f'id="{newest.version}"' in page and newest.date in page
+    assert published.commit in page
+    assert "copier update --defaults" in page and "/starters.git" in page
+    slug = client.post(
+        "/api/recommendations", {"answers": {"auth": "full"}}, "application/json"
+    ).json()["slug"]
+    result = client.get(f"/r/{slug}/").content.decode()
+    assert published.commit in result and newest.version in result  # the offer names both
+    assert 'href="/starters/changes"' in result
+
+
+@pytest.mark.django_db
+def test_the_versions_page_says_so_when_nothing_is_published_yet(client, settings, tmp_path):
+    settings.STARTERS_REPOSITORY = tmp_path / "nowhere.git"
+    page = client.get("/starters/changes")
+    assert page.status_code == 200 and "Commit <code>" not in page.content.decode()

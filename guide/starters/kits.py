@@ -45,7 +45,7 @@ from .generator import (
     tree,
     zip_bytes,
 )
-from .publish import current_version
+from .publish import current_version, published_commits
 
 logger = logging.getLogger("guide.starters")
 
@@ -73,6 +73,8 @@ class StarterOffer:
     other_url: str
     decision_url: str  # the project's decision record alone, as Markdown
     decision_path: str  # where the project keeps it
+    version: str = ""  # the template's version it is made from, "v2026.12.1"
+    commit: str = ""  # that version's commit in the published repository, "" if unpublished
 
 
 def starter_spec(link: Permalink, framework: Framework | None = None) -> StarterSpec:
@@ -168,6 +170,8 @@ def _offer(link: Permalink, *, with_files: bool) -> StarterOffer | None:
         other_url=starter_url(link, other.id),
         decision_url=decision_url(link),
         decision_path=decision_path(spec),
+        version=current_version(),
+        commit=published_commits(settings.STARTERS_REPOSITORY).get(current_version(), ""),
     )
 
 

@@ -74,6 +74,21 @@ def current_version(source: Path = STARTERS) -> str:
     return releases(source)[0].version
 
 
+def published_commits(repository: Path) -> dict[str, str]:
+    """Each published version -> its commit, from the repository's ``info/refs`` (what git's
+    dumb protocol reads); {} where nothing is published."""
+    try:
+        lines = (repository / "info" / "refs").read_text().splitlines()
+    except OSError:
+        return {}
+    found = {}
+    for line in lines:
+        commit, _, ref = line.partition("\t")
+        if ref.startswith("refs/tags/v") and not ref.endswith("^{}"):
+            found[ref.removeprefix("refs/tags/")] = commit
+    return found
+
+
 def _numbers(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version[1:].split("."))
 

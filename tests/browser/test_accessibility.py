@@ -131,7 +131,7 @@ def test_every_page_is_clean_in_each_language(new_context, live_server, language
     wider than a phone's screen, however long the language's words."""
     page = new_context(color_scheme=scheme).new_page()
     page.set_viewport_size({"width": width, "height": 800})
-    for what, url in [*PAGES.items(), ("a team room", "/t/new")]:
+    for what, url in [*PAGES.items(), ("a team room", "/t/new"), ("versions", "/starters/changes")]:
         page.goto(f"/{language}{url}")
         assert page.locator("html").get_attribute("lang").lower() == language, what
         assert_no_serious_violations(page, f"{what} in {language} ({scheme}, {width} px)")
