@@ -14,6 +14,7 @@ from django.utils.translation import trans_real
 
 from guide.engine.translations import Entry, english, fingerprint
 from guide.services import rulebook as rulebook_service
+from guide.services.impact import count_decisions
 from guide.services.rulebook import rulebook_in
 
 pytestmark = pytest.mark.django_db
@@ -114,6 +115,7 @@ def pages(client: Client) -> dict[str, str]:
         {"answers": {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}},
         "application/json",
     ).json()["slug"]
+    count_decisions(settle=0)  # so the rules pages say what each question decided
     room = client.post("/es/t/", {"title": "Backend"})["Location"].split("/")[3]
     client.post(f"/es/t/{room}/join", {"name": "Ana"})
     other = Client()
@@ -157,6 +159,8 @@ def test_every_page_speaks_only_through_its_translations(client, pseudo):
         if left:
             english_left[what] = sorted(set(left))
     assert not english_left
+    # The rules pages said what each question decided in stored results, worded too.
+    assert "⟦Of the" in client.get("/es/rules/q/auth/").content.decode()
 
 
 def test_the_decision_record_speaks_only_through_its_translations(client, pseudo):

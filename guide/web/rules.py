@@ -21,6 +21,7 @@ from guide.engine.model import Effect
 from guide.services.downloads import canonical
 from guide.services.impact import decides
 from guide.services.rulebook import get_rulebook
+from guide.wording.decided import what_it_decided
 from guide.wording.sentences import either
 
 
@@ -104,7 +105,7 @@ def question(request: HttpRequest, ident: str) -> HttpResponse:
         "question": asked,
         "choices": choices,
         "rules": [r for r in rulebook.rules if any(c.question == ident for c in r.when)],
-        "decides": decides("answer", ident),
+        **_decided("answer", ident),
     }
     return render(request, "guide/rules_question.html", context)
 
@@ -137,7 +138,7 @@ def rule(request: HttpRequest, ident: str) -> HttpResponse:
         "effects": _effects(rulebook, found.effects),
         "net": _net(rulebook, found.totals),
         "sources": _cited(rulebook, found.sources, ident),
-        "decides": decides("rule", ident),
+        **_decided("rule", ident),
     }
     return render(request, "guide/rules_rule.html", context)
 
@@ -174,3 +175,9 @@ def _cited(rulebook: Rulebook, ids: tuple[str, ...], claim: str) -> list[dict[st
         {"source": rulebook.sources[i], "quote": rulebook.sources[i].quotes.get(claim, "")}
         for i in ids
     ]
+
+
+def _decided(kind: str, ident: str) -> dict[str, Any]:
+    """What the question or rule decided in stored results, counted and worded."""
+    counted = decides(kind, ident)
+    return {"decides": counted, "decided": what_it_decided(counted)}
