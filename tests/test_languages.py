@@ -345,3 +345,16 @@ def test_a_save_that_fails_says_in_each_language_that_the_answers_are_kept(clien
     with translation.override("es"):
         kept = translation.gettext("Nothing was lost: your answers are kept in the link below.")
     assert kept in page and "Nothing was lost" not in page
+
+
+def test_numbers_are_written_as_each_language_writes_them(client):
+    """Decimal points through Django's l10n: a comma in Spanish and Portuguese, a point in
+    English and Chinese; the same number of points in each."""
+    address = "?start=intranet"  # its assumptions give Django a half point
+    english = html(client.get(f"/{address}"))
+    points = re.search(r"Django (\d+)\.(\d) points", english)
+    assert points, "the English panel gives Django's points with a decimal"
+    whole, tenth = points.groups()
+    assert f"Django {whole},{tenth} puntos" in html(client.get(f"/es/{address}"))
+    assert f"Django {whole},{tenth} pontos" in html(client.get(f"/pt-br/{address}"))
+    assert f"Django {whole}.{tenth}" in html(client.get(f"/zh-hans/{address}"))
