@@ -358,3 +358,18 @@ def test_numbers_are_written_as_each_language_writes_them(client):
     assert f"Django {whole},{tenth} puntos" in html(client.get(f"/es/{address}"))
     assert f"Django {whole},{tenth} pontos" in html(client.get(f"/pt-br/{address}"))
     assert f"Django {whole}.{tenth}" in html(client.get(f"/zh-hans/{address}"))
+
+
+@pytest.mark.parametrize("language", ["es", "pt-br"])
+def test_the_charts_numbers_stay_numbers_where_decimals_take_a_comma(client, language):
+    """SVG reads "39.2", never "39,2": the drawings' geometry is never localized, while the
+    chart's table gives the points as the language writes them."""
+    slug = client.post("/api/recommendations", {"answers": ANSWERS}, "application/json").json()[
+        "slug"
+    ]
+    page = html(client.get(f"/{language}/r/{slug}/"))
+    drawings = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert drawings
+    geometry = re.findall(r'\b(?:x|width|height|viewBox)="([^"]*)"', "".join(drawings))
+    assert geometry and all(re.fullmatch(r"[\d. ]+", value) for value in geometry), geometry
+    assert re.search(r'<td class="num">\d+,\d</td>', page)  # the table: a comma
