@@ -262,13 +262,27 @@ def rps_python(url: str, headers: dict[str, str]) -> tuple[float, int]:
     return sum(counts) / (time.monotonic() - start), sum(errors)
 
 
-def compared(load, base: str, url: str, headers, name: str, target: float, said: str) -> str:
-    """A line of the table: ``url``'s requests per second right after /healthz's, three
-    rounds, and the median of the three ratios (this machine's speed drifts by half within a
-    minute, and a ratio taken across that drift says nothing)."""
+def compared(
+    load,
+    base: str,
+    url: str,
+    headers,
+    name: str,
+    target: float,
+    said: str,
+    *,
+    baseline_url: str = "",
+    baseline_headers=None,
+    width: int = 16,
+) -> str:
+    """A line of the table: ``url``'s requests per second right after the baseline's
+    (/healthz, or ``baseline_url``), three rounds, and the median of the three ratios (this
+    machine's speed drifts by half within a minute, and a ratio taken across that drift says
+    nothing)."""
+    against = baseline_url or base + "/healthz"
     ratios, served, errors = [], [], 0
     for _ in range(ROUNDS):
-        baseline, failed = load(base + "/healthz", {})
+        baseline, failed = load(against, baseline_headers or {})
         rps, page_errors = load(url, headers)
         ratios.append(rps / baseline)
         served.append(rps)
@@ -277,7 +291,8 @@ def compared(load, base: str, url: str, headers, name: str, target: float, said:
     verdict = "ERRORS" if errors else "ok" if ratio >= target else "BELOW TARGET"
     shown = " ".join(f"{r:.2f}" for r in ratios)
     return (
-        f"{name:<16} {statistics.median(served):9.0f}  {shown:<20} {ratio:5.2f} ({said}) {verdict}"
+        f"{name:<{width}} {statistics.median(served):9.0f}  {shown:<20} {ratio:5.2f} ({said}) "
+        f"{verdict}"
     )
 
 

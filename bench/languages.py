@@ -3,7 +3,6 @@ requests per second through gunicorn, in alternating rounds (see bench/http.py f
 and rounds)."""
 
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -11,7 +10,7 @@ from pathlib import Path
 
 from .http import (
     ROOT,
-    ROUNDS,
+    compared,
     free_port,
     gunicorn,
     make_permalink,
@@ -57,17 +56,16 @@ def line(load, english: str, other: str, headers: dict[str, str], name: str) -> 
     # like.
     load(english, headers)
     load(other, headers)
-    ratios, served, errors = [], [], 0
-    for _ in range(ROUNDS):
-        baseline, failed = load(english, headers)
-        rps, other_errors = load(other, headers)
-        ratios.append(rps / baseline)
-        served.append(rps)
-        errors += failed + other_errors
-    ratio = statistics.median(ratios)
-    verdict = "ERRORS" if errors else "ok" if ratio >= TARGET else "BELOW TARGET"
-    shown = " ".join(f"{r:.2f}" for r in ratios)
-    return (
-        f"{name:<24} {statistics.median(served):9.0f}  {shown:<20} {ratio:5.2f} "
-        f"(target >= {TARGET} x English) {verdict}"
+    said = f"target >= {TARGET} x English"
+    return compared(
+        load,
+        "",
+        other,
+        headers,
+        name,
+        TARGET,
+        said,
+        baseline_url=english,
+        baseline_headers=headers,
+        width=24,
     )
