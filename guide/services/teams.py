@@ -30,11 +30,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from guide.engine import UNSURE, CheckedAnswers, shown_answers
 from guide.engine.team import TeamVerdict, team_verdict
 from guide.models import MAX_MEMBERS, Member, Permalink, Team, new_slug, new_token, token_key
+from guide.wording.lazy import gettext_lazy
 
 from . import limits, permalinks
 from .rulebook import active_language, get_rulebook
@@ -84,28 +85,21 @@ ROOM_FULL = cast(
         most=MAX_MEMBERS,
     ),
 )
-NAME_TAKEN = cast(
-    str,
-    gettext_lazy("Someone in this room already has that name: add an initial, or pick another."),
+NAME_TAKEN = gettext_lazy(
+    "Someone in this room already has that name: add an initial, or pick another."
 )
-NO_ROOM = cast(
-    str, gettext_lazy("There is no team room at this address (it may have been deleted).")
+NO_ROOM = gettext_lazy("There is no team room at this address (it may have been deleted).")
+NOT_ORGANIZER = gettext_lazy(
+    "Only the room's organizer can do that: their secret is missing or wrong."
 )
-NOT_ORGANIZER = cast(
-    str, gettext_lazy("Only the room's organizer can do that: their secret is missing or wrong.")
+NOT_MEMBER = gettext_lazy(
+    "Only this member can change their answers: their secret is missing or wrong."
 )
-NOT_MEMBER = cast(
-    str,
-    gettext_lazy("Only this member can change their answers: their secret is missing or wrong."),
+NOT_HOLDING = gettext_lazy(
+    "The team's framework still depends on how its disagreements are settled: settle the "
+    "ones that decide first."
 )
-NOT_HOLDING = cast(
-    str,
-    gettext_lazy(
-        "The team's framework still depends on how its disagreements are settled: settle the "
-        "ones that decide first."
-    ),
-)
-NOTHING_YET = cast(str, gettext_lazy("Nobody in the room has answered anything yet."))
+NOTHING_YET = gettext_lazy("Nobody in the room has answered anything yet.")
 
 
 def clean_text(raw: object, *, most: int, what: str) -> str:

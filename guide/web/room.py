@@ -5,16 +5,17 @@ the engine's team verdict: nothing here decides anything)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import gettext, ngettext
 
 from guide.services.rulebook import get_rulebook
+from guide.wording.lazy import gettext_lazy
 
 if TYPE_CHECKING:
     from guide.services.teams import Room
 
-JOIN_FIRST = cast(str, gettext_lazy("Join the room with your name first: then you can answer."))
+JOIN_FIRST = gettext_lazy("Join the room with your name first: then you can answer.")
 
 
 @dataclass(frozen=True, slots=True)
