@@ -17,8 +17,10 @@ import os
 import re
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from .spec import STARTERS
 
@@ -74,19 +76,22 @@ def current_version(source: Path = STARTERS) -> str:
     return releases(source)[0].version
 
 
-def published_commits(repository: Path) -> dict[str, str]:
+@functools.lru_cache(maxsize=4)
+def published_commits(repository: Path) -> Mapping[str, str]:
     """Each published version -> its commit, from the repository's ``info/refs`` (what git's
-    dumb protocol reads); {} where nothing is published."""
+    dumb protocol reads); {} where nothing is published. Read once per process: the site
+    publishes before it starts (`make run`, `make serve`, the systemd unit), and WhiteNoise
+    too serves the files that were there when it started."""
     try:
         lines = (repository / "info" / "refs").read_text().splitlines()
     except OSError:
-        return {}
+        return MappingProxyType({})
     found = {}
     for line in lines:
         commit, _, ref = line.partition("\t")
         if ref.startswith("refs/tags/v") and not ref.endswith("^{}"):
             found[ref.removeprefix("refs/tags/")] = commit
-    return found
+    return MappingProxyType(found)
 
 
 def _numbers(version: str) -> tuple[int, ...]:
