@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: messages run serve test test-starters rules-impact check typecheck format lint lock starter-locks bench load load-attack clean
+.PHONY: messages run serve test test-starters rules-impact check typecheck format lint lock starter-locks starters-release bench load load-attack clean
 
 # Everything comes from the lock file (exact versions and hashes of the whole tree), then the
 # project itself without touching its dependencies.
@@ -89,9 +89,15 @@ lock: $(VENV)/.installed
 	  --python-version 3.11 -q --custom-compile-command "make lock" -o requirements-dev.lock
 
 ## starter-locks: resolve the starter templates' pins (starters/*/project/requirements*.txt.jinja)
-## into starters/<framework>/requirements.lock, with uv (run after changing a starter's pin)
+## into starters/<framework>/requirements.lock, with uv, and write them as the template's table
+## (starters/shared/locks.jinja); run after changing a starter's pin
 starter-locks: $(VENV)/.installed
 	$(PY) -m guide.starters.locks
+
+## starters-release: after adding a version at the top of starters/CHANGELOG.md, put it into
+## deploy/starters.bundle (every released version of the template) and commit the bundle
+starters-release: $(VENV)/.installed
+	DEBUG=1 $(PY) manage.py publish_starters --release
 
 ## bench: print timings and ratios (not a test: figures vary with the machine)
 bench: $(VENV)/.installed messages

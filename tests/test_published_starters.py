@@ -16,8 +16,16 @@ import pytest
 import requests
 import yaml
 
-from guide.starters.publish import PublishError, publish, releases, template_files
-from guide.starters.spec import STARTERS
+from guide.starters.publish import (
+    RELEASES,
+    PublishError,
+    publish,
+    release,
+    releases,
+    template_files,
+)
+from guide.starters.render import render_files
+from guide.starters.spec import STARTERS, StarterSpec
 from tests.servers import Server, Stack, migrate, production_env
 
 GIT_ENV = {
@@ -50,20 +58,62 @@ def new_version(source: Path, version: str, date: str, note: str) -> None:
     changelog.write_text(f"{head}\n## {version} ({date})\n\n- {note}\n\n## {rest}")
 
 
+def test_every_version_of_the_changelog_is_released_and_the_newest_is_the_template_as_it_is():
+    """A template changed without a new version, or a version not in deploy/starters.bundle,
+    fails here (`make starters-release`), not on a server."""
+    with tempfile.TemporaryDirectory() as folder:
+        published = publish(Path(folder) / "starters.git")
+        tags = git("--git-dir", f"{folder}/starters.git", "tag", "--list", cwd=Path(folder))
+    assert not published.new, "the newest version is not released: run `make starters-release`"
+    assert tags.split() == sorted(release.version for release in releases())
+
+
 def test_the_same_template_is_published_as_the_same_commit_anywhere(tmp_path):
     first = publish(tmp_path / "one.git")
     second = publish(tmp_path / "two.git", template_copy(tmp_path))
-    assert first.new and second.new
     assert first.commit == second.commit
     assert first.version == releases()[0].version
     again = publish(tmp_path / "one.git")
     assert not again.new and again.commit == first.commit
 
 
+def test_a_new_server_publishes_the_history_of_one_that_published_each_version_in_turn(tmp_path):
+    """The server that was there all along made the new version's commit itself; once
+    released, a server set up afterwards gets every tag with the same commits."""
+    source = template_copy(tmp_path)
+    old = tmp_path / "old.git"
+    publish(old, source)
+    dockerfile = source / "shared" / "Dockerfile.jinja"
+    dockerfile.write_text(dockerfile.read_text() + "# a later fix\n")
+    new_version(source, "v2099.1.1", "2099-01-01", "A later fix.")
+    made = publish(old, source)
+    assert made.new
+    bundle = Path(shutil.copy(RELEASES, tmp_path / "starters.bundle"))  # as committed
+    assert release(bundle, source).commit == made.commit
+    fresh = publish(tmp_path / "fresh.git", source, released=bundle)
+    assert not fresh.new and fresh.commit == made.commit
+    refs = [
+        git("--git-dir", str(repo), "show-ref", cwd=tmp_path)
+        for repo in (old, tmp_path / "fresh.git")
+    ]
+    assert refs[0] == refs[1]
+
+
+def test_a_version_that_was_never_released_is_refused(tmp_path):
+    source = template_copy(tmp_path)
+    dockerfile = source / "shared" / "Dockerfile.jinja"
+    dockerfile.write_text(dockerfile.read_text() + "# a later fix\n")
+    new_version(source, "v2099.1.1", "2099-01-01", "A later fix.")
+    new_version(source, "v2099.2.1", "2099-02-01", "Another.")
+    with pytest.raises(PublishError, match="v2099.1.1 .* never released"):
+        publish(tmp_path / "starters.git", source)
+
+
 def test_a_new_version_is_a_new_tag_on_top_of_the_last_and_no_tag_moves(tmp_path):
     source = template_copy(tmp_path)
     repository = tmp_path / "starters.git"
     first = publish(repository, source)
+    before = git("--git-dir", str(repository), "tag", "--list", cwd=tmp_path).split()
     dockerfile = source / "shared" / "Dockerfile.jinja"
     dockerfile.write_text(dockerfile.read_text() + "# a later fix\n")
     with pytest.raises(PublishError, match="add a version"):
@@ -72,7 +122,7 @@ def test_a_new_version_is_a_new_tag_on_top_of_the_last_and_no_tag_moves(tmp_path
     second = publish(repository, source)
     assert second.new and second.version == "v2099.1.1"
     tags = git("--git-dir", str(repository), "tag", "--list", cwd=tmp_path).split()
-    assert tags == [first.version, "v2099.1.1"]
+    assert tags == [*before, "v2099.1.1"] and before[-1] == first.version
     parent = git("--git-dir", str(repository), "rev-parse", "v2099.1.1^", cwd=tmp_path)
     assert parent == first.commit  # the earlier tag still names its own commit
     log = git("--git-dir", str(repository), "log", "-1", "--format=%an|%aI|%B", cwd=tmp_path)
@@ -142,7 +192,7 @@ def test_git_clones_the_template_from_the_site_and_nothing_else_is_served(site, 
     clone = tmp_path / "clone"
     git("clone", "-q", f"{site.url}/starters.git", str(clone), cwd=tmp_path)
     assert (clone / "copier.yml").is_file()
-    assert git("tag", "--list", cwd=clone) == releases()[0].version
+    assert git("tag", "--list", cwd=clone).split() == sorted(r.version for r in releases())
     for elsewhere in ("config.py", "hooks/pre-receive", "../manage.py", "objects/nothing"):
         response = requests.get(f"{site.url}/starters.git/{elsewhere}", timeout=10)
         assert response.status_code == 404, elsewhere
@@ -153,11 +203,23 @@ def test_git_clones_the_template_from_the_site_and_nothing_else_is_served(site, 
     )
 
 
+def copier_update(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "copier", "update", "--defaults", "--quiet"],
+        cwd=project,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 @pytest.mark.starter_projects
 def test_copier_update_brings_a_downloaded_starter_the_templates_next_version(tmp_path):
-    """A project from the zip at version N, committed and edited, takes version N+1 (a changed
-    Dockerfile line) with `copier update`: the change arrives, the project's own edit stays,
-    and its answers file moves to N+1."""
+    """A project from the zip at version N is unchanged by `copier update` right after download;
+    committed and edited, it takes version N+1 (a changed Dockerfile line) with `copier
+    update`: the change arrives, the project's own edit stays, and its answers file moves to
+    N+1."""
     source = template_copy(tmp_path)
     published = tmp_path / "published"
     env = production_env(
@@ -176,13 +238,16 @@ def test_copier_update_brings_a_downloaded_starter_the_templates_next_version(tm
             timeout=30,
         ).json()["slug"]
         zipped = requests.get(f"{server.url}/r/{slug}/starter.zip", timeout=60).content
+        zipfile.ZipFile(io.BytesIO(zipped)).extractall(tmp_path / "unzipped")
+        project = next((tmp_path / "unzipped").iterdir())
+        git("init", "-q", cwd=project)
+        git("add", "-A", cwd=project)
+        git("commit", "-q", "-m", "start", cwd=project)
+        # Right after download the project is its version as the template makes it.
+        assert copier_update(project).returncode == 0
+        assert git("status", "--porcelain", cwd=project) == ""
     finally:
         server.stop()
-    zipfile.ZipFile(io.BytesIO(zipped)).extractall(tmp_path / "unzipped")
-    project = next((tmp_path / "unzipped").iterdir())
-    git("init", "-q", cwd=project)
-    git("add", "-A", cwd=project)
-    git("commit", "-q", "-m", "start", cwd=project)
     readme = project / "README.md"
     readme.write_text(readme.read_text() + "\nOur own notes on this project.\n")
     git("commit", "-q", "-am", "our notes", cwd=project)
@@ -195,14 +260,7 @@ def test_copier_update_brings_a_downloaded_starter_the_templates_next_version(tm
     # The site serves the new tag once restarted at its address, as after a deploy.
     server = Server(server.env, port=server.port).start()
     try:
-        done = subprocess.run(
-            [sys.executable, "-m", "copier", "update", "--defaults", "--quiet"],
-            cwd=project,
-            env={**os.environ, **GIT_ENV},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        done = copier_update(project)
     finally:
         server.stop()
     assert done.returncode == 0, done.stderr[-2000:]
@@ -235,3 +293,45 @@ def test_the_versions_page_says_so_when_nothing_is_published_yet(client, setting
     settings.STARTERS_REPOSITORY = tmp_path / "nowhere.git"
     page = client.get("/starters/changes")
     assert page.status_code == 200 and "Commit <code>" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("framework", "features"),
+    [
+        ("flask", {"admin", "forms", "rate_limit"}),
+        ("django", {"predict", "nosql", "rest"}),
+        ("flask", set()),
+    ],
+    ids=["flask with admin, forms and rate limits", "django serving a model", "bare flask"],
+)
+def test_copier_copy_of_the_published_template_writes_the_guides_starter(
+    framework, features, tmp_path
+):
+    """`copier copy <site>/starters.git` with a starter's answers writes that starter, file
+    for file, requirements too (a download from a result adds its decision record)."""
+    repository = tmp_path / "starters.git"
+    version = publish(repository).version
+    files = dict(render_files(StarterSpec(framework, features)))
+    recorded = yaml.safe_load(files.pop(".copier-answers.yml"))
+    answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
+    (tmp_path / "answers.yml").write_text(yaml.safe_dump(answers))
+    made_in = tmp_path / "made"
+    done = subprocess.run(
+        [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet"]
+        + ["--data-file", str(tmp_path / "answers.yml"), f"git+file://{repository}", str(made_in)],
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    made = {
+        path.relative_to(made_in).as_posix(): path.read_bytes()
+        for path in made_in.rglob("*")
+        if path.is_file()
+    }
+    made_answers = yaml.safe_load(made.pop(".copier-answers.yml"))
+    assert made_answers["_commit"] == version
+    assert {key: made_answers[key] for key in answers} == answers
+    assert made.keys() == files.keys()
+    assert [path for path in made if made[path] != files[path]] == []

@@ -9,8 +9,8 @@ public face, and its parts have one job each:
   between features, and the :class:`StarterSpec` a result turns into;
 - :mod:`guide.starters.render`: the project rendered once per process, and handed out as
   files, a zip, a folder and a tree;
-- :mod:`guide.starters.requirements`: each project's requirements completed from its
-  framework's lock;
+- :mod:`guide.starters.requirements`: the frameworks' locks, read, and written as the table
+  the template completes each project's requirements from;
 - :mod:`guide.starters.decision`: the decision record the result makes.
 """
 
@@ -19,13 +19,14 @@ from .render import ANSWERS_FILE, answers, generate, render_files, tree, write_t
 from .requirements import (
     LOCK_INPUT,
     LOCK_NAME,
+    LOCKS_TABLE,
     PIN,
     REQUIREMENTS,
     Locked,
     canonical,
     closure,
-    complete_requirements,
     lock_for,
+    locks_table,
     parse_lock,
     pins_in,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "KEY_FILES",
     "LOCK_INPUT",
     "LOCK_NAME",
+    "LOCKS_TABLE",
     "NEEDS",
     "PIN",
     "REQUIREMENTS",
@@ -78,7 +80,6 @@ __all__ = [
     "answers",
     "canonical",
     "closure",
-    "complete_requirements",
     "decision_from_result",
     "decision_path",
     "decision_record",
@@ -86,6 +87,7 @@ __all__ = [
     "generate",
     "key_files",
     "lock_for",
+    "locks_table",
     "one_line",
     "parse_lock",
     "pins_in",

@@ -4,8 +4,9 @@ A template pins only what its code imports and the tools it runs, feature by fea
 ``starters/<framework>/project/requirements*.txt.jinja``. This resolves all of a template's
 pins together, with uv, into ``starters/<framework>/requirements.lock``: every package any
 starter of that framework can need, one version each, with ``# via`` notes naming the
-packages that need it. The generator (:func:`~guide.starters.generator.complete_requirements`)
-then gives each project the closure of its own pins in that lock.
+packages that need it. It then writes the locks as a Jinja table (``starters/shared/locks.jinja``),
+from which the template gives each project the closure of its own pins
+(``starters/shared/requirements.jinja``).
 
     .venv/bin/python -m guide.starters.locks       # what `make starter-locks` runs
 """
@@ -19,9 +20,12 @@ from guide.starters.generator import (
     FRAMEWORKS,
     LOCK_INPUT,
     LOCK_NAME,
+    LOCKS_TABLE,
     PIN,
     STARTERS,
     canonical,
+    lock_for,
+    locks_table,
     pins_in,
 )
 
@@ -59,6 +63,9 @@ def main() -> None:
     for framework in FRAMEWORKS:
         compile_lock(framework, uv)
         print(f"starters/{framework}/{LOCK_NAME}: resolved")
+    lock_for.cache_clear()  # read the new locks, not those this process may have read before
+    LOCKS_TABLE.write_text(locks_table())
+    print(f"starters/{LOCKS_TABLE.relative_to(STARTERS).as_posix()}: written")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,12 @@ same template tree under the same versions gives the same commits on every serve
 repository is bare, with no hooks, and `git update-server-info` lets git clone it over plain
 HTTP from static files (git's "dumb" protocol): WhiteNoise serves it under `make run`, nginx
 under `make serve`.
+
+The versions released so far travel with the guide's code, as a git bundle
+(``deploy/starters.bundle``, which `make starters-release` writes): a server publishes from
+it, so a new server has every earlier tag too, with the same commits, and a project made from
+any released version can still be updated. Only the newest version may be missing from it: a
+server then makes that commit itself, the same as anywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ CHANGELOG = "CHANGELOG.md"
 HEADING = re.compile(r"^## (?P<version>v\d{4}\.\d{1,2}\.\d+) \((?P<date>\d{4}-\d{2}-\d{2})\)$")
 #: Who makes every commit: the template, not a person.
 AUTHOR = ("Flask or Django? starters", "starters@flask-or-django.invalid")
+#: Every released version, as `make starters-release` writes them (a git bundle of the tags).
+RELEASES = STARTERS.parent / "deploy" / "starters.bundle"
 #: What is never part of the template, wherever it turns up under starters/.
 LEFT_OUT = re.compile(r"(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache)(/|$)|\.pyc$")
 
@@ -115,27 +123,44 @@ class Published:
     new: bool  # made by this call (else it was there already, with the same tree)
 
 
-def publish(repository: Path, source: Path = STARTERS) -> Published:
-    """Publish ``source``'s template into the bare ``repository`` (made if missing) as its
-    newest changelog version. A version already there must hold the same tree: a template that
-    changed without a new version is refused (PublishError), so no tag ever moves."""
-    release = releases(source)[0]
+def publish(
+    repository: Path, source: Path = STARTERS, released: Path | None = RELEASES
+) -> Published:
+    """Publish ``source``'s template into the bare ``repository`` (made if missing): first every
+    version in the ``released`` bundle, then the changelog's newest version if the bundle does
+    not hold it, on top of the version before it. A version already there must hold the same
+    tree: a template that changed without a new version is refused (PublishError), so no tag
+    ever moves; so is a changelog whose earlier versions were never released."""
+    versions = releases(source)
+    release = versions[0]
     git = _Git(repository)
     if not (repository / "HEAD").exists():
         repository.mkdir(parents=True, exist_ok=True)
         # No template: no sample hooks, no description, nothing but the repository.
         git("init", "--quiet", "--bare", "--template=", "--initial-branch=main")
+    if released is not None and released.is_file():
+        try:  # git refuses to move a tag that is already here with another commit
+            git("fetch", "--quiet", "--no-tags", str(released), "refs/tags/*:refs/tags/*")
+        except PublishError as exc:
+            raise PublishError(f"{released} disagrees with {repository}: {exc}") from None
+    missing = [earlier.version for earlier in versions[1:] if not git.commit_of(earlier.version)]
+    if missing:
+        raise PublishError(
+            f"{', '.join(missing)} of starters/{CHANGELOG} never released ({RELEASES.name} "
+            "lacks it): release each version with `make starters-release` before the next"
+        )
     tree = git.tree_of(source)
     tagged = git.commit_of(release.version)
     if tagged:
         if git("rev-parse", f"{tagged}^{{tree}}") != tree:
             raise PublishError(
-                f"starters/ has changed since {release.version} was published: add a version "
-                f"to starters/{CHANGELOG} for the change"
+                f"starters/ has changed since {release.version} was released: add a version "
+                f"to starters/{CHANGELOG} for the change, then run `make starters-release`"
             )
+        git("update-ref", "refs/heads/main", tagged)
         git.update_server_info()
         return Published(release.version, tagged, new=False)
-    parent = git.newest_tag()
+    parent = versions[1].version if len(versions) > 1 else ""
     if parent and git("rev-parse", f"{parent}^{{tree}}") == tree:
         raise PublishError(f"{release.version} has the same files as {parent}: nothing to publish")
     when = f"{release.date}T00:00:00+0000"
@@ -215,12 +240,24 @@ class _Git:
         except PublishError:
             return ""
 
-    def newest_tag(self) -> str:
-        """The newest version tagged so far (by its numbers), or ""."""
-        tags = [t for t in self("tag", "--list", "v*").split() if re.fullmatch(r"v[\d.]+", t)]
-        return max(tags, key=_numbers, default="")
-
     def update_server_info(self) -> None:
         """What git's dumb HTTP protocol reads: info/refs and objects/info/packs."""
         self("repack", "-a", "-d", "-q")
         self("update-server-info")
+
+    def bundle(self, path: Path) -> None:
+        """Every tag, and what it needs, as the git bundle at ``path``."""
+        written = path.with_name(f".{path.name}.new")
+        self("bundle", "create", "--quiet", str(written), "--tags")
+        os.replace(written, path)
+
+
+def release(bundle: Path = RELEASES, source: Path = STARTERS) -> Published:
+    """`make starters-release`: the ``bundle`` of every version so far, with the changelog's
+    newest made from ``source`` if it is new. Run when the template gets a new version, and
+    commit the bundle with it, so that every server publishes that version as it is now."""
+    with tempfile.TemporaryDirectory() as scratch:
+        repository = Path(scratch) / "starters.git"
+        published = publish(repository, source, bundle)
+        _Git(repository).bundle(bundle)
+    return published

@@ -1,5 +1,5 @@
 """Rendering a starter: Copier makes the project for a :class:`StarterSpec` once per process
-(its requirements completed from the framework's lock), the result's decision record is added
+the result's decision record is added
 to it, and it is handed out as files, a zip, a folder or a `tree` listing."""
 
 import functools
@@ -14,7 +14,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .decision import decision_path, decision_record
-from .requirements import complete_requirements
 from .spec import FEATURES, STARTERS, StarterSpec
 
 ANSWERS_FILE = ".copier-answers.yml"
@@ -83,7 +82,6 @@ def _copier_render(spec: StarterSpec, *, recorded: bool) -> dict[str, bytes]:
     files[ANSWERS_FILE] = re.sub(
         rb"(?m)^_src_path: .*$", b"_src_path: starters", files[ANSWERS_FILE]
     )
-    files |= complete_requirements(files, spec.framework)
     return files
 
 

@@ -3,14 +3,18 @@
 A template pins only what its code imports and the tools it runs; each framework's lock
 (``starters/<framework>/requirements.lock``, made by :mod:`guide.starters.locks`) resolves
 every pin it has together. A project's requirements files get the closure of their own pins in
-that lock, so every file is complete and the versions are those of one resolution."""
+that lock, so every file is complete and the versions are those of one resolution. The template
+does that itself (``starters/shared/requirements.jinja``), from the locks written as a Jinja
+table (:func:`locks_table`), so a project made by Copier alone from the published template
+has the same files as one made by the guide."""
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .spec import STARTERS
+from .spec import FRAMEWORKS, STARTERS
 
 #: Each framework's resolution of every pin its template has (guide/starters/locks.py makes
 #: it), and the name its input goes by there.
@@ -19,6 +23,8 @@ LOCK_INPUT = "requirements.in"
 #: The requirements files a project gets, each completed from the lock; the second
 #: includes the first with ``-r``.
 REQUIREMENTS = ("requirements.txt", "requirements-dev.txt")
+#: The locks as the template reads them (:func:`locks_table`).
+LOCKS_TABLE = STARTERS / "shared" / "locks.jinja"
 
 #: A top-level pin as a template writes it: ``Name[extras]==version``, alone on its line.
 PIN = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[a-z0-9,_-]+\])?==[\w.]+")
@@ -99,24 +105,28 @@ def closure(lock: Mapping[str, Locked], names: Iterable[str]) -> set[str]:
     return found
 
 
-def complete_requirements(files: Mapping[str, bytes], framework: str) -> dict[str, bytes]:
-    """The project's requirements files as rendered (top-level pins only), each followed by
-    what its pins need from the framework's lock and no file before it installs: so every
-    file is complete, and the versions are those of one resolution."""
-    lock = lock_for(framework)
-    completed: dict[str, bytes] = {}
-    installed: set[str] = set()
-    for path in REQUIREMENTS:
-        text = files[path].decode()
-        own = {canonical(pin.partition("[")[0].partition("=")[0]) for pin in pins_in(text)}
-        mine = closure(lock, own)
-        needed = sorted(mine - own - installed)
-        installed |= mine
-        if needed:
-            lines = [
-                f"{lock[name].line}  # via {', '.join(sorted(lock[name].needed_by & installed))}"
-                for name in needed
-            ]
-            text = f"{text.rstrip()}\n\n# What those need\n" + "\n".join(lines) + "\n"
-        completed[path] = text.encode()
-    return completed
+def locks_table() -> str:
+    """The text of ``shared/locks.jinja``: every framework's lock as a Jinja table, so the
+    template completes each project's requirements files itself (``shared/requirements.jinja``)
+    and ``copier copy`` of the published template writes the same files as the guide. For each
+    package: its line, the packages that need it (``via``) and all it needs, transitively.
+    `make starter-locks` writes it; a test checks it matches the committed locks."""
+    lines = [
+        "[# Made by `make starter-locks` from each framework's requirements.lock: do not edit.",
+        "   For each package: its requirement line, the packages that need it and everything it",
+        "   needs, all the way down. shared/requirements.jinja reads it. #]",
+        "[% set locks = {",
+    ]
+    for framework in sorted(FRAMEWORKS):
+        lock = lock_for(framework)
+        lines.append(f"  {json.dumps(framework)}: {{")
+        for name, package in sorted(lock.items()):
+            entry = {
+                "line": package.line,
+                "via": sorted(package.needed_by),
+                "needs": sorted(closure(lock, [name]) - {name}),
+            }
+            lines.append(f"    {json.dumps(name)}: {json.dumps(entry)},")
+        lines.append("  },")
+    lines.append("} %]")
+    return "\n".join(lines) + "\n"

@@ -1,7 +1,9 @@
-"""`python manage.py publish_starters [--source DIR]`: publish the starters' template as the
-read-only git repository at settings.STARTERS_REPOSITORY (served at /starters.git), tagged
-with the newest version in starters/CHANGELOG.md. Run at build or deploy time; running it
-again with the same template changes nothing."""
+"""`python manage.py publish_starters [--source DIR] [--release]`: publish the starters'
+template as the read-only git repository at settings.STARTERS_REPOSITORY (served at
+/starters.git): every version released in deploy/starters.bundle, and the newest version in
+starters/CHANGELOG.md. Run at build or deploy time; running it again with the same template
+changes nothing. With --release (what `make starters-release` runs) it writes the bundle
+instead, with the newest version in it: run it when the template gets a new version."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from guide.starters.publish import PublishError, publish
+from guide.starters.publish import RELEASES, PublishError, publish
+from guide.starters.publish import release as release_into
 from guide.starters.spec import STARTERS
 
 
@@ -21,12 +24,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--source", type=Path, default=STARTERS, help="the template (default: starters/)"
         )
+        parser.add_argument(
+            "--release",
+            action="store_true",
+            help=f"write every version, the newest too, into {RELEASES.name} (commit it)",
+        )
 
-    def handle(self, *args: object, source: Path, **options: object) -> None:
-        repository = Path(settings.STARTERS_REPOSITORY)
+    def handle(self, *args: object, source: Path, release: bool, **options: object) -> None:
+        target = RELEASES if release else Path(settings.STARTERS_REPOSITORY)
         try:
-            published = publish(repository, source)
+            published = release_into(target, source) if release else publish(target, source)
         except PublishError as exc:
             raise CommandError(str(exc)) from None
         said = "published" if published.new else "already published"
-        self.stdout.write(f"{published.version} {said} at {repository} ({published.commit[:12]})")
+        if release:
+            said = "released" if published.new else "already released"
+        self.stdout.write(f"{published.version} {said} in {target} ({published.commit[:12]})")
