@@ -1,6 +1,6 @@
-"""Rendering a starter: Copier makes the project for a :class:`StarterSpec` once per process
-the result's decision record is added
-to it, and it is handed out as files, a zip, a folder or a `tree` listing."""
+"""Rendering a starter: Copier makes the project for a :class:`StarterSpec` once per process,
+the result's decision record is added to it, and it is handed out as files, a zip, a folder
+or a `tree` listing."""
 
 import functools
 import io
