@@ -295,22 +295,9 @@ def test_the_versions_page_says_so_when_nothing_is_published_yet(client, setting
     assert page.status_code == 200 and "Commit <code>" not in page.content.decode()
 
 
-@pytest.mark.parametrize(
-    ("framework", "features"),
-    [
-        ("flask", {"admin", "forms", "rate_limit"}),
-        ("django", {"predict", "nosql", "rest"}),
-        ("flask", set()),
-    ],
-    ids=["flask with admin, forms and rate limits", "django serving a model", "bare flask"],
-)
-def test_copier_copy_of_the_published_template_writes_the_guides_starter(
-    framework, features, tmp_path
-):
-    """`copier copy <site>/starters.git` with a starter's answers writes that starter, file
-    for file, requirements too (a download from a result adds its decision record)."""
-    repository = tmp_path / "starters.git"
-    version = publish(repository).version
+def copier_copy_matches_the_guide(source: str, framework: str, features: set[str], tmp_path: Path):
+    """Run `copier copy` from ``source`` with the answers of the guide's starter for
+    ``framework`` and ``features``, and check it wrote that starter, file for file."""
     files = dict(render_files(StarterSpec(framework, features)))
     recorded = yaml.safe_load(files.pop(".copier-answers.yml"))
     answers = {key: value for key, value in recorded.items() if not key.startswith("_")}
@@ -318,7 +305,7 @@ def test_copier_copy_of_the_published_template_writes_the_guides_starter(
     made_in = tmp_path / "made"
     done = subprocess.run(
         [sys.executable, "-m", "copier", "copy", "--defaults", "--quiet"]
-        + ["--data-file", str(tmp_path / "answers.yml"), f"git+file://{repository}", str(made_in)],
+        + ["--data-file", str(tmp_path / "answers.yml"), source, str(made_in)],
         env={**os.environ, **GIT_ENV},
         capture_output=True,
         text=True,
@@ -331,7 +318,31 @@ def test_copier_copy_of_the_published_template_writes_the_guides_starter(
         if path.is_file()
     }
     made_answers = yaml.safe_load(made.pop(".copier-answers.yml"))
-    assert made_answers["_commit"] == version
+    assert made_answers["_commit"] == releases()[0].version
     assert {key: made_answers[key] for key in answers} == answers
     assert made.keys() == files.keys()
     assert [path for path in made if made[path] != files[path]] == []
+
+
+@pytest.mark.parametrize(
+    ("framework", "features"),
+    [
+        ("flask", {"admin", "forms", "rate_limit"}),
+        ("django", {"predict", "nosql", "rest"}),
+        ("flask", set()),
+    ],
+    ids=["flask with admin, forms and rate limits", "django serving a model", "bare flask"],
+)
+def test_copier_copy_of_the_published_template_writes_the_guides_starter(
+    framework, features, tmp_path
+):
+    """`copier copy` of the published template with a starter's answers writes that starter,
+    file for file, requirements too (a download from a result adds its decision record)."""
+    repository = tmp_path / "starters.git"
+    publish(repository)
+    copier_copy_matches_the_guide(f"git+file://{repository}", framework, features, tmp_path)
+
+
+@pytest.mark.services
+def test_copier_copy_from_the_site_writes_the_guides_starter(site, tmp_path):
+    copier_copy_matches_the_guide(f"{site.url}/starters.git", "django", {"auth", "rest"}, tmp_path)
