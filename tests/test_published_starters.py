@@ -19,6 +19,7 @@ import yaml
 from guide.starters.publish import (
     RELEASES,
     PublishError,
+    Release,
     publish,
     release,
     releases,
@@ -346,3 +347,16 @@ def test_copier_copy_of_the_published_template_writes_the_guides_starter(
 @pytest.mark.services
 def test_copier_copy_from_the_site_writes_the_guides_starter(site, tmp_path):
     copier_copy_matches_the_guide(f"{site.url}/starters.git", "django", {"auth", "rest"}, tmp_path)
+
+
+@pytest.mark.django_db
+def test_the_versions_page_shows_the_changelogs_markdown_and_no_html_from_it(client, monkeypatch):
+    notes = "A fix in `Dockerfile`:\n\n- one <script>alert(1)</script>\n- two"
+    monkeypatch.setattr(
+        "guide.web.starter_versions.releases", lambda: [Release("v2099.1.1", "2099-01-01", notes)]
+    )
+    page = client.get("/starters/changes").content.decode()
+    assert "A fix in <code>Dockerfile</code>:" in page and "`" not in page
+    assert (
+        "<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li>" in page and "<script>alert" not in page
+    )

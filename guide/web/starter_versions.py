@@ -5,28 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
+from markdown_it import MarkdownIt
 
 from guide.services.permalinks import absolute
 from guide.starters.publish import published_commits, releases
 
+#: The changelog's Markdown (CommonMark), with any HTML in it shown as text.
+_markdown = MarkdownIt("commonmark", {"html": False})
 
-def _notes(text: str) -> tuple[list[str], list[str]]:
-    """A version's notes as its changelog writes them: paragraphs, then "- " items (each may
-    run over several lines)."""
-    paragraphs: list[str] = []
-    items: list[str] = []
-    for block in text.split("\n\n"):
-        lines = [line.strip() for line in block.splitlines() if line.strip()]
-        if lines and lines[0].startswith("- "):
-            for line in lines:
-                if line.startswith("- "):
-                    items.append(line[2:])
-                elif items:
-                    items[-1] += " " + line
-        elif lines:
-            paragraphs.append(" ".join(lines))
-    return paragraphs, items
+
+def notes_html(text: str) -> SafeString:
+    """A version's notes as the changelog writes them, in Markdown: paragraphs, lists,
+    `code`."""
+    rendered: str = _markdown.render(text)
+    return mark_safe(rendered)  # markdown-it escapes any HTML the notes hold
 
 
 @require_safe
@@ -36,13 +30,11 @@ def changes(request: HttpRequest) -> HttpResponse:
     commits = published_commits(settings.STARTERS_REPOSITORY)
     entries = []
     for release in releases():
-        paragraphs, items = _notes(release.notes)
         entries.append(
             {
                 "release": release,
                 "commit": commits.get(release.version, ""),
-                "paragraphs": paragraphs,
-                "items": items,
+                "notes": notes_html(release.notes),
             }
         )
     context = {"entries": entries, "repository": absolute("/starters.git")}
