@@ -69,7 +69,7 @@ def test_every_version_of_the_changelog_is_released_and_the_newest_is_the_templa
     assert tags.split() == sorted(release.version for release in releases())
 
 
-def test_the_same_template_is_published_as_the_same_commit_anywhere(tmp_path):
+def test_publishing_the_same_template_again_or_from_a_copy_changes_nothing(tmp_path):
     first = publish(tmp_path / "one.git")
     second = publish(tmp_path / "two.git", template_copy(tmp_path))
     assert first.commit == second.commit
@@ -194,9 +194,12 @@ def test_git_clones_the_template_from_the_site_and_nothing_else_is_served(site, 
     git("clone", "-q", f"{site.url}/starters.git", str(clone), cwd=tmp_path)
     assert (clone / "copier.yml").is_file()
     assert git("tag", "--list", cwd=clone).split() == sorted(r.version for r in releases())
-    for elsewhere in ("config.py", "hooks/pre-receive", "../manage.py", "objects/nothing"):
-        response = requests.get(f"{site.url}/starters.git/{elsewhere}", timeout=10)
-        assert response.status_code == 404, elsewhere
+    elsewhere = ["config.py", "hooks/pre-receive", "../manage.py", "objects/nothing", "FETCH_HEAD"]
+    if isinstance(site, Stack):  # nginx serves only what git's dumb protocol reads
+        elsewhere += ["config", "packed-refs", "refs/tags/" + releases()[0].version]
+    for path in elsewhere:
+        response = requests.get(f"{site.url}/starters.git/{path}", timeout=10)
+        assert response.status_code == 404, path
     assert requests.post(f"{site.url}/starters.git/info/refs", timeout=10).status_code in (
         403,
         404,
@@ -360,3 +363,55 @@ def test_the_versions_page_shows_the_changelogs_markdown_and_no_html_from_it(cli
     assert (
         "<li>one &lt;script&gt;alert(1)&lt;/script&gt;</li>" in page and "<script>alert" not in page
     )
+
+
+#: What v2026.12.1 wrote above the pins of a Django project's requirements.txt.
+V2026_12_1_HEADER = """\
+# What the site imports, pinned. Installed with the versions tested together on Python
+# 3.11+: the list below it, made by the guide from one resolution of every starter's
+# packages. To upgrade a package, see "Upgrade a package" in the README.
+"""
+
+
+def test_a_project_downloaded_at_the_first_version_updates_to_the_current_one_cleanly(tmp_path):
+    """v2026.12.1's download had today's files but for requirements.txt's comment: `copier
+    update` changes that comment and the answers' version, and nothing else, with no
+    conflict."""
+    repository = tmp_path / "starters.git"
+    current = publish(repository).version
+    files = dict(render_files(StarterSpec("django", {"auth", "rest"})))
+    project = tmp_path / "project"
+    for path, content in files.items():
+        (project / path).parent.mkdir(parents=True, exist_ok=True)
+        (project / path).write_bytes(content)
+    requirements = files["requirements.txt"].decode()
+    header = requirements[: requirements.index("\n\n") + 1]
+    (project / "requirements.txt").write_text(requirements.replace(header, V2026_12_1_HEADER))
+    answers = yaml.safe_load(files[".copier-answers.yml"])
+    answers |= {"_commit": "v2026.12.1", "_src_path": f"git+file://{repository}"}
+    (project / ".copier-answers.yml").write_text(yaml.safe_dump(answers))
+    git("init", "-q", cwd=project)
+    git("add", "-A", cwd=project)
+    git("commit", "-q", "-m", "start", cwd=project)
+
+    done = copier_update(project)
+    assert done.returncode == 0, done.stderr[-2000:]
+    changed = git("status", "--porcelain", cwd=project).splitlines()
+    assert sorted(line.split()[-1] for line in changed) == [
+        ".copier-answers.yml",
+        "requirements.txt",
+    ]
+    assert (project / "requirements.txt").read_bytes() == files["requirements.txt"]
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == current
+
+
+def test_a_release_refuses_files_git_does_not_track(tmp_path):
+    """They would be released, and missing from every checkout that publishes the bundle."""
+    source = template_copy(tmp_path)
+    git("init", "-q", cwd=source)
+    git("add", "-A", cwd=source)
+    (source / "shared" / "notes.swp").write_text("an editor's scratch file")
+    bundle = Path(shutil.copy(RELEASES, tmp_path / "starters.bundle"))
+    with pytest.raises(PublishError, match=r"git does not track .*shared/notes\.swp"):
+        release(bundle, source)
+    assert bundle.read_bytes() == RELEASES.read_bytes()

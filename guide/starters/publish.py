@@ -38,7 +38,9 @@ AUTHOR = ("Flask or Django? starters", "starters@flask-or-django.invalid")
 #: Every released version, as `make starters-release` writes them (a git bundle of the tags).
 RELEASES = STARTERS.parent / "deploy" / "starters.bundle"
 #: What is never part of the template, wherever it turns up under starters/.
-LEFT_OUT = re.compile(r"(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache)(/|$)|\.pyc$")
+LEFT_OUT = re.compile(
+    r"(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.git)(/|$)|\.pyc$"
+)
 
 
 class PublishError(Exception):
@@ -139,22 +141,25 @@ def publish(
         # No template: no sample hooks, no description, nothing but the repository.
         git("init", "--quiet", "--bare", "--template=", "--initial-branch=main")
     if released is not None and released.is_file():
-        try:  # git refuses to move a tag that is already here with another commit
-            git("fetch", "--quiet", "--no-tags", str(released), "refs/tags/*:refs/tags/*")
+        # git refuses to move a tag that is already here with another commit. No FETCH_HEAD:
+        # it would name the bundle's place on this server, in a folder the site serves.
+        fetch = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", str(released)]
+        try:
+            git(*fetch, "refs/tags/*:refs/tags/*")
         except PublishError as exc:
             raise PublishError(f"{released} disagrees with {repository}: {exc}") from None
     missing = [earlier.version for earlier in versions[1:] if not git.commit_of(earlier.version)]
     if missing:
         raise PublishError(
-            f"{', '.join(missing)} of starters/{CHANGELOG} never released ({RELEASES.name} "
-            "lacks it): release each version with `make starters-release` before the next"
+            f"{', '.join(missing)} of starters/{CHANGELOG} never released ({released} lacks "
+            "them): release each version with `make starters-release` before the next"
         )
     tree = git.tree_of(source)
     tagged = git.commit_of(release.version)
     if tagged:
         if git("rev-parse", f"{tagged}^{{tree}}") != tree:
             raise PublishError(
-                f"starters/ has changed since {release.version} was released: add a version "
+                f"starters/ has changed since {release.version} was published: add a version "
                 f"to starters/{CHANGELOG} for the change, then run `make starters-release`"
             )
         git("update-ref", "refs/heads/main", tagged)
@@ -246,18 +251,46 @@ class _Git:
         self("update-server-info")
 
     def bundle(self, path: Path) -> None:
-        """Every tag, and what it needs, as the git bundle at ``path``."""
+        """Every tag, and what it needs, as the git bundle at ``path`` (all or nothing)."""
         written = path.with_name(f".{path.name}.new")
-        self("bundle", "create", "--quiet", str(written), "--tags")
-        os.replace(written, path)
+        try:
+            self("bundle", "create", "--quiet", str(written), "--tags")
+            os.replace(written, path)
+        finally:
+            written.unlink(missing_ok=True)
 
 
 def release(bundle: Path = RELEASES, source: Path = STARTERS) -> Published:
     """`make starters-release`: the ``bundle`` of every version so far, with the changelog's
     newest made from ``source`` if it is new. Run when the template gets a new version, and
-    commit the bundle with it, so that every server publishes that version as it is now."""
+    commit the bundle with it, so that every server publishes that version as it is now.
+    Refuses a template with files git does not track (they would be released, and missing
+    from every checkout); leaves the bundle as it is when it holds the version already."""
+    untracked = _untracked(source)
+    if untracked:
+        raise PublishError(
+            f"files under {source.name}/ that git does not track would be released: "
+            f"{', '.join(untracked[:5])}; add them to git, or remove them"
+        )
     with tempfile.TemporaryDirectory() as scratch:
         repository = Path(scratch) / "starters.git"
         published = publish(repository, source, bundle)
-        _Git(repository).bundle(bundle)
+        if published.new or not bundle.is_file():
+            _Git(repository).bundle(bundle)
     return published
+
+
+def _untracked(source: Path) -> list[str]:
+    """The template's files that the git work tree ``source`` is in does not track; [] when
+    it is in none (a copy of the template)."""
+    done = subprocess.run(
+        ["git", "-C", str(source), "ls-files", "-z", "--cached", "--", "."],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull},
+    )
+    if done.returncode:
+        return []
+    tracked = set(done.stdout.split("\0"))
+    return [path for path in template_files(source) if path not in tracked]
