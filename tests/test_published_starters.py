@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
+from django.core.management import CommandError, call_command
 
 from guide.starters.publish import (
     RELEASES,
@@ -415,3 +416,31 @@ def test_a_release_refuses_files_git_does_not_track(tmp_path):
     with pytest.raises(PublishError, match=r"git does not track .*shared/notes\.swp"):
         release(bundle, source)
     assert bundle.read_bytes() == RELEASES.read_bytes()
+
+
+def test_the_command_publishes_and_a_release_writes_the_bundle(settings, tmp_path, monkeypatch):
+    settings.STARTERS_REPOSITORY = tmp_path / "starters.git"
+    out = io.StringIO()
+    call_command("publish_starters", stdout=out)
+    assert f"{releases()[0].version} already published" in out.getvalue()  # from the bundle
+    source = template_copy(tmp_path)
+    new_version(source, "v2099.1.1", "2099-01-01", "A later fix.")
+    (source / "shared" / "Dockerfile.jinja").write_text("# changed\n")
+    bundle = Path(shutil.copy(RELEASES, tmp_path / "starters.bundle"))
+    monkeypatch.setattr("guide.management.commands.publish_starters.RELEASES", bundle)
+    call_command("publish_starters", "--release", "--source", str(source), stdout=out)
+    assert "v2099.1.1 released" in out.getvalue()
+    assert "v2099.1.1" in git("bundle", "list-heads", str(bundle), cwd=tmp_path)
+
+
+def test_a_template_changed_without_a_version_stops_a_deploy_but_not_make_run(settings, tmp_path):
+    settings.STARTERS_REPOSITORY = tmp_path / "starters.git"
+    source = template_copy(tmp_path)
+    (source / "shared" / "Dockerfile.jinja").write_text("# changed\n")
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="add a version"):
+        call_command("publish_starters", "--source", str(source))
+    settings.DEBUG = True
+    err = io.StringIO()
+    call_command("publish_starters", "--source", str(source), stderr=err)
+    assert "warning: the starters' template was not published" in err.getvalue()

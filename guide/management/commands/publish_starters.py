@@ -3,7 +3,9 @@ template as the read-only git repository at settings.STARTERS_REPOSITORY (served
 /starters.git): every version released in deploy/starters.bundle, and the newest version in
 starters/CHANGELOG.md. Run at build or deploy time; running it again with the same template
 changes nothing. With --release (what `make starters-release` runs) it writes the bundle
-instead, with the newest version in it: run it when the template gets a new version."""
+instead, with the newest version in it: run it when the template gets a new version. With
+DEBUG on (`make run`), a template that cannot be published is a warning, not an error, so
+the site starts while its template is being changed."""
 
 from __future__ import annotations
 
@@ -35,6 +37,11 @@ class Command(BaseCommand):
         try:
             published = release_into(target, source) if release else publish(target, source)
         except PublishError as exc:
+            if settings.DEBUG and not release:
+                # While the template is being worked on (`make run`), the site still starts:
+                # /starters.git keeps serving what was published, and this says why.
+                self.stderr.write(f"warning: the starters' template was not published: {exc}")
+                return
             raise CommandError(str(exc)) from None
         said = "published" if published.new else "already published"
         if release:
