@@ -444,3 +444,20 @@ def test_a_template_changed_without_a_version_stops_a_deploy_but_not_make_run(se
     err = io.StringIO()
     call_command("publish_starters", "--source", str(source), stderr=err)
     assert "warning: the starters' template was not published" in err.getvalue()
+
+
+def test_a_published_version_that_differs_from_the_released_one_is_named(tmp_path):
+    """A server (or a developer's copy) that published a version before it was released as it
+    is now keeps its commit; publishing says which version differs instead of moving it."""
+    full = tmp_path / "full.git"
+    publish(full)
+    earlier = tmp_path / "earlier.bundle"  # every version released before the newest
+    older = [release.version for release in releases()[1:]]
+    git("--git-dir", str(full), "bundle", "create", "-q", str(earlier), *older, cwd=tmp_path)
+    changed = template_copy(tmp_path)
+    dockerfile = changed / "shared" / "Dockerfile.jinja"
+    dockerfile.write_text(dockerfile.read_text() + "# published before its release\n")
+    early = tmp_path / "early.git"
+    publish(early, changed, released=earlier)
+    with pytest.raises(PublishError, match=rf"{releases()[0].version} was published in .* as"):
+        publish(early)

@@ -141,13 +141,18 @@ def publish(
         # No template: no sample hooks, no description, nothing but the repository.
         git("init", "--quiet", "--bare", "--template=", "--initial-branch=main")
     if released is not None and released.is_file():
-        # git refuses to move a tag that is already here with another commit. No FETCH_HEAD:
-        # it would name the bundle's place on this server, in a folder the site serves.
+        for tag, commit in git.bundled_tags(released).items():
+            here = git.commit_of(tag)
+            if here and here != commit:
+                raise PublishError(
+                    f"{tag} was published in {repository} as {here[:12]}, but {released.name} "
+                    f"has it as {commit[:12]}: a released version never changes (a copy made "
+                    "while the template was being worked on can be deleted)"
+                )
+        # No FETCH_HEAD: it would name the bundle's place on this server, in a folder the
+        # site serves.
         fetch = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", str(released)]
-        try:
-            git(*fetch, "refs/tags/*:refs/tags/*")
-        except PublishError as exc:
-            raise PublishError(f"{released} disagrees with {repository}: {exc}") from None
+        git(*fetch, "refs/tags/*:refs/tags/*")
     missing = [earlier.version for earlier in versions[1:] if not git.commit_of(earlier.version)]
     if missing:
         raise PublishError(
@@ -238,6 +243,15 @@ class _Git:
                 check=True,
             )
             return self("write-tree", env=index)
+
+    def bundled_tags(self, bundle: Path) -> dict[str, str]:
+        """Each tag of the git ``bundle`` -> its commit."""
+        found = {}
+        for line in self("bundle", "list-heads", str(bundle)).splitlines():
+            commit, _, ref = line.partition(" ")
+            if ref.startswith("refs/tags/") and not ref.endswith("^{}"):
+                found[ref.removeprefix("refs/tags/")] = commit
+        return found
 
     def commit_of(self, tag: str) -> str:
         try:
