@@ -93,15 +93,21 @@ def published_commits(repository: Path) -> Mapping[str, str]:
     publishes before it starts (`make run`, `make serve`, the systemd unit), and WhiteNoise
     too serves the files that were there when it started."""
     try:
-        lines = (repository / "info" / "refs").read_text().splitlines()
+        refs = (repository / "info" / "refs").read_text()
     except OSError:
         return MappingProxyType({})
+    return MappingProxyType(_tags_in(refs))
+
+
+def _tags_in(refs: str) -> dict[str, str]:
+    """Each version tag -> its commit, from git's lines of refs (``<commit> refs/tags/v…``,
+    split by a tab in ``info/refs``, by a space from ``git bundle list-heads``)."""
     found = {}
-    for line in lines:
-        commit, _, ref = line.partition("\t")
+    for line in refs.splitlines():
+        commit, _, ref = line.replace("\t", " ").partition(" ")
         if ref.startswith("refs/tags/v") and not ref.endswith("^{}"):
             found[ref.removeprefix("refs/tags/")] = commit
-    return MappingProxyType(found)
+    return found
 
 
 def _numbers(version: str) -> tuple[int, ...]:
@@ -141,7 +147,7 @@ def publish(
         # No template: no sample hooks, no description, nothing but the repository.
         git("init", "--quiet", "--bare", "--template=", "--initial-branch=main")
     if released is not None and released.is_file():
-        for tag, commit in git.bundled_tags(released).items():
+        for tag, commit in _tags_in(git("bundle", "list-heads", str(released))).items():
             here = git.commit_of(tag)
             if here and here != commit:
                 raise PublishError(
@@ -243,15 +249,6 @@ class _Git:
                 check=True,
             )
             return self("write-tree", env=index)
-
-    def bundled_tags(self, bundle: Path) -> dict[str, str]:
-        """Each tag of the git ``bundle`` -> its commit."""
-        found = {}
-        for line in self("bundle", "list-heads", str(bundle)).splitlines():
-            commit, _, ref = line.partition(" ")
-            if ref.startswith("refs/tags/") and not ref.endswith("^{}"):
-                found[ref.removeprefix("refs/tags/")] = commit
-        return found
 
     def commit_of(self, tag: str) -> str:
         try:

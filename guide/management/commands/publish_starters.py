@@ -43,7 +43,6 @@ class Command(BaseCommand):
                 self.stderr.write(f"warning: the starters' template was not published: {exc}")
                 return
             raise CommandError(str(exc)) from None
-        said = "published" if published.new else "already published"
-        if release:
-            said = "released" if published.new else "already released"
+        said = "released" if release else "published"
+        said = said if published.new else f"already {said}"
         self.stdout.write(f"{published.version} {said} in {target} ({published.commit[:12]})")
