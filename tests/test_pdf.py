@@ -52,6 +52,12 @@ def text_of(content: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
 
 
+def body_text_of(content: bytes) -> str:
+    """The PDF's text without the pages' footers ("Page 1 of 2"), so a paragraph that runs on
+    to the next page reads as one."""
+    return " ".join(re.sub(r"\bPage \d+ of \d+\b", " ", text_of(content)).split())
+
+
 def link_targets(content: bytes) -> set[str]:
     reader = PdfReader(io.BytesIO(content))
     uris = set()
@@ -95,7 +101,7 @@ def test_the_text_reads_from_the_verdict_down(summary):
 
 @pytest.mark.django_db
 def test_every_question_is_printed_once_either_as_a_reason_or_among_the_other_answers(summary):
-    text = text_of(summary.content)
+    text = body_text_of(summary.content)
     answers = text.split("Why: the answers that moved it", 1)[1].split("What would change it")[0]
     why, others = answers.split("The other answers", 1)
     assert why.count("Does it serve a machine-learning model?") == 1
@@ -259,6 +265,7 @@ def test_the_fetcher_refuses_local_files_and_the_network():
         "http://127.0.0.1/",
         "https://example.org/x.png",
         "data:text/plain,hi",
+        "data:image/svg+xml,<svg/>",
     ):
         with pytest.raises(pdf_module.FetchRefused):
             fetcher.fetch(url)
@@ -266,16 +273,59 @@ def test_the_fetcher_refuses_local_files_and_the_network():
     assert fetcher.fetch(css.as_uri()).status in (None, 200)
 
 
+def page_image(content: bytes, tmp_path, page: int = 1):
+    """One page of a PDF as poppler draws it (RGB, 50 dpi)."""
+    if shutil.which("pdftoppm") is None:
+        message = "pdftoppm (Debian's poppler-utils) is needed to render the PDF"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from PIL import Image
+
+    path = tmp_path / "summary.pdf"
+    path.write_bytes(content)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "50",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(path),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    return Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+
+
+def hex_rgb(colour: str) -> tuple[int, ...]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
 @pytest.mark.django_db
-def test_the_charts_bars_carry_the_options_light_colours_without_a_stylesheet_each(client):
+def test_each_criterion_prints_its_points_and_bars_in_the_options_light_colours(client, tmp_path):
     # The light scheme of static/guide/options.css: paper has no dark mode.
-    assert pdf_module.option_colours().fills == {"flask": "#1f2a44", "django": "#3aa57a"}
-    client.post("/", CLOSE_CALL_ANSWERS)
-    html = pdf_module.summary_html(Permalink.objects.get(), "https://x.example/", stale=False)
-    bars = re.findall(r'<rect class="fill-(\w+)"(?: fill="([^"]*)")?', html)
-    assert {option for option, _ in bars} == {"flask", "django"}
-    assert all(fill == pdf_module.option_colours().fills[option] for option, fill in bars)
-    assert "<style" not in html  # an SVG's own stylesheet is parsed anew for each bar
+    fills = pdf_module.option_colours().fills
+    assert fills == {"flask": "#1f2a44", "django": "#3aa57a"}
+    url = client.post("/", CLOSE_CALL_ANSWERS)["Location"]
+    content = client.get(url + "pdf").content
+    text = text_of(content)
+    assert "Small footprint, free architecture — Flask 7.5 · Django 0" in text
+    assert "Total — Flask 7.5 · Django 5" in text
+    image = page_image(content, tmp_path)
+    width, height = image.size
+    pixels = image.load()
+    for option, colour in fills.items():
+        rgb = hex_rgb(colour)
+        rows = [sum(1 for x in range(width) if pixels[x, y] == rgb) for y in range(height)]
+        painted = [count for count in rows if count]
+        assert painted, f"no {option} bar on page one"
+        # A bar lies in its line's bar area: it never spans the line (nor the page).
+        assert max(painted) < pdf_module.BAR_AREA * width / 2, option
 
 
 def test_a_file_reference_in_the_html_is_not_embedded():

@@ -1,8 +1,9 @@
 """The PDF summary of a permalink, rendered by WeasyPrint from our own HTML template.
 
-Safety: the renderer may read only our own static files from disk. Every other URL (http,
-https, data, file:// outside the static folders) is refused by :class:`StaticOnlyFetcher`,
-so nothing a user controls can make the server read a local file or call the network.
+Safety: the renderer may read only our own static files from disk, and PNG images carried
+in data: URLs. Every other URL (http, https, other data, file:// outside the static folders)
+is refused by :class:`StaticOnlyFetcher`, so nothing a user controls can make the server read
+a local file or call the network.
 
 Speed: fonts and stylesheets are prepared once per process (:func:`stylesheets`), and a
 render's garbage is freed without walking the whole heap (:func:`young_garbage_only`).
@@ -38,7 +39,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from guide.engine import Snapshot
-from guide.wording.charts import score_chart
+from guide.wording.charts import SPAN, score_chart
 from guide.wording.sentences import tell
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,11 @@ logger = logging.getLogger(__name__)
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 STYLESHEET = "guide/summary.css"
 OPTIONS_STYLESHEET = "guide/options.css"
+
+
+#: The one kind of data: URL the renderer takes, the QR code's: a PNG, which reads no file and
+#: calls no network.
+IMAGE_DATA_URL = "data:image/png;base64,"
 
 
 class FetchRefused(ValueError):
@@ -67,6 +73,8 @@ class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships n
     """
 
     def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith(IMAGE_DATA_URL):  # its bytes are in the URL: nothing is read
+            return super().fetch(url, headers)
         parts = urlsplit(url)
         if parts.scheme == "file":
             path = Path(unquote(parts.path)).resolve()
@@ -156,22 +164,54 @@ def option_colours() -> OptionColours:
     return OptionColours(document="\n".join(document), fills=fills)
 
 
+#: On paper each criterion of the chart is one line of text, with its bars painted as that
+#: line's background, in its last BAR_AREA (a fraction of the line's width). A table with a
+#: drawing in every row read the same but cost a sixth of a whole render; text and one
+#: background are the cheapest boxes WeasyPrint lays out.
+BAR_AREA = 0.4
+#: The bars' height, in points (a line is about 12 points high).
+BAR_HEIGHT = 7
+
+
+def _bars_background(row: dict[str, Any], chart: dict[str, Any], left: str, right: str) -> str:
+    """One row's bars and the centre line, in the chart's units (0..SPAN), as one CSS
+    gradient with hard stops over the line's bar area. (One gradient of a single colour would
+    be simpler, but WeasyPrint 70 paints such a gradient over the whole line.)"""
+    axis_start, axis_end = chart["axis_x"], chart["axis_x"] + 1
+    segments = [
+        (row["left_x"], axis_start, left) if row["left_width"] else None,
+        (axis_start, axis_end, chart["axis_colour"]),
+        (axis_end, chart["half"] + row["right_width"], right) if row["right_width"] else None,
+    ]
+    stops, previous_end = [], None
+    for start, end, colour in filter(None, segments):
+        start, end = (f"{100 * x / SPAN:.2f}%" for x in (start, end))
+        if start != previous_end:  # a gap before this segment
+            stops += [f"transparent {previous_end or '0%'}", f"transparent {start}"]
+        stops += [f"{colour} {start}", f"{colour} {end}"]
+        previous_end = end
+    stops.append(f"transparent {previous_end}")
+    return (
+        f"linear-gradient(to right, {', '.join(stops)}) "
+        f"100% 50% / {100 * BAR_AREA:g}% {BAR_HEIGHT}pt no-repeat"
+    )
+
+
 def paper_chart(result: Snapshot) -> dict[str, Any]:
-    """The result's chart (the page's), with each side's fill for the PDF. WeasyPrint styles an
-    inline SVG only from the SVG's own <style>, which every bar would then carry and have
-    parsed anew (some 2 % of a render); a fill attribute on each bar paints the same."""
+    """The result's chart (the page's numbers and bars), with each row's bars as the CSS
+    background of its line (``row["bars"]``), in the options' light colours."""
     chart = score_chart(result)
     fills = option_colours().fills
-    for side in ("left", "right"):
-        chart[side] = {**chart[side], "fill": fills.get(chart[side]["option"], "")}
+    left, right = (fills.get(chart[side]["option"], "#000") for side in ("left", "right"))
+    for row in chart["rows"]:
+        row["bars"] = _bars_background(row, chart, left, right)
     return chart
 
 
-def qr_svg(url: str) -> str:
-    """The permalink as a QR code, an inline SVG built from the URL alone."""
-    return segno.make(url, error="m").svg_inline(
-        scale=3, dark="#000", light="#fff", title="QR code of the permalink"
-    )
+def qr_png(url: str) -> str:
+    """The permalink as a QR code: a PNG, as a data: URL, built from the URL alone. An image
+    is one box for WeasyPrint, where the same code as an SVG path cost some 10 ms a render."""
+    return segno.make(url, error="m").png_data_uri(scale=4)
 
 
 class _CollectorPause:
@@ -252,7 +292,7 @@ def summary_html(
             "told": tell(result),
             "chart": paper_chart(result),
             "share_url": share_url,
-            "qr_svg": qr_svg(share_url),
+            "qr_png": qr_png(share_url),
             "stale": stale,
             "other_answers": [
                 a for a in result["answers"] if a["question"] not in moved and a["asked"]

@@ -18,6 +18,8 @@ from guide.engine import Snapshot
 SPAN = 200
 HALF = SPAN / 2
 MAX_BAR = HALF - 2
+#: The centre line's colour where no stylesheet colours it (paper, and the page before its CSS).
+AXIS_COLOUR = "#8a94a3"
 
 
 def score_chart(snapshot: Snapshot) -> dict[str, Any]:
@@ -55,6 +57,7 @@ def score_chart(snapshot: Snapshot) -> dict[str, Any]:
         "span": SPAN,
         "half": HALF,
         "axis_x": HALF - 0.5,
+        "axis_colour": AXIS_COLOUR,
         "rows": rows,
         "empty": empty,
         "left": {"option": left["option"], "name": left["name"]},
