@@ -171,34 +171,44 @@ def test_the_pdf_is_tagged_with_title_and_language(summary):
     assert reader.metadata.title == "Flask or Django? The guide recommends Flask"
 
 
-@pytest.mark.django_db
-def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
+def page_image(content: bytes, tmp_path, dpi: int = 50):
+    """The PDF's first page as poppler draws it, in RGB."""
     if shutil.which("pdftoppm") is None:
         message = "pdftoppm (Debian's poppler-utils) is needed to render the PDF"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    import zxingcpp
     from PIL import Image
 
     path = tmp_path / "summary.pdf"
-    path.write_bytes(summary.content)
+    path.write_bytes(content)
     subprocess.run(
         [
             "pdftoppm",
             "-png",
             "-r",
-            "150",
+            str(dpi),
             "-f",
             "1",
             "-l",
-            "1",  # on page one
+            "1",
             str(path),
-            str(tmp_path / "page"),
+            str(tmp_path / "p"),
         ],
         check=True,
     )
-    image = Image.open(next(tmp_path.glob("page*.png")))
+    return Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+
+
+def hex_rgb(colour: str) -> tuple[int, ...]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.mark.django_db
+def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
+    import zxingcpp
+
+    image = page_image(summary.content, tmp_path, dpi=150)  # on page one
     decoded = [barcode.text for barcode in zxingcpp.read_barcodes(image)]
     assert decoded == [f"http://testserver{link_url}"]
 
@@ -271,39 +281,6 @@ def test_the_fetcher_refuses_local_files_and_the_network():
             fetcher.fetch(url)
     css = pdf_module.static_roots()[0] / "guide" / "summary.css"
     assert fetcher.fetch(css.as_uri()).status in (None, 200)
-
-
-def page_image(content: bytes, tmp_path, page: int = 1):
-    """One page of a PDF as poppler draws it (RGB, 50 dpi)."""
-    if shutil.which("pdftoppm") is None:
-        message = "pdftoppm (Debian's poppler-utils) is needed to render the PDF"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from PIL import Image
-
-    path = tmp_path / "summary.pdf"
-    path.write_bytes(content)
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            "50",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            str(path),
-            str(tmp_path / "p"),
-        ],
-        check=True,
-    )
-    return Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
-
-
-def hex_rgb(colour: str) -> tuple[int, ...]:
-    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
 
 
 @pytest.mark.django_db
