@@ -1,3 +1,4 @@
+import base64
 import copy
 import gc
 import io
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 from guide.models import Permalink
 from guide.pdf import render as pdf_module
 from guide.pdf.render import render_pdf
+from guide.wording.charts import AXIS_COLOUR
 
 from .conftest import ALL_BUT_ONE_ANSWERED
 
@@ -276,11 +278,21 @@ def test_the_fetcher_refuses_local_files_and_the_network():
         "https://example.org/x.png",
         "data:text/plain,hi",
         "data:image/svg+xml,<svg/>",
+        # An SVG (which may reference files) under the PNG's prefix.
+        "data:image/png;base64,"
+        + base64.b64encode(b'<svg><image href="file:///etc/passwd"/></svg>').decode(),
     ):
         with pytest.raises(pdf_module.FetchRefused):
             fetcher.fetch(url)
     css = pdf_module.static_roots()[0] / "guide" / "summary.css"
     assert fetcher.fetch(css.as_uri()).status in (None, 200)
+    assert fetcher.fetch(pdf_module.qr_png("https://x.example/")).read().startswith(b"\x89PNG")
+
+
+def near(pixel: tuple[int, ...], colour: str, tolerance: int = 12) -> bool:
+    """Within a few shades of ``colour`` (a thin line's pixels are partly blended; grey text's
+    never come this close to a bluish grey)."""
+    return sum(abs(a - b) for a, b in zip(pixel, hex_rgb(colour), strict=True)) <= tolerance
 
 
 @pytest.mark.django_db
@@ -292,17 +304,56 @@ def test_each_criterion_prints_its_points_and_bars_in_the_options_light_colours(
     content = client.get(url + "pdf").content
     text = text_of(content)
     assert "Small footprint, free architecture — Flask 7.5 · Django 0" in text
+    assert "Built-in features — Flask 0 · Django 4" in text
     assert "Total — Flask 7.5 · Django 5" in text
-    image = page_image(content, tmp_path)
+    image = page_image(content, tmp_path, dpi=100)
     width, height = image.size
     pixels = image.load()
-    for option, colour in fills.items():
-        rgb = hex_rgb(colour)
-        rows = [sum(1 for x in range(width) if pixels[x, y] == rgb) for y in range(height)]
-        painted = [count for count in rows if count]
-        assert painted, f"no {option} bar on page one"
-        # A bar lies in its line's bar area: it never spans the line (nor the page).
-        assert max(painted) < pdf_module.BAR_AREA * width / 2, option
+    axis = AXIS_COLOUR
+    bars = {"flask": 0, "django": 0}
+    for y in range(height):
+        # The centre line: in the bar area, on the right of the page.
+        centre = [x for x in range(width // 2, width) if near(pixels[x, y], axis)]
+        if not centre:
+            continue  # not a line of the chart
+        for option, colour in fills.items():
+            xs = [x for x in range(width) if pixels[x, y] == hex_rgb(colour)]
+            if not xs:
+                continue
+            bars[option] += 1
+            # Flask's bar grows to the left of the centre line, Django's to the right, each
+            # at most half the line's bar area long.
+            if option == "flask":
+                assert max(xs) <= min(centre), y
+            else:
+                assert min(xs) >= max(centre), y
+            assert len(xs) <= pdf_module.BAR_AREA * width / 2, (option, y)
+    assert bars["flask"] and bars["django"]  # both drawn, on lines of the chart
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "colours"),
+    [
+        (7.5, 0, ["flask", "axis"]),
+        (0, 4, ["axis", "django"]),
+        (3, 5, ["flask", "axis", "django"]),
+        (0.1, 20, ["axis", "django"]),  # a left bar shorter than the centre line's half
+    ],
+)
+def test_a_rows_bars_are_one_gradient_in_order_from_left_to_right(left, right, colours):
+    chart = {"axis_x": 99.5, "half": 100, "axis_colour": AXIS_COLOUR}
+    largest = max(left, right)
+    wl, wr = 98 * left / largest, 98 * right / largest
+    row = {"left_x": 100 - wl, "left_width": wl, "right_width": wr}
+    background = pdf_module.bars_background(row, chart, "#1f2a44", "#3aa57a")
+    stops = re.findall(r"(transparent|#\w+) ([\d.]+)%", background)
+    positions = [float(p) for _, p in stops]
+    assert positions == sorted(positions)
+    assert positions[0] >= 0 and positions[-1] <= 100
+    names = {"#1f2a44": "flask", AXIS_COLOUR: "axis", "#3aa57a": "django"}
+    drawn = [names[c] for c, _ in stops if c != "transparent"]
+    assert [c for i, c in enumerate(drawn) if i == 0 or drawn[i - 1] != c] == colours
+    assert background.endswith(f"100% 50% / {100 * pdf_module.BAR_AREA:g}% 7pt no-repeat")
 
 
 def test_a_file_reference_in_the_html_is_not_embedded():

@@ -11,6 +11,7 @@ render's garbage is freed without walking the whole heap (:func:`young_garbage_o
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import logging
@@ -58,6 +59,15 @@ class FetchRefused(ValueError):
     pass
 
 
+def is_png(data: str) -> bool:
+    """Whether base64 ``data`` decodes to a PNG (WeasyPrint would open any image it can, and
+    an SVG, with its own references, when it cannot)."""
+    try:
+        return base64.b64decode(data[:12], validate=True).startswith(b"\x89PNG\r\n\x1a\n")
+    except ValueError:
+        return False
+
+
 def static_roots() -> tuple[Path, ...]:
     roots = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
     if settings.STATIC_ROOT:
@@ -73,8 +83,8 @@ class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships n
     """
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith(IMAGE_DATA_URL):  # its bytes are in the URL: nothing is read
-            return super().fetch(url, headers)
+        if url.startswith(IMAGE_DATA_URL) and is_png(url.removeprefix(IMAGE_DATA_URL)):
+            return super().fetch(url, headers)  # its bytes are in the URL: nothing is read
         parts = urlsplit(url)
         if parts.scheme == "file":
             path = Path(unquote(parts.path)).resolve()
@@ -173,18 +183,20 @@ BAR_AREA = 0.4
 BAR_HEIGHT = 7
 
 
-def _bars_background(row: dict[str, Any], chart: dict[str, Any], left: str, right: str) -> str:
+def bars_background(row: dict[str, Any], chart: dict[str, Any], left: str, right: str) -> str:
     """One row's bars and the centre line, in the chart's units (0..SPAN), as one CSS
     gradient with hard stops over the line's bar area. (One gradient of a single colour would
     be simpler, but WeasyPrint 70 paints such a gradient over the whole line.)"""
     axis_start, axis_end = chart["axis_x"], chart["axis_x"] + 1
-    segments = [
-        (row["left_x"], axis_start, left) if row["left_width"] else None,
+    segments = [  # left to right; the centre line covers the half unit of each bar next to it
+        (row["left_x"], axis_start, left),
         (axis_start, axis_end, chart["axis_colour"]),
-        (axis_end, chart["half"] + row["right_width"], right) if row["right_width"] else None,
+        (axis_end, chart["half"] + row["right_width"], right),
     ]
     stops, previous_end = [], None
-    for start, end, colour in filter(None, segments):
+    for start, end, colour in segments:
+        if end <= start:  # no bar on that side (or one under the centre line)
+            continue
         start, end = (f"{100 * x / SPAN:.2f}%" for x in (start, end))
         if start != previous_end:  # a gap before this segment
             stops += [f"transparent {previous_end or '0%'}", f"transparent {start}"]
@@ -204,7 +216,7 @@ def paper_chart(result: Snapshot) -> dict[str, Any]:
     fills = option_colours().fills
     left, right = (fills.get(chart[side]["option"], "#000") for side in ("left", "right"))
     for row in chart["rows"]:
-        row["bars"] = _bars_background(row, chart, left, right)
+        row["bars"] = bars_background(row, chart, left, right)
     return chart
 
 

@@ -2,8 +2,8 @@
 criterion and the share bar.
 
 Only layout happens here (where each bar goes and how long it is); the numbers come from the
-stored snapshot, so the chart of a permalink never changes. Colours come from the options'
-classes (static/guide/options.css), never from here.
+stored snapshot, so the chart of a permalink never changes. The options' colours come from
+their classes (static/guide/options.css), never from here; only the centre line has one.
 """
 
 from __future__ import annotations
