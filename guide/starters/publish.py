@@ -37,6 +37,8 @@ HEADING = re.compile(r"^## (?P<version>v\d{4}\.\d{1,2}\.\d+) \((?P<date>\d{4}-\d
 AUTHOR = ("Flask or Django? starters", "starters@flask-or-django.invalid")
 #: Every released version, as `make starters-release` writes them (a git bundle of the tags).
 RELEASES = STARTERS.parent / "deploy" / "starters.bundle"
+#: Every git run here ignores the user's and the system's configuration.
+NO_GIT_CONFIG = {"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
 #: What is never part of the template, wherever it turns up under starters/.
 LEFT_OUT = re.compile(
     r"(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.git)(/|$)|\.pyc$"
@@ -208,18 +210,18 @@ class _Git:
     def __init__(self, repository: Path) -> None:
         self.repository = repository
 
-    def __call__(self, *args: str, env: dict[str, str] | None = None) -> str:
+    def __call__(self, *args: str, env: dict[str, str] | None = None, input: str = "") -> str:
         base = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(self.repository),
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_CONFIG_GLOBAL": os.devnull,
             "GIT_DIR": str(self.repository),
             "LC_ALL": "C",
+            **NO_GIT_CONFIG,
         }
         done = subprocess.run(
             ["git", *args],
             env=base | (env or {}),
+            input=input,
             capture_output=True,
             text=True,
             check=False,
@@ -233,21 +235,8 @@ class _Git:
         with tempfile.TemporaryDirectory() as scratch:
             index = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
             files = template_files(source)
-            subprocess.run(
-                ["git", "--work-tree", str(source), "add", "--force", "--pathspec-from-file=-"],
-                input="\n".join(files) + "\n",
-                env={
-                    "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                    "HOME": scratch,
-                    "GIT_CONFIG_NOSYSTEM": "1",
-                    "GIT_CONFIG_GLOBAL": os.devnull,
-                    "GIT_DIR": str(self.repository),
-                    **index,
-                },
-                capture_output=True,
-                text=True,
-                check=True,
-            )
+            add = ("--work-tree", str(source), "add", "--force", "--pathspec-from-file=-")
+            self(*add, env=index, input="\n".join(files) + "\n")
             return self("write-tree", env=index)
 
     def commit_of(self, tag: str) -> str:
@@ -299,7 +288,7 @@ def _untracked(source: Path) -> list[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull},
+        env=os.environ | NO_GIT_CONFIG,
     )
     if done.returncode:
         return []
