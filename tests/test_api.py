@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import OperationalError
 
-from guide.models import Permalink
+from guide.models import Permalink, Team
 from guide.services.rulebook import get_rulebook
 
 DJANGO_ANSWERS = {"auth": "full", "admin": "yes", "forms": "many", "database": "relational"}
@@ -256,31 +256,43 @@ def test_an_empty_choice_is_refused_rather_than_read_as_not_sure(client):
     assert "unsure" in errors[0]["allowed"]
 
 
+ANSWERS_SHAPE = 'The answers must be {"answers": {"<question id>": "<choice id>"}}.'
+BODY_SHAPE = "The body does not have the fields this operation takes"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "body",
+    "body, detail",
     [
-        {"answers": ["auth", "full"]},
-        {"answers": "auth=full"},
-        {"answers": {"auth": None}},
-        {"answers": {"auth": 3}},
-        {"answers": {"auth": ["full"]}},
-        {"auth": "full"},
-        {"answers": {}, "extra": 1},
-        [DJANGO_ANSWERS],
-        42,
+        ({"answers": ["auth", "full"]}, ANSWERS_SHAPE),
+        ({"answers": "auth=full"}, ANSWERS_SHAPE),
+        ({"answers": {"auth": None}}, ANSWERS_SHAPE),
+        ({"answers": {"auth": 3}}, ANSWERS_SHAPE),
+        ({"answers": {"auth": ["full"]}}, ANSWERS_SHAPE),
+        ({"auth": "full"}, ANSWERS_SHAPE),  # no answers, and a field it does not take
+        ({"answers": {}, "extra": 1}, BODY_SHAPE),
+        ([DJANGO_ANSWERS], BODY_SHAPE),
+        (42, BODY_SHAPE),
     ],
 )
-def test_a_body_of_the_wrong_shape_is_refused(client, body):
+def test_a_body_of_the_wrong_shape_is_refused_saying_what_is_wrong(client, body, detail):
     for url in ("/api/recommend", "/api/recommendations"):
-        errors = assert_refused(post(client, url, body), "The body must be")
+        errors = assert_refused(post(client, url, body), detail)
         assert all(e["message"] for e in errors)
     assert Permalink.objects.count() == 0
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", [{"title": None}, {"title": ["a"]}, {}, {"title": "a", "x": 1}])
+def test_a_team_body_of_the_wrong_shape_is_refused_without_speaking_of_answers(client, body):
+    errors = assert_refused(post(client, "/api/teams", body), BODY_SHAPE)
+    assert "answers" not in json.dumps(errors)
+    assert not Team.objects.exists()
+
+
 def test_a_wrong_answer_type_names_its_question(client):
     errors = assert_refused(
-        post(client, "/api/recommend", {"answers": {"auth": None}}), "The body must be"
+        post(client, "/api/recommend", {"answers": {"auth": None}}), ANSWERS_SHAPE
     )
     assert errors == [
         {

@@ -72,17 +72,19 @@ def install(api: NinjaAPI) -> None:
     def schema_refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         """The body does not have the documented shape: 400 (not ninja's 422), one error each."""
         errors = []
+        answers_wrong = False
         for error in exc.errors:
             loc = [str(part) for part in error.get("loc", ())]
             if loc[:1] == ["body"]:
                 loc = loc[2:]  # ("body", <the parameter's name>, ...)
+            answers_wrong |= loc[:1] == ["answers"]
             question = loc[1] if loc[:1] == ["answers"] and len(loc) == 2 else None
             field = ".".join(loc) or "body"
             errors.append(error_item(field, error.get("msg", "is not valid"), question=question))
         if all(error.get("loc", ("",))[0] == "query" for error in exc.errors):
-            return problem(request, "A query parameter is not valid.", errors)
-        shape = 'The body must be {"answers": {"<question id>": "<choice id>"}}.'
-        return problem(request, shape, errors)
+            return problem(request, str(messages.API_BAD_QUERY), errors)
+        shape = messages.API_ANSWERS_SHAPE if answers_wrong else messages.API_BODY_SHAPE
+        return problem(request, str(shape), errors)
 
     def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE

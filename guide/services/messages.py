@@ -31,8 +31,19 @@ CANNOT_STORE = gettext_lazy("Something in that request cannot be stored or searc
 
 # The JSON API's refusals that come from below it (Django, the site's middleware).
 API_TAKES_JSON = gettext_lazy(
-    'The API takes JSON: send the body as {"answers": {...}} with Content-Type: application/json.'
+    "The API takes JSON: send the body with Content-Type: application/json "
+    "(/api/openapi.json describes each operation's body)."
 )
+# The JSON API's refusals of a body of the wrong shape: the answers' own shape where the
+# answers are what is wrong, else the operation's (a team's title, a member's name...).
+API_ANSWERS_SHAPE = gettext_lazy(
+    'The answers must be {"answers": {"<question id>": "<choice id>"}}.'
+)
+API_BODY_SHAPE = gettext_lazy(
+    "The body does not have the fields this operation takes: "
+    "/api/openapi.json describes them, and each error names one."
+)
+API_BAD_QUERY = gettext_lazy("A query parameter is not valid.")
 API_REFUSALS = {
     400: gettext_lazy("The request was refused: its Host header or its parameters are not valid."),
     403: gettext_lazy("Forbidden."),
