@@ -175,6 +175,11 @@ def test_the_pdf_is_tagged_with_title_and_language(summary):
 
 def page_image(content: bytes, tmp_path, dpi: int = 50):
     """The PDF's first page as poppler draws it, in RGB."""
+    return page_images(content, tmp_path, dpi, last=1)[0]
+
+
+def page_images(content: bytes, tmp_path, dpi: int = 50, last: int | None = None):
+    """The PDF's pages (up to ``last``) as poppler draws them, in RGB."""
     if shutil.which("pdftoppm") is None:
         message = "pdftoppm (Debian's poppler-utils) is needed to render the PDF"
         if os.environ.get("CI") == "true":
@@ -182,24 +187,15 @@ def page_image(content: bytes, tmp_path, dpi: int = 50):
         pytest.skip(message)
     from PIL import Image
 
-    path = tmp_path / "summary.pdf"
+    folder = tmp_path / f"pages-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    path = folder / "summary.pdf"
     path.write_bytes(content)
+    pages = ["-l", str(last)] if last else []
     subprocess.run(
-        [
-            "pdftoppm",
-            "-png",
-            "-r",
-            str(dpi),
-            "-f",
-            "1",
-            "-l",
-            "1",
-            str(path),
-            str(tmp_path / "p"),
-        ],
-        check=True,
+        ["pdftoppm", "-png", "-r", str(dpi), *pages, str(path), str(folder / "p")], check=True
     )
-    return Image.open(next(tmp_path.glob("p*.png"))).convert("RGB")
+    return [Image.open(png).convert("RGB") for png in sorted(folder.glob("p*.png"))]
 
 
 def hex_rgb(colour: str) -> tuple[int, ...]:
@@ -219,7 +215,7 @@ def test_the_qr_code_decodes_to_the_permalink(summary, link_url, tmp_path):
 def test_a_second_download_is_served_from_the_cache(client, link_url):
     client.get(link_url + "pdf")
     with (
-        mock.patch.object(pdf_module, "HTML", side_effect=AssertionError("rendered again")),
+        mock.patch.object(pdf_module, "SummaryHTML", side_effect=AssertionError("rendered again")),
         mock.patch("guide.pdf.views.render_pdf", side_effect=AssertionError("rendered again")),
     ):
         again = client.get(link_url + "pdf")
@@ -356,6 +352,29 @@ def test_a_rows_bars_are_one_gradient_in_order_from_left_to_right(left, right, c
     assert background.endswith(f"100% 50% / {100 * pdf_module.BAR_AREA:g}% 7pt no-repeat")
 
 
+@pytest.mark.django_db
+def test_the_lean_browser_defaults_draw_the_same_pages_as_weasyprint_s_own(client, tmp_path):
+    from weasyprint import HTML
+
+    link_url = client.post("/", ALL_BUT_ONE_ANSWERED)["Location"]
+    link = Permalink.objects.get(slug=link_url.strip("/").rsplit("/", 1)[-1])
+    html = pdf_module.summary_html(link, "https://guide.example" + link_url, stale=False)
+    assert "<li" in html  # list items, whose markers the lean defaults keep
+    lean = page_images(pdf_module.render_pdf(html, paper="a4"), tmp_path)
+    with mock.patch.object(pdf_module, "SummaryHTML", HTML):
+        stock = page_images(pdf_module.render_pdf(html, paper="a4"), tmp_path)
+    assert len(lean) == len(stock) >= 2
+    assert [page.tobytes() for page in lean] == [page.tobytes() for page in stock]
+
+
+def test_the_lean_browser_defaults_drop_the_footnote_and_note_rules_and_keep_list_markers():
+    # Fails if a new WeasyPrint writes its defaults so that nothing is left out any more.
+    lean = pdf_module.lean_defaults()
+    assert not re.search(r"^::(footnote|note)-", lean, re.MULTILINE)
+    assert "\nli::marker {" in lean and "\n::marker {" not in lean
+    assert "@footnote" in lean  # the page's own rules stay
+
+
 def test_a_file_reference_in_the_html_is_not_embedded():
     html = (
         '<html lang="en"><body><p>before</p><img src="file:///etc/passwd">'
@@ -386,7 +405,7 @@ def test_a_render_frees_its_own_garbage_and_leaves_the_collector_on():
     assert len(gc.get_objects()) - before < 500
     assert gc.isenabled()
     with (
-        mock.patch.object(pdf_module, "HTML", side_effect=RuntimeError("pango exploded")),
+        mock.patch.object(pdf_module, "SummaryHTML", side_effect=RuntimeError("pango exploded")),
         pytest.raises(RuntimeError),
     ):
         pdf_module.render_pdf(html, paper="a4")
