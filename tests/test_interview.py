@@ -1,6 +1,7 @@
 """The interview as a person meets it: what are you building, then one question at a time,
 until asking more cannot change the answer (guide/web/interview.py and its template)."""
 
+import io
 import random
 import re
 from html import unescape
@@ -8,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from guide.engine import score
 from guide.models import Permalink
@@ -102,6 +104,40 @@ def test_once_settled_it_says_so_in_one_line_and_offers_the_recommendation(clien
     assert (
         "(assumed)" in text_of(result) and "started from “An internal tool or intranet”" in result
     )
+
+
+#: A SaaS whose size and architecture are "Not sure": nothing left to ask can move it off
+#: Django while those stay open, yet answering them, with questions not asked, could.
+SETTLED_ON_NOT_SURE = {
+    "start": "saas",
+    "project_size": "unsure",
+    "team_knows": "flask",
+    "existing_code": "none",
+    "content": "no",
+    "api": "none",
+    "architecture": "unsure",
+}
+
+
+@pytest.mark.django_db
+def test_settled_on_not_sure_answers_says_a_change_needs_one_of_them_answered(client):
+    answers = {q: c for q, c in SETTLED_ON_NOT_SURE.items() if q != "start"}
+    result = score(get_rulebook(), answers, start="saas")
+    assert result["outlook"]["settled"] and not result["outlook"]["holds"]
+    page = text_of(page_of(client.get("/?" + urlencode(SETTLED_ON_NOT_SURE))))
+    assert "Only an answer to a question you were not sure of could change the framework" in page
+    assert "Django, unless you answer a question you were not sure of: then it could change." in (
+        page
+    )
+    assert "whatever you answer" not in page and "The framework is settled" not in page
+    link = client.post("/", SETTLED_ON_NOT_SURE)["Location"]
+    pdf = PdfReader(io.BytesIO(client.get(link + "pdf").content))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in pdf.pages)
+    assert (
+        "Not answered, since no answer to them could change the framework while the questions "
+        "answered “Not sure” stay open:" in text
+    )
+    assert "could still change it" in text  # the open questions together
 
 
 @pytest.mark.django_db

@@ -62,7 +62,9 @@ def draw_card(result: Snapshot, language: str = "en") -> bytes:
     draw = ImageDraw.Draw(image)
     colour = COLOURS.get(result["recommendation"], INK)
     draw.rectangle((0, 0, SIZE[0], 18), fill=colour)
-    kicker = f"{gettext('Flask or Django?')} · {gettext('The guide’s recommendation')}"
+    # Two gettext calls of their own: xgettext does not look inside f-strings.
+    title, what = gettext("Flask or Django?"), gettext("The guide’s recommendation")
+    kicker = f"{title} · {what}"
     draw.text((70, 60), kicker.upper(), font=font(26), fill=MUTED)
     draw.text((70, 110), told.headline, font=font(96 if told.decided else 64, bold=True), fill=INK)
     line = f"{result['confidence_label']} · {told.standing}"

@@ -48,7 +48,12 @@ def settled_line(result: Snapshot) -> str:
             "%(name)s, whatever you answer to the other %(count)s questions.",
             rest,
         ) % {"name": name, "count": rest}
-    return _("%(name)s, unless an answer you were not sure of says otherwise.") % {"name": name}
+    # Settled but not holding: no answer to the questions not asked can change it while the
+    # "Not sure" answers stay open, and some answers to all of them together can. So a change
+    # needs a "Not sure" answer given, which may take more questions with it.
+    return _(
+        "%(name)s, unless you answer a question you were not sure of: then it could change."
+    ) % {"name": name}
 
 
 def deciding(result: Snapshot) -> tuple[str, ...]:

@@ -131,3 +131,34 @@ def test_the_median_interview_is_short(seed):
     rng = random.Random(seed)
     counts = [len(play(RULEBOOK, uniform_profile(rng))[0]) for _ in range(60)]
     assert statistics.median(counts) <= 14
+
+
+def test_once_settled_but_not_holding_only_an_answer_to_a_not_sure_question_can_change_it(
+    rulebook,
+):
+    """What the settled step says when the result does not hold ("unless you answer a
+    question you were not sure of"), checked against every way of answering the rest, for
+    every set of answers to the small rulebook that reaches that step."""
+    questions = rulebook.questions
+    reached = 0
+    for given in itertools.product(*[(None, UNSURE, *q.choice_ids) for q in questions]):
+        answers = {q.id: c for q, c in zip(questions, given, strict=True) if c is not None}
+        result = score(rulebook, answers)
+        outlook = result["outlook"]
+        if not outlook["settled"] or outlook["holds"]:
+            continue
+        reached += 1
+        unsure = [q for q in questions if answers.get(q.id) == UNSURE]
+        not_asked = [q for q in questions if q.id not in answers]
+
+        def named(rest, answers=answers):
+            return {
+                score(rulebook, {**answers, **dict(combo)})["recommendation"]
+                for combo in itertools.product(*[[(q.id, c) for c in q.choice_ids] for q in rest])
+            }
+
+        # The "Not sure" answers kept: nothing asked from here on changes the framework...
+        assert named(not_asked) == {result["recommendation"]}, answers
+        # ...and some answers to them, with the questions not asked, do.
+        assert len(named(unsure + not_asked)) == 2, answers
+    assert reached >= 3, reached  # the small rulebook reaches that step, so this checks something

@@ -70,7 +70,8 @@ class Command(BaseCommand):
         if not needs or not result["outlook"]["holds"]:
             return result
         rulebook = get_rulebook()
-        self.say(f"\n{gettext('What else does your project need?')} {words.needs_offer(result)}")
+        heading = gettext("What else does your project need?")  # not inside the f-string,
+        self.say(f"\n{heading} {words.needs_offer(result)}")  # where xgettext cannot see it
         for ident in needs:
             question = rulebook.question(ident)
             shown = {a["question"] for a in self.result(answers, start)["answers"]}

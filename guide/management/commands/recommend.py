@@ -92,7 +92,9 @@ def describe(result: Snapshot) -> str:
         for reason, points, credit in told.reasons:
             source = f" ({citations(reason)})" if reason["source"] else ""
             lines.append(f"  {points} {credit}: {reason['label']}. {reason['text']}{source}")
-    lines.append(f"{_('Not sure:')} {told.outlook_status} {told.outlook_range}".rstrip())
+    # Each label is a gettext call of its own: xgettext does not look inside f-strings.
+    open_questions = _("Open questions:")
+    lines.append(f"{open_questions} {told.outlook_status} {told.outlook_range}".rstrip())
     if result["outlook"]["next_prompt"] and not result["outlook"]["holds"]:
         lines.append(f"{NEXT_QUESTION} {result['outlook']['next_prompt']}")
     if told.flips:
@@ -100,7 +102,8 @@ def describe(result: Snapshot) -> str:
         lines.extend(f"  {flip}" for flip in told.flips)
     for note in result["notes"]:
         source = f" ({citations(note)})" if note["source"] else ""
-        lines.append(f"{_('Note:')} {note['text']}{source}")
+        note_label = _("Note:")
+        lines.append(f"{note_label} {note['text']}{source}")
     for alternative in result["alternatives"]:
         lines.append(
             _("Also consider %(name)s:") % {"name": alternative["name"]}
