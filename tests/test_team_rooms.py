@@ -4,7 +4,9 @@ against trying every settlement, the pages, and the rate limits."""
 
 import itertools
 import random
+import re
 import time
+from html import unescape
 
 import pytest
 from django.core.cache import caches
@@ -859,6 +861,51 @@ def test_the_organizers_browser_settles_and_records_on_the_page(client):
     assert recorded.status_code == 303
     assert recorded["Location"].startswith("/r/")
     assert Permalink.objects.get().team["members"] == ["Ana", "Bo"]
+
+
+def test_a_room_held_up_by_questions_nobody_answered_says_so_and_lets_members_answer_them(
+    client,
+):
+    slug, _ = make_room_page(client)
+    client.post(f"/t/{slug}/join", {"name": "Ana"})
+    client.post(f"/t/{slug}/answer/", {"auth": "full"})  # Ana: one answer, the rest open
+    joined(client, slug, "Bo", {"auth": "full"})
+    refused = client.post(f"/t/{slug}/decision")
+    assert refused.status_code == 409
+    said = " ".join(refused.content.decode().split())
+    assert "Questions nobody has answered could still change the team" in said
+    assert "settle the ones that decide" not in said  # there is no disagreement to settle
+    page = client.get(f"/t/{slug}/").content.decode()
+    ask = page[page.index('id="ask-title"') : page.index("</section>", page.index("ask-title"))]
+    # One answer alone changes nothing here: the open questions count together.
+    assert "Answered together, with your differences settled one way" in ask
+    links = re.findall(r'<a href="([^"]+)">', ask)
+    assert links and all(link.startswith(f"/t/{slug}/answer/?auth=full&amp;ask=") for link in links)
+    # A link asks that question of Ana, her answers kept.
+    question = unescape(links[0]).rsplit("ask=", 1)[1]
+    step = client.get(unescape(links[0])).content.decode()
+    assert f'name="{question}"' in step and 'name="auth" value="full"' in step
+    # A visitor who is not a member sees the questions, with nothing to follow.
+    stranger = Client().get(f"/t/{slug}/").content.decode()
+    stranger_ask = stranger[stranger.index('id="ask-title"') :]
+    assert "<a href" not in stranger_ask[: stranger_ask.index("</section>")]
+
+
+def test_each_side_of_a_deciding_disagreement_says_where_it_leads(client, split_room):
+    page = " ".join(client.get(f"/t/{split_room['slug']}/").content.decode().split())
+    assert 'One micro-service among many</strong>: Ana <span class="leads">→ leads to Flask' in (
+        page
+    )
+    assert "→ leads to Django</span>" in page
+
+
+def test_a_side_that_hangs_on_the_other_disagreements_says_so():
+    from guide.web.room import _leads_to
+
+    assert _leads_to(("flask",)) == "leads to Flask"
+    assert _leads_to(("flask", "django")) == (
+        "leads to Flask or Django, depending on the other disagreements"
+    )
 
 
 def test_the_organizers_secret_pasted_in_another_browser_works_there(client):

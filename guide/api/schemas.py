@@ -148,6 +148,11 @@ class TeamVerdictOut(Schema):
     disagreements: list[DisagreementOut] = Field(description="Those that decide first.")
     settled: dict[str, str] = Field(description="What the organizer settled.")
     open: list[str] = Field(description="Questions nobody answered.")
+    together: list[str] = Field(
+        description="When no disagreement decides and the framework does not hold: open "
+        "questions that, answered together one way (the differences settled one way), name "
+        "the other framework, the largest single move first. Empty otherwise."
+    )
 
 
 class TeamOut(Schema):

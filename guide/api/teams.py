@@ -142,6 +142,7 @@ def team_json(state: teams.Room) -> dict[str, Any]:
             ],
             "settled": dict(state.team.settled),
             "open": list(verdict.open),
+            "together": list(verdict.together),
         },
     }
 
@@ -241,7 +242,8 @@ def settle(request: HttpRequest, slug: str, payload: SettleIn) -> dict[str, Any]
         response={201: DecisionOut, **UNAUTHORIZED, 409: Message},
         description="A permalink of the team's answers with a team section: its members as "
         "decision-makers, each disagreement and how it was settled. 409 while the framework "
-        "still depends on how the disagreements are settled.",
+        "still depends on how the disagreements are settled, or on questions nobody answered "
+        "(its message says which).",
     ),
 )
 def record(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:

@@ -43,6 +43,11 @@ class TeamVerdict:
     agreed: Mapping[str, str]  # question id -> the one choice given (or settled on)
     disagreements: tuple[Disagreement, ...]  # those that decide first
     open: tuple[str, ...]  # questions nobody answered
+    #: When no disagreement decides and the framework still does not hold: the open
+    #: questions that, answered together one way and the differences settled one way (the
+    #: engine's extreme search), name the other framework, the largest single move towards
+    #: it first. Empty otherwise.
+    together: tuple[str, ...] = ()
 
 
 def team_verdict(
@@ -86,8 +91,8 @@ def team_verdict(
     }
     open_ = tuple(q.id for q in rulebook.questions if q.id not in given)
     free = [index[q] for q in order] + [index[q] for q in open_]
-    low = tally.extreme_state(base, free, 1, -1, allowed)[2]
-    high = tally.extreme_state(base, free, 1, 1, allowed)[2]
+    low_raw, _, low = tally.extreme_state(base, free, 1, -1, allowed)
+    high_raw, _, high = tally.extreme_state(base, free, 1, 1, allowed)
     holds = tally.names(low, 1) == tally.names(high, 1)
     recommendation = rulebook.option_ids[1 if tally.names(high, 1) else 0] if holds else None
     questions = [index[q] for q in order]
@@ -127,7 +132,26 @@ def team_verdict(
             )
         )
     disagreements.sort(key=lambda d: (not d.decides, order.index(d.question)))
-    return TeamVerdict(holds, recommendation, agreed, tuple(disagreements), open_)
+    together: tuple[str, ...] = ()
+    if not holds and not any(d.decides for d in disagreements):
+        # Every settlement names the same framework while the open questions stay open, so
+        # the end that names the other one gets there through the open questions' answers.
+        eff = tally.effective(base)
+        now = tally.names(tally.net(eff), 1) if not named else bool(named[0])
+        end = low_raw if now else high_raw
+        want = -1 if now else 1
+        net = tally.net(eff)
+        moves = {
+            i: max(
+                want * (tally.trial(base, eff, net, i, c) - net)
+                for c in range(len(tally.c.choice_nets[i]))
+            )
+            for i in (index[q] for q in open_)
+            if end[i] != UNANSWERED
+        }
+        ranked = sorted(moves, key=lambda i: (-moves[i], i))
+        together = tuple(rulebook.questions[i].id for i in ranked)
+    return TeamVerdict(holds, recommendation, agreed, tuple(disagreements), open_, together)
 
 
 def _named(

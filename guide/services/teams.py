@@ -99,6 +99,10 @@ NOT_HOLDING = gettext_lazy(
     "The team's framework still depends on how its disagreements are settled: settle the "
     "ones that decide first."
 )
+OPEN_DECIDES = gettext_lazy(
+    "Questions nobody has answered could still change the team's framework: answer those "
+    "under “Ask everyone” first (an answer of “Not sure” leaves a question open)."
+)
 NOTHING_YET = gettext_lazy("Nobody in the room has answered anything yet.")
 
 
@@ -431,6 +435,14 @@ def _open_that_matter(room: Room) -> list[str]:
 # -- recording the decision ---------------------------------------------------------------
 
 
+def not_holding(verdict: TeamVerdict) -> str:
+    """Why a framework that does not hold does not: a disagreement that decides, else (none
+    deciding) the questions nobody has answered."""
+    if any(d.decides for d in verdict.disagreements):
+        return str(NOT_HOLDING)
+    return str(OPEN_DECIDES)
+
+
 def record(request: HttpRequest, team: Team) -> Permalink:
     """A permalink of the team's answers, with a team section: its members (the
     decision-makers) and each disagreement, who said what and how it was settled (by the
@@ -440,7 +452,7 @@ def record(request: HttpRequest, team: Team) -> Permalink:
     if not room.seats or not any(s.recommendation for s in room.seats):
         raise NotSettled(str(NOTHING_YET))
     if not room.verdict.holds:
-        raise NotSettled(str(NOT_HOLDING))
+        raise NotSettled(str(not_holding(room.verdict)))
     answers = dict(room.verdict.agreed)
     disagreements = []
     for question, given in room.split.items():

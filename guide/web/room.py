@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
 from guide.services.rulebook import get_rulebook
@@ -23,7 +25,7 @@ class Side:
     choice: str
     label: str
     names: list[str]
-    leads_to: str  # "Flask", "Django" or "Flask or Django"
+    leads_to: str  # "leads to Django", or both, depending on the other disagreements
     settled: bool
 
 
@@ -35,12 +37,26 @@ class Item:
     settled: str  # the label of the choice the organizer settled it on, or ""
 
 
-def _framework(ids: Any) -> str:
+def _leads_to(ids: Any) -> str:
+    """Where one side of a disagreement leads: "leads to Django", or, where that hangs on how
+    the other disagreements are settled, which way each can go."""
     rulebook = get_rulebook()
     names = [rulebook.option(o).name for o in ids]
     if len(names) == 2:
-        return gettext("%(first)s or %(second)s") % {"first": names[0], "second": names[1]}
-    return "".join(names)
+        return gettext("leads to %(first)s or %(second)s, depending on the other disagreements") % {
+            "first": names[0],
+            "second": names[1],
+        }
+    return gettext("leads to %(outcome)s") % {"outcome": "".join(names)}
+
+
+def answer_link(room: Room, seat: Any, question: str) -> str:
+    """Where the member ``seat`` (or nobody: "") answers ``question``: their answers so far,
+    and that question asked next."""
+    if seat is None:
+        return ""
+    query = urlencode({**seat.answers, "ask": question})
+    return f"{reverse('team_answer', args=[room.team.slug])}?{query}"
 
 
 def room_words(
@@ -52,12 +68,17 @@ def room_words(
     offered: list[str],
 ) -> dict[str, Any]:
     """Everything the room page says, for a visitor who is the member ``member_id`` (or
-    none) and maybe the organizer; ``ask``: the open questions that could still change the
-    team's verdict; ``offered``: those the member could still change it with."""
+    none) and maybe the organizer; ``ask``: the open questions an answer to could still
+    change the team's verdict (else, where the team is held up by its open questions alone,
+    those that could change it answered together); ``offered``: those the member could
+    still change it with."""
     rulebook = get_rulebook()
     verdict = room.verdict
     settled = room.team.settled
     answered = [s for s in room.seats if s.recommendation]
+    together = not ask and bool(answered) and bool(verdict.together)
+    if together:
+        ask = list(verdict.together)
     deciding = [d for d in verdict.disagreements if d.decides]
     if not answered:
         headline = gettext("Nobody has answered yet")
@@ -93,7 +114,7 @@ def room_words(
                 c,
                 question.choice(c).label,
                 list(names),
-                _framework(d.leads_to.get(c, ())),
+                _leads_to(d.leads_to.get(c, ())),
                 settled.get(d.question) == c,
             )
             for c, names in d.answers.items()
@@ -125,7 +146,9 @@ def room_words(
         "agenda": agenda,
         "folded": folded,
         "settled_items": agreed_split,
-        "ask": [rulebook.question(q).prompt for q in ask],
+        # Each question with where the visitor, if a member, answers it (else no link).
+        "ask": [(rulebook.question(q).prompt, answer_link(room, seat, q)) for q in ask],
+        "ask_together": together,
         "seats": [
             {
                 "id": s.id,
@@ -138,7 +161,7 @@ def room_words(
             for s in room.seats
         ],
         "me": seat,
-        "offered": [(q, rulebook.question(q).prompt) for q in offered],
+        "offered": [(rulebook.question(q).prompt, answer_link(room, seat, q)) for q in offered],
         "organizer": organizer,
         "member_id": member_id,
     }

@@ -113,3 +113,36 @@ def test_the_disagreements_that_decide_come_first():
     verdict = team_verdict(RULEBOOK, members)
     flags = [d.decides for d in verdict.disagreements]
     assert flags == sorted(flags, reverse=True)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_open_questions_that_could_change_it_together_do_so_answered_together(seed):
+    """``together``: when no disagreement decides and the framework does not hold, answering
+    those open questions one way (the rest left open) names the other framework; otherwise
+    there are none."""
+    rng = random.Random(1000 + seed)
+    members, _ = random_room(rng)
+    left_open = rng.sample([q.id for q in RULEBOOK.questions], 4)
+    for answers in members.values():
+        for q in left_open:
+            answers.pop(q, None)
+    verdict = team_verdict(RULEBOOK, members)
+    if verdict.holds or any(d.decides for d in verdict.disagreements):
+        assert verdict.together == ()
+        return
+    assert verdict.together and set(verdict.together) <= set(verdict.open)
+    split = [d.question for d in verdict.disagreements]
+    settlements = [
+        dict(zip(split, s, strict=True))
+        for s in itertools.product(*[list(d.answers) for d in verdict.disagreements])
+    ]
+    # No disagreement decides: with the open questions open, every settlement names one.
+    (now,) = {score(RULEBOOK, {**verdict.agreed, **s})["recommendation"] for s in settlements}
+    named = {
+        score(RULEBOOK, {**verdict.agreed, **s, **dict(zip(verdict.together, combo, strict=True))})[
+            "recommendation"
+        ]
+        for s in settlements
+        for combo in itertools.product(*[RULEBOOK.question(q).choice_ids for q in verdict.together])
+    }
+    assert named - {now}, (members, verdict.together)
