@@ -86,6 +86,15 @@ def test_htmx_gets_the_step_alone_with_its_title(client):
     assert '<section class="step card"' in page
 
 
+def test_htmx_steps_bring_the_language_switcher_with_the_answers_so_far(client):
+    page = client.get("/?start=blog&project_size=small", HTTP_HX_REQUEST="true").content
+    switcher = re.search(
+        r'<nav class="languages" id="languages"[^>]*>.*?</nav>', page.decode(), re.S
+    )
+    assert switcher and 'hx-swap-oob="true"' in switcher[0]  # it replaces the page's own
+    assert "/language/es/?next=/es/%3Fstart%3Dblog%26project_size%3Dsmall" in switcher[0]
+
+
 @pytest.mark.django_db
 def test_once_settled_it_says_so_in_one_line_and_offers_the_recommendation(client):
     answers = "start=intranet&existing_code=none&team_knows=django&architecture=monolith"

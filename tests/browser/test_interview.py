@@ -135,3 +135,19 @@ def test_the_first_screen_of_a_result_on_a_phone_has_the_starter_download(new_co
     top = download.evaluate("e => e.getBoundingClientRect().bottom + window.scrollY")
     assert top <= 2 * 667, f"the starter download ends at {top}px, past two screens"
     expect(page.locator(".top-reasons li")).to_have_count(3)
+
+
+def test_switching_language_part_way_keeps_the_answers_given_since_the_page_loaded(
+    page: Page, live_server
+):
+    page.goto("/")
+    page.wait_for_function("() => window.htmx !== undefined")
+    answer_step(page, "A SaaS product")
+    question = page.locator("#step-title").inner_text()
+    answer_step(page, page.locator("#interview label.choice").first.inner_text())
+    address = page.url.split("?", 1)[1]
+    page.locator("nav.languages a[hreflang=es]").click()
+    expect(page).to_have_url(re.compile(r"/es/\?" + re.escape(address) + "$"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("#step-title")).not_to_have_text(question)  # not back at the start
+    expect(page.locator("#step-progress")).to_contain_text("Pregunta 2")  # one answered
