@@ -299,7 +299,7 @@ def test_each_criterion_prints_its_points_and_bars_in_the_options_light_colours(
     url = client.post("/", CLOSE_CALL_ANSWERS)["Location"]
     content = client.get(url + "pdf").content
     text = text_of(content)
-    assert "Small footprint, free architecture — Flask 7.5 · Django 0" in text
+    assert "Small footprint and free structure — Flask 7.5 · Django 0" in text
     assert "Built-in features — Flask 0 · Django 4" in text
     assert "Total — Flask 7.5 · Django 5" in text
     image = page_image(content, tmp_path, dpi=100)
