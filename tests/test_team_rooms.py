@@ -758,6 +758,8 @@ def test_joining_on_the_page_leads_to_the_interview(client):
     page = client.get(f"/t/{slug}/answer/")
     assert page.status_code == 200
     assert "What are you building?" in page.content.decode()
+    assert "Decide with your team" not in page.content.decode()  # they already are
+    assert "Decide with your team" in client.get("/").content.decode()
     assert [m["name"] for m in room_json(client, slug)["members"]] == ["Ana"]
 
 
