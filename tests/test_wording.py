@@ -114,3 +114,38 @@ def test_no_step_heading_ends_in_a_colon():
     for answers in ({"architecture": "unsure", "team_knows": "django"}, {"admin": "yes"}):
         result = score(get_rulebook(), answers)
         assert not settled_line(result).endswith(":")
+
+
+def test_the_worst_case_says_when_it_takes_several_open_answers_together():
+    """Checked on random answers to the real rulebook whose open questions could still change
+    the recommendation: "with several of them answered together" exactly when no single
+    answer to one of them does, by trying each."""
+    from guide.engine import UNSURE
+    from guide.wording.sentences import outlook_range
+
+    rulebook = get_rulebook()
+    rng = random.Random(7)
+    starts = [None, *(s.id for s in rulebook.starting_points)]
+    seen = {True: 0, False: 0}
+    cases = [({"project_size": UNSURE, "team_knows": "flask", "architecture": UNSURE}, "saas")]
+    for _ in range(150):
+        answers = {
+            q.id: rng.choice((UNSURE, *q.choice_ids))
+            for q in rulebook.questions
+            if rng.random() < 0.4
+        }
+        cases.append((answers, rng.choice(starts)))
+    for answers, start in cases:
+        result = score(rulebook, answers, start=start)
+        if result["outlook"]["holds"] or not result["outlook"]["unanswered"]:
+            continue
+        single = any(
+            score(rulebook, {**answers, q: c}, start=start)["recommendation"]
+            != result["recommendation"]
+            for q in result["outlook"]["unanswered"]
+            for c in rulebook.question(q).choice_ids
+        )
+        says_together = "with several of them answered together" in outlook_range(result)
+        assert says_together == (not single), (answers, start)
+        seen[says_together] += 1
+    assert seen[True] >= 3 and seen[False] >= 3, seen  # both wordings are reached and checked

@@ -184,15 +184,34 @@ def outlook_range(result: Snapshot) -> str:
     name = result["recommendation_name"]
     low, high = lead(outlook["lead_low"]), lead(outlook["lead_high"])
     words = {"name": name, "low": low, "high": high, "worst": outlook["worst_case_name"]}
+    # No single open answer changes it (``flips`` holds every single change that does): then
+    # the worst case takes several of them together, and the sentence says so.
+    together = not any(f["question"] in outlook["unanswered"] for f in result["flips"])
     if low == high:
         if outlook["holds"]:
             return _("Answered, %(name)s would stay %(low)s.") % words
+        if together:
+            return (
+                _(
+                    "Answered, %(name)s would stay %(low)s; at worst, with several of them "
+                    "answered together, the guide would say %(worst)s."
+                )
+                % words
+            )
         return (
             _("Answered, %(name)s would stay %(low)s; at worst the guide would say %(worst)s.")
             % words
         )
     if outlook["holds"]:
         return _("Answered, %(name)s would end between %(low)s and %(high)s.") % words
+    if together:
+        return (
+            _(
+                "Answered, %(name)s would end between %(low)s and %(high)s; at worst, with "
+                "several of them answered together, the guide would say %(worst)s."
+            )
+            % words
+        )
     return (
         _(
             "Answered, %(name)s would end between %(low)s and %(high)s; at worst the guide would "
