@@ -137,10 +137,9 @@ def team_verdict(
         # Every settlement names the same framework while the open questions stay open, so
         # the end that names the other one gets there through the open questions' answers.
         eff = tally.effective(base)
-        now = tally.names(tally.net(eff), 1) if not named else bool(named[0])
-        end = low_raw if now else high_raw
-        want = -1 if now else 1
         net = tally.net(eff)
+        now = tally.names(net, 1) if not named else bool(named[0])
+        end, want = (low_raw, -1) if now else (high_raw, 1)
         moves = {
             i: max(
                 want * (tally.trial(base, eff, net, i, c) - net)

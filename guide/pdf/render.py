@@ -130,7 +130,7 @@ def font_config() -> FontConfiguration:
 #: render, some 1,000 for an all-answered summary, which uses no footnote or note and has
 #: markers only on list items. The summary's defaults are WeasyPrint's own, read from the
 #: installed package, with those rules narrowed to ``li::marker`` and the others left out:
-#: the pages come out the same, about 3 % faster (docs/benchmarks.md).
+#: the pages come out the same for about 2 % less work (docs/benchmarks.md).
 UNUSED_DEFAULTS = re.compile(r"^::(?:footnote|note)-[a-z]+ \{[^}]*\}\n", re.MULTILINE)
 
 

@@ -432,6 +432,16 @@ def _open_that_matter(room: Room) -> list[str]:
     ]
 
 
+def ask_everyone(room: Room) -> tuple[list[str], bool]:
+    """What the room asks everyone: the open questions an answer to could still change the
+    team's verdict (:func:`open_that_matter`), and False; else, where only the open questions
+    together keep the framework from holding, those (the engine's ``together``), and True."""
+    single = open_that_matter(room)
+    if single or not any(s.recommendation for s in room.seats):
+        return single, False
+    return list(room.verdict.together), bool(room.verdict.together)
+
+
 # -- recording the decision ---------------------------------------------------------------
 
 

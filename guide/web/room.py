@@ -66,19 +66,16 @@ def room_words(
     organizer: bool,
     ask: list[str],
     offered: list[str],
+    ask_together: bool = False,
 ) -> dict[str, Any]:
     """Everything the room page says, for a visitor who is the member ``member_id`` (or
-    none) and maybe the organizer; ``ask``: the open questions an answer to could still
-    change the team's verdict (else, where the team is held up by its open questions alone,
-    those that could change it answered together); ``offered``: those the member could
-    still change it with."""
+    none) and maybe the organizer; ``ask``: the open questions to ask everyone, which
+    ``ask_together`` says count together (:func:`guide.services.teams.ask_everyone`);
+    ``offered``: those the member could still change the team's verdict with."""
     rulebook = get_rulebook()
     verdict = room.verdict
     settled = room.team.settled
     answered = [s for s in room.seats if s.recommendation]
-    together = not ask and bool(answered) and bool(verdict.together)
-    if together:
-        ask = list(verdict.together)
     deciding = [d for d in verdict.disagreements if d.decides]
     if not answered:
         headline = gettext("Nobody has answered yet")
@@ -148,7 +145,7 @@ def room_words(
         "settled_items": agreed_split,
         # Each question with where the visitor, if a member, answers it (else no link).
         "ask": [(rulebook.question(q).prompt, answer_link(room, seat, q)) for q in ask],
-        "ask_together": together,
+        "ask_together": ask_together,
         "seats": [
             {
                 "id": s.id,

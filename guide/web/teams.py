@@ -108,11 +108,13 @@ def create(request: HttpRequest) -> HttpResponse:
 def _context(request: HttpRequest, team: Team) -> dict[str, Any]:
     room = teams.state(team)
     member_id = _member_id(request, team)
+    ask, together = teams.ask_everyone(room)
     said = words.room_words(
         room,
         member_id,
         organizer=_is_organizer(request, team),
-        ask=teams.open_that_matter(room),
+        ask=ask,
+        ask_together=together,
         offered=teams.offered(room, member_id) if member_id else [],
     )
     return {

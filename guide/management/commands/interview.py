@@ -70,8 +70,9 @@ class Command(BaseCommand):
         if not needs or not result["outlook"]["holds"]:
             return result
         rulebook = get_rulebook()
-        heading = gettext("What else does your project need?")  # not inside the f-string,
-        self.say(f"\n{heading} {words.needs_offer(result)}")  # where xgettext cannot see it
+        # A gettext call of its own: xgettext does not look inside f-strings.
+        heading = gettext("What else does your project need?")
+        self.say(f"\n{heading} {words.needs_offer(result)}")
         for ident in needs:
             question = rulebook.question(ident)
             shown = {a["question"] for a in self.result(answers, start)["answers"]}
