@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def outcome(members):
     """The team's verdict by brute force: whether it holds, on what, and what decides."""
-    holds, named, decides = brute_force(members)
+    holds, named, decides, _ = brute_force(members)
     return (
         holds,
         next(iter(named)) if holds else None,

@@ -12,18 +12,29 @@ its choices, which then counts as agreed.
   disagreement held to its members' choices.
 * A disagreement **decides** when settling it on one of its choices rather than another,
   with the other disagreements settled some way and the open questions left unanswered,
-  names a different framework. The settlements of the others are tried one by one (a team
-  of 50 rarely disagrees on more than a handful of questions, each between two or three
-  answers); exactness comes first.
+  names a different framework. The settlements of the others are tried one by one while
+  there are at most :data:`SETTLEMENTS_TRIED` of them (a team rarely disagrees on more than
+  a handful of questions, each between two or three answers). Past that, their number grows
+  as a power of the disagreements (four members apart on twelve questions: 16 million), so
+  each choice's reach is found instead by the extreme search, the other disagreements held
+  to their members' choices: a disagreement decides when its choices reach different
+  frameworks, and is counted as deciding when each of its choices can reach either one (it
+  can still swing the framework, with the others). What a room costs is then bounded by
+  its number of questions, whoever joins it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from math import prod
 
 from .model import UNSURE, Rulebook
 from .tally import UNANSWERED, Tally, compile_rulebook
+
+#: The most settlements of the disagreements tried one by one (about 4 µs each); past this
+#: many, each choice's reach comes from the extreme search (see the module's docstring).
+SETTLEMENTS_TRIED = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,27 +107,14 @@ def team_verdict(
     holds = tally.names(low, 1) == tally.names(high, 1)
     recommendation = rulebook.option_ids[1 if tally.names(high, 1) else 0] if holds else None
     questions = [index[q] for q in order]
-    named = _named(tally, base, questions, allowed)
+    if prod(len(allowed[q]) for q in questions) <= SETTLEMENTS_TRIED:
+        reach = _reach_by_settlements(tally, base, questions, allowed)
+    else:
+        reach = _reach_by_extremes(tally, base, questions, allowed)
     disagreements = []
-    stride = 1
-    strides = []
-    for asked in reversed(questions):  # settlement codes: the last question varies fastest
-        strides.append(stride)
-        stride *= len(allowed[asked])
-    strides.reverse()
     for position, question in enumerate(order):
+        leads, decides = reach[position]
         choices = allowed[questions[position]]
-        step, count = strides[position], len(choices)
-        # The settlements come in blocks of step * count codes: in each, the ``count`` runs
-        # of ``step`` codes differ only in this question's choice.
-        runs = [
-            [named[start + k * step : start + (k + 1) * step] for k in range(count)]
-            for start in range(0, len(named), step * count)
-        ]
-        decides = any(run != block[0] for block in runs for run in block[1:])
-        leads = {
-            k: {o for o in (0, 1) if any(o in block[k] for block in runs)} for k in range(count)
-        }
         ids = rulebook.question(question).choice_ids
         disagreements.append(
             Disagreement(
@@ -127,7 +125,7 @@ def team_verdict(
                     ids[choices[k]]: tuple(
                         o for i, o in enumerate(rulebook.option_ids) if i in leads[k]
                     )
-                    for k in range(count)
+                    for k in range(len(choices))
                 },
             )
         )
@@ -138,7 +136,10 @@ def team_verdict(
         # the end that names the other one gets there through the open questions' answers.
         eff = tally.effective(base)
         net = tally.net(eff)
-        now = tally.names(net, 1) if not named else bool(named[0])
+        first = list(base)  # a settlement: each disagreement on its first choice
+        for asked in questions:
+            first[asked] = allowed[asked][0]
+        now = tally.names(tally.net(tally.effective(first)), 1)
         end, want = (low_raw, -1) if now else (high_raw, 1)
         moves = {
             i: max(
@@ -151,6 +152,61 @@ def team_verdict(
         ranked = sorted(moves, key=lambda i: (-moves[i], i))
         together = tuple(rulebook.questions[i].id for i in ranked)
     return TeamVerdict(holds, recommendation, agreed, tuple(disagreements), open_, together)
+
+
+#: For each disagreement: the options (0, 1) each of its choices can lead to, and whether it
+#: decides.
+Reach = list[tuple[list[set[int]], bool]]
+
+
+def _reach_by_settlements(
+    tally: Tally,
+    base: list[int],
+    questions: list[int],
+    allowed: Mapping[int, tuple[int, ...]],
+) -> Reach:
+    """Each disagreement's reach, every settlement tried: exact."""
+    named = _named(tally, base, questions, allowed)
+    strides, stride = [], 1
+    for asked in reversed(questions):  # settlement codes: the last question varies fastest
+        strides.append(stride)
+        stride *= len(allowed[asked])
+    strides.reverse()
+    reach: Reach = []
+    for position, question in enumerate(questions):
+        step, count = strides[position], len(allowed[question])
+        # The settlements come in blocks of step * count codes: in each, the ``count`` runs
+        # of ``step`` codes differ only in this question's choice.
+        runs = [
+            [named[start + k * step : start + (k + 1) * step] for k in range(count)]
+            for start in range(0, len(named), step * count)
+        ]
+        decides = any(run != block[0] for block in runs for run in block[1:])
+        leads = [{o for o in (0, 1) if any(o in block[k] for block in runs)} for k in range(count)]
+        reach.append((leads, decides))
+    return reach
+
+
+def _reach_by_extremes(
+    tally: Tally,
+    base: list[int],
+    questions: list[int],
+    allowed: Mapping[int, tuple[int, ...]],
+) -> Reach:
+    """Each disagreement's reach from the extreme search: what each of its choices can lead
+    to, the others settled as far each way as they go (exact); it decides when its choices'
+    reaches differ, and is counted as deciding when each can reach either option."""
+    reach: Reach = []
+    for question in questions:
+        others = [q for q in questions if q != question]
+        leads = []
+        for choice in allowed[question]:
+            fixed = list(base)
+            fixed[question] = choice
+            ends = (tally.extreme_state(fixed, others, 1, sign, allowed)[2] for sign in (-1, 1))
+            leads.append({int(tally.names(net, 1)) for net in ends})
+        reach.append((leads, any(lead != leads[0] or len(lead) > 1 for lead in leads)))
+    return reach
 
 
 def _named(

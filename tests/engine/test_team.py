@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from guide.engine import UNSURE, load_rulebook, score
+from guide.engine import UNSURE, load_rulebook, score, team
+from guide.engine.tally import Tally
 from guide.engine.team import team_verdict
 from tests.conftest import QUESTIONS
 
@@ -59,7 +60,11 @@ def brute_force(members):
         )
         for i, q in enumerate(order)
     }
-    return len(named_all) == 1, named_all, decides
+    leads = {
+        q: {c: {named_plain[s] for s in named_plain if s[i] == c} for c in split[q]}
+        for i, q in enumerate(order)
+    }
+    return len(named_all) == 1, named_all, decides, leads
 
 
 @pytest.mark.parametrize("seed", range(60))
@@ -70,11 +75,59 @@ def test_holds_and_decides_agree_with_trying_every_settlement(seed):
         for q in kept_open:
             answers.pop(q, None)
     verdict = team_verdict(RULEBOOK, members)
-    holds, named, decides = brute_force(members)
+    holds, named, decides, leads = brute_force(members)
     assert verdict.holds == holds, (members, named)
     if holds:
         assert verdict.recommendation == next(iter(named))
     assert {d.question: d.decides for d in verdict.disagreements} == decides
+    assert {
+        d.question: {c: set(o) for c, o in d.leads_to.items()} for d in verdict.disagreements
+    } == leads
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_past_the_settlements_it_tries_each_choice_still_leads_where_it_can(seed, monkeypatch):
+    """With too many settlements to try one by one, what each choice leads to is still
+    exact; a disagreement is never missed among those that decide, and is counted as deciding
+    beyond that only when each of its choices can lead to either framework."""
+    monkeypatch.setattr(team, "SETTLEMENTS_TRIED", 0)
+    members, kept_open = random_room(random.Random(seed))
+    for answers in members.values():
+        for q in kept_open:
+            answers.pop(q, None)
+    verdict = team_verdict(RULEBOOK, members)
+    holds, _, decides, leads = brute_force(members)
+    assert verdict.holds == holds
+    for d in verdict.disagreements:
+        assert {c: set(o) for c, o in d.leads_to.items()} == leads[d.question]
+        if decides[d.question]:
+            assert d.decides
+        elif d.decides:
+            assert all(len(o) == 2 for o in d.leads_to.values()), (members, d)
+
+
+def test_a_room_apart_on_every_question_is_worked_out_in_bounded_work(monkeypatch):
+    """Four members who each give a different answer wherever they can: some 10^11 ways to
+    settle their differences. The verdict costs a few thousand trials of one answer, not
+    one a settlement."""
+    trials = 0
+    real_trial = Tally.trial
+
+    def counted(self, *args):
+        nonlocal trials
+        trials += 1
+        assert trials <= 20_000, "the verdict tries settlements one by one"
+        return real_trial(self, *args)
+
+    monkeypatch.setattr(Tally, "trial", counted)
+    members = {
+        f"member {n}": {q.id: q.choice_ids[n % len(q.choice_ids)] for q in RULEBOOK.questions}
+        for n in range(4)
+    }
+    verdict = team_verdict(RULEBOOK, members)
+    assert len(verdict.disagreements) == len(RULEBOOK.questions)
+    assert not verdict.holds
+    assert all(d.leads_to and all(d.leads_to.values()) for d in verdict.disagreements)
 
 
 def test_a_team_that_agrees_gets_the_single_person_verdict():
