@@ -5,9 +5,12 @@
   (415) before anything reads it: a form a page on another site posts is never read.
 * ``RequestGuardMiddleware`` (first): a body that is too large is refused before a byte of it
   is read, and files are never stored; the Cross-Origin-Resource-Policy header.
-* ``LanguageMiddleware`` (after Django's LocaleMiddleware): the API answers in the language of
-  ``Accept-Language`` (its texts; ids and numbers never change); a first visit to ``/`` is
-  sent to the language the browser prefers, or to the one chosen with the switcher.
+* ``LocaleMiddleware``: Django's, less the ``Vary: Accept-Language`` it puts on addresses whose
+  language is the address's own.
+* ``LanguageMiddleware`` (after it): the API answers in the language of ``Accept-Language``
+  (its texts; ids and numbers never change), unless its view has fixed the answer's language;
+  a first visit to ``/`` is sent to the language the browser prefers, or to the one chosen
+  with the switcher.
 * ``ServiceUnavailableMiddleware``: a database that cannot be reached is a 503 that says to
   try again (JSON under /api/), reported once per outage (config.outages); a request the
   database refuses as malformed is a 400.
@@ -20,9 +23,11 @@ from http import HTTPStatus
 from django.conf import settings
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
+from django.middleware import locale
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import has_vary_header, patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from guide.services import messages
@@ -124,6 +129,31 @@ class ServiceUnavailableMiddleware:
         return unavailable(request, messages.DATABASE_DOWN, messages.DATABASE_RETRY_AFTER)
 
 
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's LocaleMiddleware, without its ``Vary: Accept-Language`` where the language
+    is the address's: an unprefixed address is English whatever the browser asks
+    (``prefix_default_language=False``), and a Vary there would make a shared cache, nginx's
+    included, keep one copy per ``Accept-Language`` a client can invent. Where the header
+    does choose (``/`` and the API), LanguageMiddleware has said so already."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        negotiated = has_vary_header(response, "Accept-Language")
+        response = super().process_response(request, response)
+        if not negotiated and has_vary_header(response, "Accept-Language"):
+            kept = [
+                field.strip()
+                for field in response.headers["Vary"].split(",")
+                if field.strip() and field.strip().lower() != "accept-language"
+            ]
+            if kept:
+                response.headers["Vary"] = ", ".join(kept)
+            else:
+                del response.headers["Vary"]
+        return response
+
+
 class LanguageMiddleware:
     """Under /api/, the language of ``Accept-Language`` (Django's LocaleMiddleware gives the
     unprefixed addresses English), with ``Content-Language`` and ``Vary`` to say so. At ``/``,
@@ -140,6 +170,8 @@ class LanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
+            if "Content-Language" in response.headers:
+                return response  # its view fixed its language: the same for every client
             response.headers["Content-Language"] = language
             patch_vary_headers(response, ("Accept-Language",))
             return response

@@ -190,3 +190,29 @@ def test_an_error_of_the_site_under_the_api_is_json_too(client):
         client.raise_request_exception = False
         answer = client.get("/api/guide")
     assert answer.status_code == 500 and answer.json()["detail"].startswith("Something went")
+
+
+@pytest.mark.django_db
+def test_what_nginx_keeps_is_the_same_whatever_language_or_cookie_a_client_sends(client, link_url):
+    """A permalink's page and downloads, the API's starter and a rules page: the language is
+    the address's, so the answer is the same for any ``Accept-Language`` or cookie and says
+    it varies on neither (a shared cache keeps one copy, not one a header value)."""
+    slug = link_url.strip("/").split("/")[-1]
+    addresses = [
+        *(link_url + thing for thing in ("", "pdf", "card.png", "decision.md", "starter.zip")),
+        "/es" + link_url,
+        "/es" + link_url + "pdf",
+        f"/api/recommendations/{slug}/starter.zip",
+        "/rules/q/auth/",
+        "/pt-br/rules/q/auth/",
+    ]
+    for address in addresses:
+        plain = client.get(address)
+        assert plain.status_code == 200, address
+        assert plain["Cache-Control"].startswith("public"), address
+        for language, cookie in [("es", ""), ("zh-CN,en;q=0.5", ""), ("x-made-up-1", "junk=1")]:
+            client.cookies.load({"django_language": "es"} if cookie else {})
+            other = client.get(address, HTTP_ACCEPT_LANGUAGE=language, HTTP_COOKIE=cookie)
+            assert other.content == plain.content, (address, language)
+            assert "Vary" not in other, (address, other["Vary"])
+        client.cookies.clear()

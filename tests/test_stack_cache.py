@@ -83,6 +83,26 @@ def test_unknown_parameters_from_one_address_add_no_entry_to_the_cache(stack):
     assert kept(stack.run_dir / "made") == before
 
 
+def test_headers_a_client_invents_add_no_entry_to_the_cache(stack):
+    """The language of a kept thing is its address's: any Accept-Language, cookie or htmx
+    header is served the one copy nginx keeps."""
+    link = Browser().submit(stack.url, {"auth": "full", "admin": "yes"}).headers["Location"]
+    slug = link.strip("/").split("/")[-1]
+    things = [link, link + "pdf", link + "starter.zip", f"/api/recommendations/{slug}/starter.zip"]
+    things.append("/rules/q/auth/")
+    for thing in things:  # each made and kept once
+        assert get(stack.port, thing)[0] == 200
+    before = kept(stack.run_dir / "made")
+    for n in range(300):  # spread over addresses, so nginx's own limit refuses none of them
+        source = f"127.0.{1 + n // 100}.{1 + n % 100}"
+        invented = {"Accept-Language": f"en-x{n}, es;q=0.{n % 10}", "Cookie": f"c={n}"}
+        if n % 2:
+            invented["HX-Request"] = "true"
+        status, headers, _ = get(stack.port, things[n % len(things)], source=source, **invented)
+        assert (status, headers["X-Cache"]) == (200, "HIT"), (things[n % len(things)], invented)
+    assert kept(stack.run_dir / "made") == before
+
+
 def test_a_parameter_spelled_another_way_is_sent_to_the_one_address(stack):
     link = Browser().submit(stack.url, {"auth": "full"}).headers["Location"]
     a4 = get(stack.port, link + "pdf")[2]

@@ -172,9 +172,11 @@ ZIP = {"application/zip": {"schema": {"type": "string", "format": "binary"}}}
 def starter(request: HttpRequest, slug: str, framework: Framework | None = None) -> HttpResponse:
     try:
         # A project's files are in English whatever the request's language: what nginx
-        # keeps at this address is the same for every client.
+        # keeps at this address is the same for every client, and says so (no Vary).
         with translation.override(settings.LANGUAGE_CODE):
-            return kits.starter_download(request, slug, framework)
+            response = kits.starter_download(request, slug, framework)
+        response.headers["Content-Language"] = settings.LANGUAGE_CODE
+        return response
     except Http404:
         raise HttpError(404, str(messages.NO_PERMALINK)) from None
 
