@@ -28,9 +28,20 @@ preload_app = True
 # second warming the PDF renderer (post_worker_init).
 max_requests = 100000
 max_requests_jitter = 10000
-# Request limits well above this site's largest legitimate request.
-limit_request_line = 4094
-limit_request_fields = 60
+# Request limits well above this site's largest legitimate request. Behind deploy/serve.py's
+# nginx (GUNICORN_BEHIND_NGINX=1), which refuses a request line or a header past 8 KiB and all
+# the headers past 32 KiB with its own answers (JSON under /api/), they sit above nginx's, so
+# gunicorn never answers first with an HTML page of its own.
+if os.environ.get("GUNICORN_BEHIND_NGINX") == "1":
+    limit_request_line = 8190
+    limit_request_field_size = 16380
+    limit_request_fields = 32768
+else:
+    limit_request_line = 4094
+    limit_request_fields = 60
+# Only the header nginx sets says HTTPS; another a client adds (X-Forwarded-Ssl: on) cannot
+# contradict it, which gunicorn would refuse with a 400 of its own on every address.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # No control socket (gunicorn 24+ opens one in ~/.gunicorn by default): the guide is run and
 # stopped by signals, and several servers on one machine would share that path.
 control_socket_disable = True

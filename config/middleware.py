@@ -89,6 +89,8 @@ class RequestGuardMiddleware:
         response = self.get_response(request)
         # Unless the view says otherwise (the preview image does), no other site may embed it.
         response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        if request.method == "HEAD":
+            without_body(response)
         return response
 
     def refuse_body(self, request: HttpRequest) -> HttpResponse | None:
@@ -103,6 +105,17 @@ class RequestGuardMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": messages.BODY_TOO_LARGE}, status=413)
         return render(request, "400.html", {"message": messages.BODY_TOO_LARGE}, status=413)
+
+
+def without_body(response: HttpResponseBase) -> None:
+    """A HEAD's answer: the GET's headers, its length included, and no body. Django leaves
+    the body for the server to drop, and gunicorn logs a warning each time it does."""
+    if response.streaming:
+        response.close()  # a file's handle, say
+        response.streaming_content = []  # type: ignore[attr-defined]
+    elif isinstance(response, HttpResponse):
+        response.headers.setdefault("Content-Length", str(len(response.content)))
+        response.content = b""
 
 
 class ServiceUnavailableMiddleware:

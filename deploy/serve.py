@@ -219,7 +219,7 @@ def main() -> int:
         path.unlink(missing_ok=True)
     # nginx is the trusted proxy (with a load balancer in front of it, TRUSTED_PROXIES=2): the
     # guide counts the address it passes on.
-    env = {**os.environ, "BIND": f"unix:{socket}"}
+    env = {**os.environ, "BIND": f"unix:{socket}", "GUNICORN_BEHIND_NGINX": "1"}
     env.setdefault("TRUSTED_PROXIES", "1")
     processes: list[subprocess.Popen[bytes]] = []  # the pools, then nginx
     counter: Counter | None = None

@@ -301,3 +301,110 @@ def test_ctrl_c_stops_the_stack_cleanly_after_pdf_renders(tmp_path):
     assert status == 0, log[-3000:]
     assert "SIGSEGV" not in log and "Traceback" not in log, log[-3000:]
     assert log.count("Shutting down: Master") == 2  # both pools, through their masters
+
+
+def raw_request(port: int, head: bytes, *, source: str = "127.0.0.1") -> tuple[int, str, bytes]:
+    """Sends ``head`` as is and reads the answer: (status, content type, body)."""
+    with socket.create_connection(
+        ("127.0.0.1", port), timeout=10, source_address=(source, 0)
+    ) as sock:
+        sock.sendall(head)
+        data = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(65536):
+                data += chunk
+    head_part, _, body = data.partition(b"\r\n\r\n")
+    lines = head_part.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
+    content_type = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in lines[1:]
+            if line.lower().startswith("content-type:")
+        ),
+        "",
+    )
+    return status, content_type, body
+
+
+def api_request(line: str, *headers: str, body: bytes = b"") -> bytes:
+    """A request to send as is: its request line, its headers (Host and Connection besides)
+    and its body."""
+    fields = "".join(f"{h}\r\n" for h in ("Host: x", *headers, "Connection: close"))
+    return f"{line}\r\n{fields}\r\n".encode() + body
+
+
+LONG = "a" * 9000
+MALFORMED_API_REQUESTS = {
+    "a scheme header that contradicts nginx's": api_request(
+        "GET /api/guide HTTP/1.1", "X-Forwarded-Ssl: on"
+    ),
+    "a request line of 6 KB": api_request(f"GET /api/guide?x={LONG[:6000]} HTTP/1.1"),
+    "a request line of 9 KB": api_request(f"GET /api/guide?x={LONG} HTTP/1.1"),
+    "80 headers": api_request("GET /api/guide HTTP/1.1", *(f"X-{n}: y" for n in range(80))),
+    "a header of 9 KB": api_request("GET /api/guide HTTP/1.1", f"X-Big: {LONG}"),
+    "TRACE": api_request("TRACE /api/guide HTTP/1.1"),
+    "a negative length": api_request("POST /api/recommend HTTP/1.1", "Content-Length: -1"),
+    "two lengths of body": api_request(
+        "POST /api/recommend HTTP/1.1",
+        "Content-Length: 2",
+        "Transfer-Encoding: chunked",
+        body=b"0\r\n\r\n",
+    ),
+    "an encoding nginx does not take": api_request(
+        "POST /api/recommend HTTP/1.1", "Transfer-Encoding: gzip, chunked"
+    ),
+    "a Host with a slash": api_request("GET /api/guide HTTP/1.1", "Host: a/b"),
+    "a body too large for the API's starter": api_request(
+        "POST /api/recommendations/AAAAAAAAAAAAAAAA/starter.zip HTTP/1.1",
+        "Content-Type: application/json",
+        "Content-Length: 70000",
+    ),
+}
+
+
+def test_a_malformed_request_under_the_api_gets_a_json_4xx_from_whoever_refuses_it(stack):
+    for name, head in MALFORMED_API_REQUESTS.items():
+        status, content_type, body = raw_request(stack.port, head)
+        assert 400 <= status < 500, (name, status, body[:200])
+        if status != 200:
+            assert content_type.startswith("application/json"), (name, status, body[:200])
+    assert "Invalid request" not in stack.output()
+
+
+def test_head_answers_log_no_warning(stack):
+    for _ in range(5):
+        for path in ["/healthz", "/", "/rules/", "/api/guide"]:
+            assert requests.head(stack.url + path, timeout=10).status_code in (200, 301)
+    assert "no-body response" not in stack.output()
+
+
+def test_one_address_cannot_hold_every_connection(stack):
+    """Connections that send their headers and then trickle a body: past its share, one
+    address is refused at once, and another is served."""
+    held = []
+    refused = 0
+    try:
+        for _ in range(200):
+            sock = socket.create_connection(("127.0.0.1", stack.port), timeout=5)
+            sock.sendall(
+                b"POST /api/recommend HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: 60000\r\n\r\n{"
+            )
+            held.append(sock)
+        time.sleep(1)
+        for sock in held:
+            sock.settimeout(0.2)
+            with contextlib.suppress(OSError):
+                if sock.recv(64).startswith(b"HTTP/1.1 429"):
+                    refused += 1
+        status, _, _ = raw_request(
+            stack.port,
+            b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+            source="127.0.5.5",
+        )
+    finally:
+        for sock in held:
+            sock.close()
+    assert 50 <= refused <= 80, refused  # 128 held, the rest refused
+    assert status == 200

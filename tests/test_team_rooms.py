@@ -14,6 +14,7 @@ from django.test import Client
 
 from guide.engine import UNSURE
 from guide.models import MAX_MEMBERS, Member, Permalink, Team
+from guide.services import permalinks, teams
 from guide.services.permalinks import result_for
 from guide.services.rulebook import get_rulebook
 from tests.conftest import ALL_BUT_ONE_ANSWERED
@@ -973,3 +974,38 @@ def test_a_client_that_saves_too_many_answers_gets_a_json_429(client, settings, 
     assert again.status_code == 429
     assert room_state(client, room["slug"]) == before
     assert join(client, room["slug"], "Bo", REMOTE_ADDR="10.9.9.9").status_code == 201
+
+
+def test_a_client_past_its_limit_is_refused_before_anything_is_worked_out(
+    client, settings, one_window, monkeypatch
+):
+    """Past its limit, a client's answers are not scored and its room is not worked out:
+    the 429 costs a counter's read."""
+    settings.RATELIMIT_TEAM_ANSWERS = "1/m"
+    settings.RATELIMIT_PERMALINKS = "1/m"
+    room = new_room(client)
+    ana = joined(client, room["slug"], "Ana", FLASK_SIDE)
+    assert client.post("/", {"auth": "full"}).status_code == 303  # the last permalink it may make
+    scored = []
+    real = permalinks.result_for
+    monkeypatch.setattr(permalinks, "result_for", lambda *a, **k: scored.append(a) or real(*a, **k))
+    worked_out = []
+    real_state = teams.state
+    monkeypatch.setattr(teams, "state", lambda *a, **k: worked_out.append(a) or real_state(*a, **k))
+    assert join(client, room["slug"], "Bo", DJANGO_SIDE).status_code == 429
+    changed = client.patch(
+        f"{API}/{room['slug']}/members/{ana['id']}",
+        {"answers": DJANGO_SIDE},
+        content_type="application/json",
+        **bearer(ana["member_token"]),
+    )
+    assert changed.status_code == 429
+    assert client.post("/", {"auth": "none", "admin": "yes"}).status_code == 429
+    assert (
+        client.post(
+            "/api/recommendations", {"answers": {"auth": "simple"}}, content_type="application/json"
+        ).status_code
+        == 429
+    )
+    assert decide(client, room["slug"], **bearer(room["organizer_token"])).status_code == 429
+    assert scored == [] and worked_out == []

@@ -172,6 +172,7 @@ def delete_team(request: HttpRequest, slug: str) -> Status[None]:
 )
 def join_team(request: HttpRequest, slug: str, payload: MemberIn) -> Status[dict[str, Any]]:
     team = room(slug)
+    teams.may_answer(request)
     member, token = teams.join(request, team, payload.name, checked_answers(payload))
     return Status(201, {"id": member.pk, "member_token": token})
 
@@ -200,6 +201,7 @@ def change_member(
     team, member = member_of(request, slug, member_id)
     if teams.member_with(team, member_id, request.auth) is None:  # type: ignore[attr-defined]
         raise HttpError(403, str(teams.NOT_MEMBER))
+    teams.may_answer(request)
     teams.update(request, member, checked_answers(payload))
     return Status(204, None)
 

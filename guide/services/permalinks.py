@@ -99,7 +99,9 @@ def save(request: HttpRequest, checked: CheckedAnswers) -> tuple[Permalink, bool
 
     New links and reused ones alike count towards the client's limit (RATELIMIT_PERMALINKS),
     shared by the form and the API. Raises ``Ratelimited`` past it, and ``NothingAnswered``
-    when there is nothing to recommend on (storing nothing)."""
+    when there is nothing to recommend on (storing nothing). A client past its limit is
+    refused before its answers are scored."""
+    limits.check(request, "permalinks")
     result = result_for(checked.answers, checked.start)
     if all(a["choice"] == UNSURE for a in result["answers"]):
         raise NothingAnswered(str(messages.NOTHING_ANSWERED))

@@ -206,6 +206,12 @@ def create(request: HttpRequest, title: object) -> tuple[Team, str]:
     raise IntegrityError("could not store the room")
 
 
+def may_answer(request: HttpRequest) -> None:
+    """``Ratelimited`` if the client has used up its RATELIMIT_TEAM_ANSWERS already: called
+    before a member's answers are scored, so a client past its limit costs no scoring."""
+    limits.check(request, "team_answers")
+
+
 def member_answers(checked: CheckedAnswers) -> dict[str, str]:
     """What a member's checked answers store: those the result shows, with what a starting
     point assumed written out (a member's verdict then needs no starting point)."""
@@ -457,7 +463,9 @@ def record(request: HttpRequest, team: Team) -> Permalink:
     """A permalink of the team's answers, with a team section: its members (the
     decision-makers) and each disagreement, who said what and how it was settled (by the
     organizer, or, for one that does not decide, on its most given choice). Refused while
-    the framework does not hold. Counts towards the client's RATELIMIT_PERMALINKS."""
+    the framework does not hold. Counts towards the client's RATELIMIT_PERMALINKS; a client
+    past it is refused before the room is worked out."""
+    limits.check(request, "permalinks")
     room = state(team)
     if not room.seats or not any(s.recommendation for s in room.seats):
         raise NotSettled(str(NOTHING_YET))

@@ -190,6 +190,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     if member_id is None:
         return _refused(request, team, words.JOIN_FIRST, 403)
     if request.method == "POST":
+        teams.may_answer(request)
         checked = permalinks.check(request.POST, strict=False)
         if not checked.ok:
             return _refused(request, team, gettext("Some answers are not valid."), 400)
