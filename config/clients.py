@@ -75,6 +75,9 @@ def notice(request: HttpRequest, proxies: int, forwarded: int, wanted: str | Non
     (no peer address at all) is not one."""
     if not request.META.get("REMOTE_ADDR") and not forwarded:
         return
+    kind = (
+        "unknown proxy" if wanted is None and not proxies else "hops" if wanted is None else "bad"
+    )
     if wanted is None and not proxies:
         problem = (
             "TRUSTED_PROXIES=0 but requests arrive through a proxy on this machine, with "
@@ -91,8 +94,8 @@ def notice(request: HttpRequest, proxies: int, forwarded: int, wanted: str | Non
             f"the address TRUSTED_PROXIES={proxies} points at is not an address "
             f"({wanted[:60]!r}): the nearest one before it is used"
         )
-    if problem not in _warned:
-        _warned.add(problem)
+    if kind not in _warned:  # one line a kind: a client's header cannot write more
+        _warned.add(kind)
         logger.warning("client addresses: %s", problem)
     caches[settings.RATELIMIT_USE_CACHE].set(MISMATCH_KEY, problem, MISMATCH_SECONDS)
 

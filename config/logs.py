@@ -16,11 +16,36 @@ PER_MINUTE = 10
 LONGEST = 200
 
 
+class Throttle:
+    """At most ``per_minute`` lines of each kind a minute; the others are counted, and the
+    next line let through learns how many there were. At most ``kinds`` kinds are told apart
+    (past that, every new one counts as one), so no client can grow it without bound."""
+
+    def __init__(self, per_minute: int = PER_MINUTE, kinds: int = 100) -> None:
+        self.per_minute, self.kinds = per_minute, kinds
+        self._lock = threading.Lock()
+        self._window: dict[str, tuple[float, int, int]] = {}  # kind -> (start, written, dropped)
+
+    def admit(self, kind: str, now: float) -> int | None:
+        """None if a line of ``kind`` is to be left out now; else how many were left out
+        before it."""
+        with self._lock:
+            if kind not in self._window and len(self._window) >= self.kinds:
+                kind = "\0other"
+            start, written, dropped = self._window.get(kind, (now, 0, 0))
+            if now - start >= 60:
+                start, written = now, 0
+            if written >= self.per_minute:
+                self._window[kind] = (start, written, dropped + 1)
+                return None
+            self._window[kind] = (start, written + 1, 0)
+            return dropped
+
+
 class ClientErrors(logging.Filter):
     def __init__(self, name: str = "") -> None:
         super().__init__(name)
-        self._lock = threading.Lock()
-        self._window: dict[str, tuple[float, int, int]] = {}  # kind -> (start, written, dropped)
+        self._throttle = Throttle()
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not _by_client(record):
@@ -32,16 +57,9 @@ class ClientErrors(logging.Filter):
             if getattr(request, "_refusal_logged", False):
                 return False
             request._refusal_logged = True
-        kind = record.name
-        now = time.monotonic()
-        with self._lock:
-            start, written, dropped = self._window.get(kind, (now, 0, 0))
-            if now - start >= 60:
-                start, written = now, 0
-            if written >= PER_MINUTE:
-                self._window[kind] = (start, written, dropped + 1)
-                return False
-            self._window[kind] = (start, written + 1, 0)
+        dropped = self._throttle.admit(record.name, time.monotonic())
+        if dropped is None:
+            return False
         message = " ".join(record.getMessage().split())[:LONGEST]
         if dropped:
             message += f" (and {dropped} more like it, not logged)"

@@ -22,14 +22,63 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from config.logs import Throttle  # noqa: E402  (the guide's folder, put on the path above)
+
 TEMPLATE = ROOT / "deploy" / "nginx.conf"
 MADE_TEMPLATE = ROOT / "deploy" / "made.conf"
 MIB = 1024 * 1024
+
+
+#: The longest line written: nginx quotes the request and Host header, which clients choose.
+LONGEST_LINE = 400
+NGINX_LINE = re.compile(
+    r"^\S+ \S+ \[(?P<level>\w+)\] \d+#\d+: (?:\*\d+ )?(?P<message>.*?)(?P<client>, client: .*)?$"
+)
+
+
+class ClientLines:
+    """nginx's error log on its way out: a line about a client's request (nginx names the
+    client) is one of its kind (its message, numbers and quoted names aside), and each kind
+    writes at most ten lines a minute, as the guide's own log does (config.logs.Throttle);
+    nginx's own problems pass as they are."""
+
+    def __init__(self) -> None:
+        self.throttle = Throttle()
+
+    def admit(self, line: str, now: float) -> str | None:
+        """``line`` as it is to be written, or None to leave it out."""
+        line = line[:LONGEST_LINE]
+        match = NGINX_LINE.match(line)
+        if match is None or not match["client"]:
+            return line
+        kind = match["level"] + " " + re.sub(r'"[^"]*"|\d+(?:\.\d+)?', "_", match["message"])
+        dropped = self.throttle.admit(kind, now)
+        if dropped is None:
+            return None
+        return f"{line} (and {dropped} more like it, not logged)" if dropped else line
+
+
+def relay(stream: IO[bytes], out: IO[str]) -> threading.Thread:
+    """Copies nginx's error log from ``stream`` to ``out`` through :class:`ClientLines`."""
+    lines = ClientLines()
+
+    def copy() -> None:
+        for raw in iter(stream.readline, b""):
+            kept = lines.admit(raw.decode("utf-8", "replace").rstrip("\n"), time.monotonic())
+            if kept is not None:
+                print(kept, file=out, flush=True)
+
+    thread = threading.Thread(target=copy, name="nginx-log", daemon=True)
+    thread.start()
+    return thread
 
 
 def cache_sizes(folder: Path, wanted: int) -> tuple[int, int]:
@@ -273,8 +322,12 @@ def main() -> int:
             "proxy_cache made;" in made_conf,
         )
         proxy = subprocess.Popen(
-            [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"], start_new_session=True
+            [nginx, "-p", str(run_dir), "-c", str(conf), "-e", "stderr"],
+            start_new_session=True,
+            stderr=subprocess.PIPE,
         )
+        assert proxy.stderr is not None
+        relay(proxy.stderr, sys.stderr)
         processes.append(proxy)
         print(f"serve: http://{listen} (nginx) -> unix:{socket}, unix:{render_socket}", flush=True)
         while not stopping and all(process.poll() is None for process in processes):

@@ -111,3 +111,34 @@ def test_a_systemd_timer_deletes_idle_team_rooms_daily():
     assert command[-2:] == ["--days", "90"]
     assert units["guide-rooms.timer"]["Timer"]["OnCalendar"] == "daily"
     assert units["guide-rooms.timer"]["Timer"]["Persistent"] == "true"
+
+
+def nginx_line(message: str, client: str = "203.0.113.7") -> str:
+    return (
+        f"2026/12/07 19:00:00 [warn] 12#12: *{len(message)} {message}, client: {client}, "
+        'server: , request: "GET /r/x/ HTTP/1.1", host: "guide.example"'
+    )
+
+
+def test_nginx_lines_about_clients_are_ten_a_minute_of_each_kind_and_say_what_they_left_out():
+    lines = serve_module().ClientLines()
+    limited = [
+        lines.admit(nginx_line(f'limiting requests, excess: {n}.5 by zone "renders"'), 5.0)
+        for n in range(300)
+    ]
+    assert sum(line is not None for line in limited) == 10
+    too_large = lines.admit(nginx_line("client intended to send too large body: 70000 bytes"), 6.0)
+    assert too_large is not None  # another kind has its own ten
+    later = lines.admit(nginx_line('limiting requests, excess: 1.5 by zone "renders"'), 65.0)
+    assert later is not None and later.endswith("(and 290 more like it, not logged)")
+
+
+def test_nginx_s_own_problems_and_invented_kinds_are_bounded_but_never_dropped_silently():
+    serve = serve_module()
+    lines = serve.ClientLines()
+    own = "2026/12/07 19:00:00 [emerg] 12#12: bind() to 127.0.0.1:8000 failed (98: in use)"
+    assert all(lines.admit(own, 1.0) == own for _ in range(50))
+    paths = [lines.admit(nginx_line(f'open() "/x/{n}" failed'), 1.0) for n in range(5000)]
+    assert sum(line is not None for line in paths) <= 10 + lines.throttle.kinds
+    huge = lines.admit(nginx_line("a" * 10_000, client="198.51.100.9"), 1.0)
+    assert huge is None or len(huge) <= serve.LONGEST_LINE + 60

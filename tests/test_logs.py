@@ -25,7 +25,7 @@ def logged():
     handler = site_handler()
     for found in handler.filters:  # each test starts with no line counted against the minute
         if isinstance(found, logs.ClientErrors):
-            found._window.clear()
+            found._throttle._window.clear()
     buffer = io.StringIO()
     before = handler.setStream(buffer)
 
@@ -63,7 +63,8 @@ def test_a_flood_of_client_errors_writes_a_few_lines_a_minute_and_says_how_many_
     lines = logged()
     assert len(lines) == logs.PER_MINUTE
     window = next(f for f in site_handler().filters if isinstance(f, logs.ClientErrors))
-    window._window = {k: (v[0] - 61, v[1], v[2]) for k, v in window._window.items()}
+    throttle = window._throttle
+    throttle._window = {k: (v[0] - 61, v[1], v[2]) for k, v in throttle._window.items()}
     client.get("/", HTTP_HOST="evil.example")
     assert "(and 40 more like it, not logged)" in logged()[0]["message"]
 

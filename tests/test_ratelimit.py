@@ -145,6 +145,23 @@ def test_a_mismatch_is_logged_once_and_said_by_the_deploy_check(rf, settings, ca
     assert "1 forwarded address" in warnings[0].msg
 
 
+def test_forwarded_headers_a_client_varies_write_one_line_a_kind(rf, settings, caplog):
+    """However many hops or odd values clients write, each kind of mismatch is logged once."""
+    from config import clients
+
+    clients._warned.clear()
+    settings.TRUSTED_PROXIES = 3
+    for n in range(50):
+        hops = (
+            ", ".join(["203.0.113.7"] * (1 + n % 2))
+            if n % 3
+            else f"x{n}, 198.51.100.1, 203.0.113.7"
+        )
+        clients.client_ip(rf.get("/", HTTP_X_FORWARDED_FOR=hops, REMOTE_ADDR="10.0.0.1"))
+    said = [r.getMessage() for r in caplog.records if r.name == "guide.clients"]
+    assert len(said) == 2, said  # too few hops; not an address
+
+
 def test_a_local_proxy_unknown_to_the_guide_is_noticed(rf, settings):
     from django.core.cache import caches
 

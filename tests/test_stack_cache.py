@@ -130,6 +130,9 @@ def test_one_address_asking_too_fast_is_refused_by_nginx_and_no_one_else_is(stac
     status, headers, body = get(stack.port, link, source="127.0.9.9")
     assert (status, headers["Retry-After"]) == (429, "5") and b"Too many requests" in body
     assert get(stack.port, link, source="127.0.9.10")[0] == 200  # a neighbour is served
+    # nginx says each refusal; the stack writes ten such lines a minute at most.
+    said = [line for line in stack.output().splitlines() if "limiting requests" in line]
+    assert 1 <= len(said) <= 10, said
 
 
 def test_nginx_s_own_refusals_under_the_api_are_json(stack):
