@@ -46,6 +46,11 @@ secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # stopped by signals, and several servers on one machine would share that path.
 control_socket_disable = True
 accesslog = "-"
+if os.environ.get("GUNICORN_BEHIND_NGINX") == "1":
+    # On a Unix socket the peer has no address: the client's is the one nginx forwards.
+    access_log_format = (
+        '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s"'
+    )
 errorlog = "-"
 # Trust X-Forwarded-* only from the local proxy; set FORWARDED_ALLOW_IPS behind a balancer.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

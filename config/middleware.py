@@ -52,6 +52,13 @@ class ApiJsonMiddleware:
         if request.method in {"POST", "PUT", "PATCH"} and sent and not _is_json(request):
             return JsonResponse({"detail": messages.API_TAKES_JSON}, status=415)
         response = self.get_response(request)
+        if 300 <= response.status_code < 400 and "Location" in response and not _is_json(response):
+            # The one address of what was asked for (a parameter spelled another way).
+            moved = JsonResponse({"location": response["Location"]}, status=response.status_code)
+            for header in ("Location", "Cache-Control", "Vary"):
+                if header in response:
+                    moved[header] = response[header]
+            return moved
         if response.status_code < 400 or _is_json(response):
             return response
         detail = messages.API_REFUSALS.get(response.status_code) or _phrase(response.status_code)

@@ -216,3 +216,13 @@ def test_what_nginx_keeps_is_the_same_whatever_language_or_cookie_a_client_sends
             assert other.content == plain.content, (address, language)
             assert "Vary" not in other, (address, other["Vary"])
         client.cookies.clear()
+
+
+@pytest.mark.django_db
+def test_an_api_address_spelled_another_way_is_sent_on_in_json(client, link_url):
+    slug = link_url.strip("/").split("/")[-1]
+    moved = client.get(f"/api/recommendations/{slug}/starter.zip?utm_source=x")
+    assert moved.status_code == 301
+    assert moved["Content-Type"] == "application/json"
+    assert moved.json()["location"] == moved["Location"]
+    assert moved["Location"].endswith(f"/api/recommendations/{slug}/starter.zip")

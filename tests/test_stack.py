@@ -408,3 +408,17 @@ def test_one_address_cannot_hold_every_connection(stack):
             sock.close()
     assert 50 <= refused <= 80, refused  # 128 held, the rest refused
     assert status == 200
+
+
+def test_the_access_log_names_each_client_by_its_address(stack):
+    status, _, _ = raw_request(
+        stack.port,
+        b"GET /healthz?from=access-log HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        source="127.0.4.4",
+    )
+    assert status == 200
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and "from=access-log" not in stack.output():
+        time.sleep(0.1)
+    line = next(x for x in stack.output().splitlines() if "from=access-log" in x)
+    assert line.startswith("127.0.4.4 "), line
