@@ -75,24 +75,30 @@ def notice(request: HttpRequest, proxies: int, forwarded: int, wanted: str | Non
     (no peer address at all) is not one."""
     if not request.META.get("REMOTE_ADDR") and not forwarded:
         return
-    kind = (
-        "unknown proxy" if wanted is None and not proxies else "hops" if wanted is None else "bad"
-    )
     if wanted is None and not proxies:
-        problem = (
-            "TRUSTED_PROXIES=0 but requests arrive through a proxy on this machine, with "
-            "X-Forwarded-For: every client is taken to be the proxy and shares its limits"
+        kind, problem = (
+            "unknown proxy",
+            (
+                "TRUSTED_PROXIES=0 but requests arrive through a proxy on this machine, with "
+                "X-Forwarded-For: every client is taken to be the proxy and shares its limits"
+            ),
         )
     elif wanted is None:
-        problem = (
-            f"TRUSTED_PROXIES={proxies} but requests arrive with {forwarded} forwarded "
-            f"address{'es' if forwarded != 1 else ''} (X-Forwarded-For): the client is taken "
-            "to be the nearest proxy, so every client shares its limits"
+        kind, problem = (
+            "hops",
+            (
+                f"TRUSTED_PROXIES={proxies} but requests arrive with {forwarded} forwarded "
+                f"address{'es' if forwarded != 1 else ''} (X-Forwarded-For): the client is taken "
+                "to be the nearest proxy, so every client shares its limits"
+            ),
         )
     else:
-        problem = (
-            f"the address TRUSTED_PROXIES={proxies} points at is not an address "
-            f"({wanted[:60]!r}): the nearest one before it is used"
+        kind, problem = (
+            "not an address",
+            (
+                f"the address TRUSTED_PROXIES={proxies} points at is not an address "
+                f"({wanted[:60]!r}): the nearest one before it is used"
+            ),
         )
     if kind not in _warned:  # one line a kind: a client's header cannot write more
         _warned.add(kind)

@@ -31,6 +31,9 @@ class Throttle:
         before it."""
         with self._lock:
             if kind not in self._window and len(self._window) >= self.kinds:
+                # Kinds whose minute is over and which left nothing out are forgotten first.
+                self._window = {k: w for k, w in self._window.items() if now - w[0] < 60 or w[2]}
+            if kind not in self._window and len(self._window) >= self.kinds:
                 kind = "\0other"
             start, written, dropped = self._window.get(kind, (now, 0, 0))
             if now - start >= 60:

@@ -16,11 +16,13 @@
   database refuses as malformed is a 400.
 """
 
+import json
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
@@ -46,27 +48,34 @@ class ApiJsonMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.answer(request)
+        if request.method == "HEAD":  # outermost: whatever was made inside, no body
+            without_body(response)
+        return response
+
+    def answer(self, request: HttpRequest) -> HttpResponse:
         if not request.path.startswith("/api/"):
             return self.get_response(request)
         sent = request.META.get("CONTENT_LENGTH") not in (None, "", "0")
         if request.method in {"POST", "PUT", "PATCH"} and sent and not _is_json(request):
             return JsonResponse({"detail": messages.API_TAKES_JSON}, status=415)
         response = self.get_response(request)
-        if 300 <= response.status_code < 400 and "Location" in response and not _is_json(response):
-            # The one address of what was asked for (a parameter spelled another way).
-            moved = JsonResponse({"location": response["Location"]}, status=response.status_code)
-            for header in ("Location", "Cache-Control", "Vary"):
-                if header in response:
-                    moved[header] = response[header]
-            return moved
-        if response.status_code < 400 or _is_json(response):
+        if _is_json(response) or response.streaming or response.status_code < 300:
+            return response
+        if response.status_code < 400:
+            if "Location" in response:  # the one address of what was asked for
+                as_json(response, {"location": response["Location"]})
             return response
         detail = messages.API_REFUSALS.get(response.status_code) or _phrase(response.status_code)
-        answer = JsonResponse({"detail": detail}, status=response.status_code)
-        for header in ("Allow", "Retry-After", "Cache-Control"):
-            if header in response:
-                answer[header] = response[header]
-        return answer
+        as_json(response, {"detail": detail})
+        return response
+
+
+def as_json(response: HttpResponse, body: dict[str, str]) -> None:
+    """``response`` with ``body`` as its JSON, its status and every other header kept (the
+    security headers, Allow, Retry-After...)."""
+    response.content = json.dumps(body, cls=DjangoJSONEncoder).encode()
+    response["Content-Type"] = "application/json"
 
 
 def _phrase(status: int) -> str:
@@ -96,8 +105,6 @@ class RequestGuardMiddleware:
         response = self.get_response(request)
         # Unless the view says otherwise (the preview image does), no other site may embed it.
         response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
-        if request.method == "HEAD":
-            without_body(response)
         return response
 
     def refuse_body(self, request: HttpRequest) -> HttpResponse | None:
@@ -118,8 +125,7 @@ def without_body(response: HttpResponseBase) -> None:
     """A HEAD's answer: the GET's headers, its length included, and no body. Django leaves
     the body for the server to drop, and gunicorn logs a warning each time it does."""
     if response.streaming:
-        response.close()  # a file's handle, say
-        response.streaming_content = []  # type: ignore[attr-defined]
+        response.streaming_content = []  # type: ignore[attr-defined]  # closed as ever, later
     elif isinstance(response, HttpResponse):
         response.headers.setdefault("Content-Length", str(len(response.content)))
         response.content = b""

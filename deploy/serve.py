@@ -47,23 +47,24 @@ NGINX_LINE = re.compile(
 class ClientLines:
     """nginx's error log on its way out: a line about a client's request (nginx names the
     client) is one of its kind (its message, numbers and quoted names aside), and each kind
-    writes at most ten lines a minute, as the guide's own log does (config.logs.Throttle);
-    nginx's own problems pass as they are."""
+    writes at most ten lines a minute, as the guide's own log does (config.logs.Throttle).
+    nginx's own problems, and the site's (an upstream that failed, though nginx names the
+    client it failed), pass as they are."""
 
     def __init__(self) -> None:
         self.throttle = Throttle()
 
     def admit(self, line: str, now: float) -> str | None:
-        """``line`` as it is to be written, or None to leave it out."""
-        line = line[:LONGEST_LINE]
+        """``line`` as it is to be written (cut to LONGEST_LINE), or None to leave it out."""
         match = NGINX_LINE.match(line)
-        if match is None or not match["client"]:
-            return line
-        kind = match["level"] + " " + re.sub(r'"[^"]*"|\d+(?:\.\d+)?', "_", match["message"])
-        dropped = self.throttle.admit(kind, now)
-        if dropped is None:
-            return None
-        return f"{line} (and {dropped} more like it, not logged)" if dropped else line
+        if match is not None and match["client"] and "upstream" not in match["message"]:
+            message = re.sub(r'"[^"]*"|\d+(?:\.\d+)?', "_", match["message"])[:LONGEST_LINE]
+            dropped = self.throttle.admit(f"{match['level']} {message}", now)
+            if dropped is None:
+                return None
+            if dropped:
+                return f"{line[:LONGEST_LINE]} (and {dropped} more like it, not logged)"
+        return line[:LONGEST_LINE]
 
 
 def relay(stream: IO[bytes], out: IO[str]) -> threading.Thread:

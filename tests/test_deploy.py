@@ -138,7 +138,13 @@ def test_nginx_s_own_problems_and_invented_kinds_are_bounded_but_never_dropped_s
     lines = serve.ClientLines()
     own = "2026/12/07 19:00:00 [emerg] 12#12: bind() to 127.0.0.1:8000 failed (98: in use)"
     assert all(lines.admit(own, 1.0) == own for _ in range(50))
-    paths = [lines.admit(nginx_line(f'open() "/x/{n}" failed'), 1.0) for n in range(5000)]
-    assert sum(line is not None for line in paths) <= 10 + lines.throttle.kinds
-    huge = lines.admit(nginx_line("a" * 10_000, client="198.51.100.9"), 1.0)
-    assert huge is None or len(huge) <= serve.LONGEST_LINE + 60
+    paths = [lines.admit(nginx_line(f'open() "/x/{n}" failed'), 1.0) for n in range(500)]
+    assert sum(line is not None for line in paths) == 10  # one kind, whatever the path
+    letters = ["".join(chr(97 + int(d)) for d in str(n)) for n in range(5000)]  # no digits
+    invented = [lines.admit(nginx_line(f"made-up kind {w}"), 2.0) for w in letters]
+    assert sum(line is not None for line in invented) <= 10 + lines.throttle.kinds
+    huge = [lines.admit(nginx_line("b" * 10_000, client="198.51.100.9"), 3.0) for _ in range(50)]
+    assert sum(line is not None for line in huge) <= 10
+    assert all(len(line) <= serve.LONGEST_LINE + 60 for line in huge if line)
+    upstream = nginx_line("connect() failed (111: refused) while connecting to upstream")
+    assert all(lines.admit(upstream, 4.0) == upstream for _ in range(30))  # the site's own

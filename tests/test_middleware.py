@@ -192,6 +192,10 @@ def test_an_error_of_the_site_under_the_api_is_json_too(client):
     assert answer.status_code == 500 and answer.json()["detail"].startswith("Something went")
 
 
+#: Cookies a client may send: the language the switcher chose, and anything else.
+JUNK = {"django_language": "es", "junk": "1"}
+
+
 @pytest.mark.django_db
 def test_what_nginx_keeps_is_the_same_whatever_language_or_cookie_a_client_sends(client, link_url):
     """A permalink's page and downloads, the API's starter and a rules page: the language is
@@ -210,9 +214,10 @@ def test_what_nginx_keeps_is_the_same_whatever_language_or_cookie_a_client_sends
         plain = client.get(address)
         assert plain.status_code == 200, address
         assert plain["Cache-Control"].startswith("public"), address
-        for language, cookie in [("es", ""), ("zh-CN,en;q=0.5", ""), ("x-made-up-1", "junk=1")]:
-            client.cookies.load({"django_language": "es"} if cookie else {})
-            other = client.get(address, HTTP_ACCEPT_LANGUAGE=language, HTTP_COOKIE=cookie)
+        for language, cookies in [("es", {}), ("zh-CN,en;q=0.5", {}), ("x-made-up-1", JUNK)]:
+            client.cookies.clear()
+            client.cookies.load(cookies)
+            other = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
             assert other.content == plain.content, (address, language)
             assert "Vary" not in other, (address, other["Vary"])
         client.cookies.clear()
@@ -226,3 +231,13 @@ def test_an_api_address_spelled_another_way_is_sent_on_in_json(client, link_url)
     assert moved["Content-Type"] == "application/json"
     assert moved.json()["location"] == moved["Location"]
     assert moved["Location"].endswith(f"/api/recommendations/{slug}/starter.zip")
+
+
+@pytest.mark.django_db
+def test_an_api_refusal_in_json_keeps_the_security_headers(client):
+    refused = client.delete("/api/guide")
+    assert refused.status_code == 405 and refused["Content-Type"] == "application/json"
+    assert refused["X-Content-Type-Options"] == "nosniff"
+    assert "Allow" in refused
+    # (The test client drops a HEAD's body itself: tests/test_stack.py checks gunicorn gets none.)
+    assert client.head("/api/nowhere")["Content-Type"].startswith("application/json")

@@ -7,6 +7,7 @@ Every loop here is bounded in count and time, and talks to loopback only.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import socket
@@ -330,18 +331,29 @@ def raw_request(port: int, head: bytes, *, source: str = "127.0.0.1") -> tuple[i
 def api_request(line: str, *headers: str, body: bytes = b"") -> bytes:
     """A request to send as is: its request line, its headers (Host and Connection besides)
     and its body."""
-    fields = "".join(f"{h}\r\n" for h in ("Host: x", *headers, "Connection: close"))
+    fields = "".join(f"{h}\r\n" for h in ("Host: 127.0.0.1", *headers, "Connection: close"))
     return f"{line}\r\n{fields}\r\n".encode() + body
 
 
 LONG = "a" * 9000
-MALFORMED_API_REQUESTS = {
+#: Odd but readable: the guide answers them as it would answer them plain.
+ODD_API_REQUESTS = {
     "a scheme header that contradicts nginx's": api_request(
-        "GET /api/guide HTTP/1.1", "X-Forwarded-Ssl: on"
+        "GET /api/guide HTTP/1.1", "X-Forwarded-Ssl: on", "X-Forwarded-Protocol: ssl"
     ),
     "a request line of 6 KB": api_request(f"GET /api/guide?x={LONG[:6000]} HTTP/1.1"),
-    "a request line of 9 KB": api_request(f"GET /api/guide?x={LONG} HTTP/1.1"),
     "80 headers": api_request("GET /api/guide HTTP/1.1", *(f"X-{n}: y" for n in range(80))),
+    "two types of body": api_request(
+        "POST /api/recommend HTTP/1.1",
+        "Content-Type: application/json",
+        "Content-Type: text/plain",
+        "Content-Length: 29",
+        body=b'{"answers": {"auth": "full"}}',
+    ),
+}
+#: Malformed: refused by nginx, never passed on.
+MALFORMED_API_REQUESTS = {
+    "a request line of 9 KB": api_request(f"GET /api/guide?x={LONG} HTTP/1.1"),
     "a header of 9 KB": api_request("GET /api/guide HTTP/1.1", f"X-Big: {LONG}"),
     "TRACE": api_request("TRACE /api/guide HTTP/1.1"),
     "a negative length": api_request("POST /api/recommend HTTP/1.1", "Content-Length: -1"),
@@ -354,7 +366,10 @@ MALFORMED_API_REQUESTS = {
     "an encoding nginx does not take": api_request(
         "POST /api/recommend HTTP/1.1", "Transfer-Encoding: gzip, chunked"
     ),
-    "a Host with a slash": api_request("GET /api/guide HTTP/1.1", "Host: a/b"),
+    "two Hosts": api_request("GET /api/guide HTTP/1.1", "Host: a/b"),
+    "a broken chunk": api_request(
+        "POST /api/recommend HTTP/1.1", "Transfer-Encoding: chunked", body=b"zz\r\n{}\r\n0\r\n\r\n"
+    ),
     "a body too large for the API's starter": api_request(
         "POST /api/recommendations/AAAAAAAAAAAAAAAA/starter.zip HTTP/1.1",
         "Content-Type: application/json",
@@ -363,19 +378,35 @@ MALFORMED_API_REQUESTS = {
 }
 
 
-def test_a_malformed_request_under_the_api_gets_a_json_4xx_from_whoever_refuses_it(stack):
+def test_an_odd_request_under_the_api_is_answered_as_a_plain_one(stack):
+    for name, head in ODD_API_REQUESTS.items():
+        status, content_type, body = raw_request(stack.port, head)
+        assert status == 200, (name, status, body[:200])
+        assert content_type.startswith("application/json"), (name, body[:200])
+    assert "Invalid request" not in stack.output()
+
+
+def test_a_malformed_request_under_the_api_gets_a_json_4xx_from_nginx(stack):
     for name, head in MALFORMED_API_REQUESTS.items():
         status, content_type, body = raw_request(stack.port, head)
         assert 400 <= status < 500, (name, status, body[:200])
-        if status != 200:
-            assert content_type.startswith("application/json"), (name, status, body[:200])
+        assert content_type.startswith("application/json"), (name, status, body[:200])
+        assert json.loads(body)["detail"], name
     assert "Invalid request" not in stack.output()
+
+
+def test_nginx_s_refusals_elsewhere_are_short_text(stack):
+    too_large = api_request("POST /rules/q/auth/ HTTP/1.1", "Content-Length: 70000")
+    for head, status in [(too_large, 413), (api_request("TRACE / HTTP/1.1"), 405)]:
+        got, content_type, body = raw_request(stack.port, head)
+        assert (got, content_type) == (status, "text/plain"), body[:200]
+        assert body.strip() and b"<html" not in body
 
 
 def test_head_answers_log_no_warning(stack):
     for _ in range(5):
-        for path in ["/healthz", "/", "/rules/", "/api/guide"]:
-            assert requests.head(stack.url + path, timeout=10).status_code in (200, 301)
+        for path in ["/healthz", "/", "/rules/", "/api/guide", "/api/nowhere"]:
+            assert requests.head(stack.url + path, timeout=10).status_code in (200, 301, 404)
     assert "no-body response" not in stack.output()
 
 

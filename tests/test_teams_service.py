@@ -89,3 +89,27 @@ def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_d
             changes[q] = count
     assert set(offered) == set(changes)
     assert [changes[q] for q in offered] == sorted(changes.values(), reverse=True)
+
+
+def test_a_room_that_grows_past_the_settlements_tried_does_not_seem_to_change(monkeypatch):
+    """An answer that only takes a room past what the engine tries one by one changes
+    neither its framework nor whether it holds: no question is offered for that alone."""
+    from guide.engine import team as engine_team
+    from guide.engine.team import team_verdict
+
+    members = {
+        "ana": {"maintenance": "long", "deadline": "tight", "api": "none", "frontend": "spa"},
+        "bo": {"maintenance": "short", "deadline": "relaxed", "api": "simple", "frontend": "none"},
+    }
+    before = team_verdict(RULEBOOK, members)
+    monkeypatch.setattr(engine_team, "SETTLEMENTS_TRIED", 0)
+    after = team_verdict(RULEBOOK, members)
+    assert before.exact and not after.exact
+    deciding = [{d.question for d in v.disagreements if d.decides} for v in (before, after)]
+    assert deciding[0] != deciding[1]  # the search counts one more as deciding
+    assert not teams._changed(before, after)
+    assert teams._changed(before, before.__class__(**{**_fields(before), "holds": True}))
+
+
+def _fields(verdict):
+    return {name: getattr(verdict, name) for name in verdict.__dataclass_fields__}

@@ -59,6 +59,9 @@ class TeamVerdict:
     #: engine's extreme search), name the other framework, the largest single move towards
     #: it first. Empty otherwise.
     together: tuple[str, ...] = ()
+    #: Whether every settlement was tried (at most SETTLEMENTS_TRIED): then ``decides`` is
+    #: exact; past that it may count a disagreement that cannot change the framework alone.
+    exact: bool = True
 
 
 def team_verdict(
@@ -107,7 +110,8 @@ def team_verdict(
     holds = tally.names(low, 1) == tally.names(high, 1)
     recommendation = rulebook.option_ids[1 if tally.names(high, 1) else 0] if holds else None
     questions = [index[q] for q in order]
-    if prod(len(allowed[q]) for q in questions) <= SETTLEMENTS_TRIED:
+    exact = prod(len(allowed[q]) for q in questions) <= SETTLEMENTS_TRIED
+    if exact:
         reach = _reach_by_settlements(tally, base, questions, allowed)
     else:
         reach = _reach_by_extremes(tally, base, questions, allowed)
@@ -151,7 +155,7 @@ def team_verdict(
         }
         ranked = sorted(moves, key=lambda i: (-moves[i], i))
         together = tuple(rulebook.questions[i].id for i in ranked)
-    return TeamVerdict(holds, recommendation, agreed, tuple(disagreements), open_, together)
+    return TeamVerdict(holds, recommendation, agreed, tuple(disagreements), open_, together, exact)
 
 
 #: For each disagreement: the options (0, 1) each of its choices can lead to, and whether it

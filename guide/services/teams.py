@@ -358,12 +358,18 @@ def _split(members: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list
     return split
 
 
-def _outcome(verdict: TeamVerdict) -> tuple[bool, str | None, frozenset[str]]:
-    return (
-        verdict.holds,
-        verdict.recommendation,
-        frozenset(d.question for d in verdict.disagreements if d.decides),
-    )
+def _changed(before: TeamVerdict, after: TeamVerdict) -> bool:
+    """Whether the team's verdict changed: its framework, whether it holds, or which
+    disagreements decide. Which decide is compared only where both verdicts tried every
+    settlement (``exact``): past that, the engine counts more of them as deciding, and a room
+    that crossed the line would seem to change where nothing did."""
+
+    def deciding(verdict: TeamVerdict) -> frozenset[str]:
+        return frozenset(d.question for d in verdict.disagreements if d.decides)
+
+    if (before.holds, before.recommendation) != (after.holds, after.recommendation):
+        return True
+    return before.exact and after.exact and deciding(before) != deciding(after)
 
 
 def offered(room: Room, member_id: int) -> list[str]:
@@ -380,21 +386,20 @@ def _offered(room: Room, member_id: int) -> list[str]:
         return []
     rulebook = get_rulebook()
     named = {s.name: s.answers for s in room.seats}
-    now = _outcome(room.verdict)
     answered = set(room.verdict.agreed) | {d.question for d in room.verdict.disagreements}
     ranked = []
     for question in rulebook.questions:
         if question.id not in answered or question.id in seat.answers:
             continue
         changes = sum(
-            _outcome(
+            _changed(
+                room.verdict,
                 team_verdict(
                     rulebook,
                     {**named, seat.name: {**seat.answers, question.id: choice}},
                     settled=room.team.settled,
-                )
+                ),
             )
-            != now
             for choice in question.choice_ids
         )
         if changes:
@@ -422,17 +427,16 @@ def _open_that_matter(room: Room) -> list[str]:
         return []
     rulebook = get_rulebook()
     named = {s.name: s.answers for s in room.seats}
-    now = _outcome(verdict)
     return [
         question
         for question in verdict.open
         if any(
-            _outcome(
+            _changed(
+                verdict,
                 team_verdict(
                     rulebook, {**named, "\0asked": {question: c}}, settled=room.team.settled
-                )
+                ),
             )
-            != now
             for c in rulebook.question(question).choice_ids
         )
     ]

@@ -106,6 +106,43 @@ def test_past_the_settlements_it_tries_each_choice_still_leads_where_it_can(seed
             assert all(len(o) == 2 for o in d.leads_to.values()), (members, d)
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_past_the_settlements_it_tries_larger_rooms_keep_every_reach_and_every_decider(
+    seed, monkeypatch
+):
+    """Rooms of six to eight disagreements, two to four answers each, worked out both ways:
+    every settlement tried (exact), and the extreme search. Where each choice leads is the
+    same; every disagreement that decides is still said to, and one that does not is said to
+    only when each of its choices can lead to either framework."""
+    rng = random.Random(500 + seed)
+    questions = list(RULEBOOK.questions)
+    rng.shuffle(questions)
+    contested = questions[: rng.randint(6, 8)]
+    members = {f"member {n}": {} for n in range(4)}
+    for q in contested:
+        picks = rng.sample(q.choice_ids, rng.randint(2, min(4, len(q.choice_ids))))
+        for n, answers in enumerate(members.values()):
+            answers[q.id] = picks[n % len(picks)]
+    for q in questions[8:]:
+        choice = rng.choice(q.choice_ids)
+        for answers in members.values():
+            if rng.random() < 0.8:
+                answers[q.id] = choice
+    monkeypatch.setattr(team, "SETTLEMENTS_TRIED", 10**9)
+    exact = team_verdict(RULEBOOK, members)
+    monkeypatch.setattr(team, "SETTLEMENTS_TRIED", 0)
+    searched = team_verdict(RULEBOOK, members)
+    assert exact.exact and not searched.exact
+    assert (searched.holds, searched.recommendation) == (exact.holds, exact.recommendation)
+    truth = {d.question: d for d in exact.disagreements}
+    for d in searched.disagreements:
+        assert d.leads_to == truth[d.question].leads_to
+        if truth[d.question].decides:
+            assert d.decides
+        elif d.decides:
+            assert all(len(o) == 2 for o in d.leads_to.values())
+
+
 def test_a_room_apart_on_every_question_is_worked_out_in_bounded_work(monkeypatch):
     """Four members who each give a different answer wherever they can: some 10^11 ways to
     settle their differences. The verdict costs a few thousand trials of one answer, not
