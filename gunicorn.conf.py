@@ -45,6 +45,9 @@ secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
 # No control socket (gunicorn 24+ opens one in ~/.gunicorn by default): the guide is run and
 # stopped by signals, and several servers on one machine would share that path.
 control_socket_disable = True
+# Seconds an idle connection from nginx stays open (gunicorn's default, said here because
+# deploy/nginx.conf's upstream keepalive_timeout must stay below it).
+keepalive = 2
 accesslog = "-"
 if os.environ.get("GUNICORN_BEHIND_NGINX") == "1":
     # On a Unix socket the peer has no address: the client's is the one nginx forwards.
@@ -82,6 +85,15 @@ def post_fork(server, worker):
 
 
 def post_worker_init(worker):
+    """Each worker's error log says the requests gunicorn refuses itself at most ten times a
+    minute of each kind (config.logs.GunicornRefusals); then the PDF renderer is warmed up."""
+    from config.logs import GunicornRefusals
+
+    worker.log.error_log.addFilter(GunicornRefusals())
+    warm_pdf(worker)
+
+
+def warm_pdf(worker):
     """Render a PDF summary in memory before the first request, so that request does not pay
     for finding fonts and parsing stylesheets (GUNICORN_WARM_PDF=0: a pool that renders none)."""
     if os.environ.get("GUNICORN_WARM_PDF", "1") == "0":

@@ -6,6 +6,7 @@ failures (5xx) are left as they are, traceback and all."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 
@@ -73,6 +74,29 @@ class ClientErrors(logging.Filter):
             record.request = f"{getattr(request, 'method', '')} {getattr(request, 'path', '')}"[
                 :LONGEST
             ]
+        return True
+
+
+class GunicornRefusals(logging.Filter):
+    """gunicorn's warning for each request it refuses itself ("Invalid request from ip=...:
+    Invalid HTTP Header ..."), on its error log: at most PER_MINUTE lines a minute of each
+    kind, then how many were left out, as for the guide's own refusals (gunicorn.conf.py)."""
+
+    def __init__(self, name: str = "") -> None:
+        super().__init__(name)
+        self._throttle = Throttle()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith("Invalid request from"):
+            return True
+        kind = re.sub(r"'[^']*'|\d+", "_", message.partition(": ")[2])[:LONGEST]
+        dropped = self._throttle.admit(kind, time.monotonic())
+        if dropped is None:
+            return False
+        record.msg, record.args = " ".join(message.split())[:LONGEST], ()
+        if dropped:
+            record.msg += f" (and {dropped} more like it, not logged)"
         return True
 
 

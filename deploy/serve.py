@@ -45,11 +45,11 @@ NGINX_LINE = re.compile(
 
 
 class ClientLines:
-    """nginx's error log on its way out: a line about a client's request (nginx names the
-    client) is one of its kind (its message, numbers and quoted names aside), and each kind
-    writes at most ten lines a minute, as the guide's own log does (config.logs.Throttle).
-    nginx's own problems, and the site's (an upstream that failed, though nginx names the
-    client it failed), pass as they are."""
+    """nginx's error log on its way out: each line is one of its kind (its message, numbers
+    and quoted names aside), and each kind writes at most ten lines a minute, then says how
+    many it left out, as the guide's own log does (config.logs.Throttle). A client's mistakes
+    (a limit reached, a body too large) and what a flood makes nginx say (connections running
+    short, an upstream that failed) are then a few lines each, not one a request."""
 
     def __init__(self) -> None:
         self.throttle = Throttle()
@@ -57,7 +57,7 @@ class ClientLines:
     def admit(self, line: str, now: float) -> str | None:
         """``line`` as it is to be written (cut to LONGEST_LINE), or None to leave it out."""
         match = NGINX_LINE.match(line)
-        if match is not None and match["client"] and "upstream" not in match["message"]:
+        if match is not None:
             message = re.sub(r'"[^"]*"|\d+(?:\.\d+)?', "_", match["message"])[:LONGEST_LINE]
             dropped = self.throttle.admit(f"{match['level']} {message}", now)
             if dropped is None:

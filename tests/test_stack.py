@@ -356,6 +356,8 @@ MALFORMED_API_REQUESTS = {
     "a request line of 9 KB": api_request(f"GET /api/guide?x={LONG} HTTP/1.1"),
     "a header of 9 KB": api_request("GET /api/guide HTTP/1.1", f"X-Big: {LONG}"),
     "TRACE": api_request("TRACE /api/guide HTTP/1.1"),
+    "a method of two letters": api_request("AB /api/guide HTTP/1.1"),
+    "a method of 21 letters": api_request(f"{'A' * 21} /api/guide HTTP/1.1"),
     "a negative length": api_request("POST /api/recommend HTTP/1.1", "Content-Length: -1"),
     "two lengths of body": api_request(
         "POST /api/recommend HTTP/1.1",
@@ -393,6 +395,16 @@ def test_a_malformed_request_under_the_api_gets_a_json_4xx_from_nginx(stack):
         assert content_type.startswith("application/json"), (name, status, body[:200])
         assert json.loads(body)["detail"], name
     assert "Invalid request" not in stack.output()
+
+
+def test_what_gunicorn_still_refuses_itself_is_logged_ten_times_a_minute(stack):
+    """A header value with a control character reaches gunicorn, which refuses it (400)."""
+    for n in range(30):
+        head = api_request("GET /api/guide HTTP/1.1", f"X-A: a\x01{n}")
+        assert raw_request(stack.port, head)[0] == 400
+    said = [line for line in stack.output().splitlines() if "Invalid request" in line]
+    workers = int(stack.env.get("WEB_CONCURRENCY", "2"))  # each counts its own ten
+    assert 1 <= len(said) <= 10 * workers, said
 
 
 def test_nginx_s_refusals_elsewhere_are_short_text(stack):

@@ -1009,3 +1009,16 @@ def test_a_client_past_its_limit_is_refused_before_anything_is_worked_out(
     )
     assert decide(client, room["slug"], **bearer(room["organizer_token"])).status_code == 429
     assert scored == [] and worked_out == []
+
+
+def test_an_organizer_who_settles_too_often_gets_a_json_429(client, settings, one_window):
+    settings.RATELIMIT_TEAM_ANSWERS = "4/m"
+    room = new_room(client)
+    joined(client, room["slug"], "Ana", FLASK_SIDE)
+    joined(client, room["slug"], "Bo", DJANGO_SIDE)
+    token = room["organizer_token"]
+    statuses = [
+        settle(client, room["slug"], token, "architecture", choice).status_code
+        for choice in ("monolith", "microservice", "monolith")
+    ]
+    assert statuses == [200, 200, 429]

@@ -223,15 +223,18 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> Status[Non
 
 @api.post(
     "/teams/{slug}/settle",
-    response={200: TeamOut, 400: Problem, **UNAUTHORIZED},
     auth=SECRET,
     summary="Settle a disagreement on one choice (organizer)",
-    description="The team counts `choice` as its answer to `question`, keeping who said "
-    "what; `choice` null unsettles it. The choice must be one a member gave.",
+    **limited(
+        "settles too often",
+        response={200: TeamOut, 400: Problem, **UNAUTHORIZED},
+        description="The team counts `choice` as its answer to `question`, keeping who said "
+        "what; `choice` null unsettles it. The choice must be one a member gave.",
+    ),
 )
 def settle(request: HttpRequest, slug: str, payload: SettleIn) -> dict[str, Any]:
     team = organizer(request, slug)
-    teams.settle(team, payload.question, payload.choice)
+    teams.settle(request, team, payload.question, payload.choice)
     return team_json(teams.state(team))
 
 

@@ -267,9 +267,11 @@ def delete(team: Team) -> None:
     team.delete()
 
 
-def settle(team: Team, question: str, choice: str | None) -> None:
+def settle(request: HttpRequest, team: Team, question: str, choice: str | None) -> None:
     """The organizer settles a disagreement on ``choice`` (None: unsettle it). Refused unless
-    some member gave that choice."""
+    some member gave that choice. Counts towards the client's RATELIMIT_TEAM_ANSWERS: each
+    settlement makes the room be worked out again for everyone in it."""
+    limits.spend(request, "team_answers")
     rulebook = get_rulebook()
     if not rulebook.has_question(question):
         raise Refused(gettext("There is no question “%(id)s”.") % {"id": question[:40]})

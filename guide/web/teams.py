@@ -246,7 +246,9 @@ def organizer_action(
 
 @organizer_action
 def settle(request: HttpRequest, team: Team) -> HttpResponse:
-    teams.settle(team, request.POST.get("question", ""), request.POST.get("choice") or None)
+    teams.settle(
+        request, team, request.POST.get("question", ""), request.POST.get("choice") or None
+    )
     return _back(team)
 
 
