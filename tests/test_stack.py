@@ -409,7 +409,8 @@ def test_what_gunicorn_still_refuses_itself_is_logged_ten_times_a_minute(stack):
 
 def test_nginx_s_refusals_elsewhere_are_short_text(stack):
     too_large = api_request("POST /rules/q/auth/ HTTP/1.1", "Content-Length: 70000")
-    for head, status in [(too_large, 413), (api_request("TRACE / HTTP/1.1"), 405)]:
+    write = api_request("POST /starters.git/HEAD HTTP/1.1")
+    for head, status in [(too_large, 413), (api_request("TRACE / HTTP/1.1"), 405), (write, 403)]:
         got, content_type, body = raw_request(stack.port, head)
         assert (got, content_type) == (status, "text/plain"), body[:200]
         assert body.strip() and b"<html" not in body

@@ -1022,3 +1022,24 @@ def test_an_organizer_who_settles_too_often_gets_a_json_429(client, settings, on
         for choice in ("monolith", "microservice", "monolith")
     ]
     assert statuses == [200, 200, 429]
+
+
+def test_a_room_worked_out_again_for_each_member_counts_like_pages_made_afresh(
+    client, settings, one_window
+):
+    """Each change of a room has it worked out again for each member who views it; past the
+    client's page limit, a 429 instead of the work."""
+    settings.RATELIMIT_PAGES = "3/m"
+    room = new_room(client)
+    members = [
+        joined(client, room["slug"], name, {**FLASK_SIDE, "admin": "unsure"})
+        for name in ("Ana", "Bo", "Cy", "Di")
+    ]
+    statuses = []
+    for member in members:
+        viewer = Client()
+        viewer.cookies.load(
+            {f"room_member_{room['slug']}": f"{member['id']}.{member['member_token']}"}
+        )
+        statuses.append(viewer.get(f"/t/{room['slug']}/").status_code)
+    assert statuses.count(429) >= 1, statuses

@@ -60,7 +60,7 @@ def test_ask_everyone_lists_exactly_the_open_questions_an_answer_to_could_change
 
 @pytest.mark.parametrize("seed", range(30))
 def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_decisive_first(
-    seed,
+    seed, rf
 ):
     rng, members, _ = a_room(seed)
     name = next(iter(members))
@@ -69,7 +69,7 @@ def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_d
         del mine[q]  # answered by the teammates, not by this member
     room = teams.state(stored(members))
     seat = next(s for s in room.seats if s.name == name)
-    offered = teams.offered(room, seat.id)
+    offered = teams.offered(rf.get("/"), room, seat.id)
     if not seat.settled:
         assert offered == []  # offered once the member's own verdict is settled
         return

@@ -374,12 +374,19 @@ def _changed(before: TeamVerdict, after: TeamVerdict) -> bool:
     return before.exact and after.exact and deciding(before) != deciding(after)
 
 
-def offered(room: Room, member_id: int) -> list[str]:
+def offered(request: HttpRequest, room: Room, member_id: int) -> list[str]:
     """The questions a member has not answered that teammates have, where the member's answer
     could change the team's verdict (its framework, whether it holds, or which disagreements
     decide), the most decisive first (the most of its choices that change it), once the
-    member's own verdict is settled."""
-    return _kept(f"room-offered:{etag(room.team)}:{member_id}", lambda: _offered(room, member_id))
+    member's own verdict is settled. Worked out once for each change of the room, and then
+    counted towards the client's RATELIMIT_PAGES like a page made afresh: a client that
+    changes a room and views it as each member in turn is refused long before it costs much."""
+    key = f"room-offered:{etag(room.team)}:{member_id}"
+    found = caches["default"].get(key)
+    if found is not None:
+        return list(found)
+    limits.spend(request, "pages")
+    return _kept(key, lambda: _offered(room, member_id))
 
 
 def _offered(room: Room, member_id: int) -> list[str]:

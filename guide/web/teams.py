@@ -115,7 +115,7 @@ def _context(request: HttpRequest, team: Team) -> dict[str, Any]:
         organizer=_is_organizer(request, team),
         ask=ask,
         ask_together=together,
-        offered=teams.offered(room, member_id) if member_id else [],
+        offered=teams.offered(request, room, member_id) if member_id else [],
     )
     return {
         "team": team,
