@@ -45,6 +45,14 @@ class Throttle:
             self._window[kind] = (start, written + 1, 0)
             return dropped
 
+    def line(self, kind: str, text: str, now: float) -> str | None:
+        """``text`` as it is to be written for a line of ``kind`` (saying how many like it
+        were left out before it), or None to leave it out."""
+        dropped = self.admit(kind, now)
+        if dropped is None:
+            return None
+        return f"{text} (and {dropped} more like it, not logged)" if dropped else text
+
 
 class ClientErrors(logging.Filter):
     def __init__(self, name: str = "") -> None:
@@ -61,13 +69,11 @@ class ClientErrors(logging.Filter):
             if getattr(request, "_refusal_logged", False):
                 return False
             request._refusal_logged = True
-        dropped = self._throttle.admit(record.name, time.monotonic())
-        if dropped is None:
-            return False
         message = " ".join(record.getMessage().split())[:LONGEST]
-        if dropped:
-            message += f" (and {dropped} more like it, not logged)"
-        record.msg, record.args = message, ()
+        said = self._throttle.line(record.name, message, time.monotonic())
+        if said is None:
+            return False
+        record.msg, record.args = said, ()
         record.exc_info = record.exc_text = record.stack_info = None
         record.levelno, record.levelname = logging.WARNING, "WARNING"
         if request is not None:  # the JSON formatter would write it out whole
@@ -91,12 +97,10 @@ class GunicornRefusals(logging.Filter):
         if not message.startswith("Invalid request from"):
             return True
         kind = re.sub(r"'[^']*'|\d+", "_", message.partition(": ")[2])[:LONGEST]
-        dropped = self._throttle.admit(kind, time.monotonic())
-        if dropped is None:
+        said = self._throttle.line(kind, " ".join(message.split())[:LONGEST], time.monotonic())
+        if said is None:
             return False
-        record.msg, record.args = " ".join(message.split())[:LONGEST], ()
-        if dropped:
-            record.msg += f" (and {dropped} more like it, not logged)"
+        record.msg, record.args = said, ()
         return True
 
 

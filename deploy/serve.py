@@ -57,14 +57,10 @@ class ClientLines:
     def admit(self, line: str, now: float) -> str | None:
         """``line`` as it is to be written (cut to LONGEST_LINE), or None to leave it out."""
         match = NGINX_LINE.match(line)
-        if match is not None:
-            message = re.sub(r'"[^"]*"|\d+(?:\.\d+)?', "_", match["message"])[:LONGEST_LINE]
-            dropped = self.throttle.admit(f"{match['level']} {message}", now)
-            if dropped is None:
-                return None
-            if dropped:
-                return f"{line[:LONGEST_LINE]} (and {dropped} more like it, not logged)"
-        return line[:LONGEST_LINE]
+        if match is None:
+            return line[:LONGEST_LINE]
+        message = re.sub(r'"[^"]*"|\d+(?:\.\d+)?', "_", match["message"])[:LONGEST_LINE]
+        return self.throttle.line(f"{match['level']} {message}", line[:LONGEST_LINE], now)
 
 
 def relay(stream: IO[bytes], out: IO[str]) -> threading.Thread:

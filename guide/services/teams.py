@@ -381,12 +381,12 @@ def offered(request: HttpRequest, room: Room, member_id: int) -> list[str]:
     member's own verdict is settled. Worked out once for each change of the room, and then
     counted towards the client's RATELIMIT_PAGES like a page made afresh: a client that
     changes a room and views it as each member in turn is refused long before it costs much."""
-    key = f"room-offered:{etag(room.team)}:{member_id}"
-    found = caches["default"].get(key)
-    if found is not None:
-        return list(found)
-    limits.spend(request, "pages")
-    return _kept(key, lambda: _offered(room, member_id))
+
+    def made() -> list[str]:
+        limits.spend(request, "pages")  # only when it is worked out, not when it is kept
+        return _offered(room, member_id)
+
+    return _kept(f"room-offered:{etag(room.team)}:{member_id}", made)
 
 
 def _offered(room: Room, member_id: int) -> list[str]:
