@@ -15,8 +15,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 os.environ["WEB_CONCURRENCY"] = str(workers)
 # Threads, so that a request waiting on a database that does not answer (up to
 # DATABASE_QUERY_TIMEOUT) holds one thread, not a whole worker, while pages that need no
-# database go on being served.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# database go on being served. Each kind is gunicorn's own, refusing a request it cannot read
+# in the guide's words rather than in an HTML page (config/workers.py).
+_kind = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+worker_class = {"gthread": "config.workers.ThreadWorker", "sync": "config.workers.SyncWorker"}.get(
+    _kind, _kind
+)
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10

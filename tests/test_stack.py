@@ -398,10 +398,13 @@ def test_a_malformed_request_under_the_api_gets_a_json_4xx_from_nginx(stack):
 
 
 def test_what_gunicorn_still_refuses_itself_is_logged_ten_times_a_minute(stack):
-    """A header value with a control character reaches gunicorn, which refuses it (400)."""
+    """A header value with a control character reaches gunicorn, which refuses it (400) in
+    the API's JSON."""
     for n in range(30):
         head = api_request("GET /api/guide HTTP/1.1", f"X-A: a\x01{n}")
-        assert raw_request(stack.port, head)[0] == 400
+        status, content_type, body = raw_request(stack.port, head)
+        assert (status, content_type) == (400, "application/json"), body[:200]
+        assert json.loads(body)["detail"]
     said = [line for line in stack.output().splitlines() if "Invalid request" in line]
     workers = int(stack.env.get("WEB_CONCURRENCY", "2"))  # each counts its own ten
     assert 1 <= len(said) <= 10 * workers, said
@@ -414,6 +417,54 @@ def test_nginx_s_refusals_elsewhere_are_short_text(stack):
         got, content_type, body = raw_request(stack.port, head)
         assert (got, content_type) == (status, "text/plain"), body[:200]
         assert body.strip() and b"<html" not in body
+
+
+#: What gunicorn refuses before the guide sees it, sent to gunicorn alone (behind another
+#: proxy, or none): each is answered like nginx's refusals, never in gunicorn's HTML.
+GUNICORN_REFUSES = {
+    "a header value with a control character": (
+        api_request("GET /api/guide HTTP/1.1", "X-A: a\x01b"),
+        400,
+        "application/json",
+    ),
+    "two lengths of body under the API": (
+        api_request("POST /api/recommend HTTP/1.1", "Content-Length: 2", "Content-Length: 3"),
+        400,
+        "application/json",
+    ),
+    "two lengths of body elsewhere": (
+        api_request("POST /rules/ HTTP/1.1", "Content-Length: 2", "Content-Length: 3"),
+        400,
+        "text/plain; charset=utf-8",
+    ),
+    "a request line of 5 KB, which cannot be read as far as its address": (
+        api_request(f"GET /?x={LONG[:5000]} HTTP/1.1"),
+        414,
+        "application/json",
+    ),
+    "an encoding gunicorn does not take, refused before it keeps the address": (
+        api_request("POST /about/ HTTP/1.1", "Transfer-Encoding: bogus, chunked"),
+        501,
+        "application/json",
+    ),
+}
+
+
+def test_gunicorn_alone_refuses_in_the_guide_s_words_not_in_html(tmp_path):
+    env = stack_env(tmp_path)
+    migrate(env)
+    server = Server(env).start()
+    try:
+        answers = {
+            name: raw_request(server.port, head) for name, (head, *_) in GUNICORN_REFUSES.items()
+        }
+    finally:
+        server.stop()
+    for name, (_, status, content_type) in GUNICORN_REFUSES.items():
+        got, got_type, body = answers[name]
+        assert (got, got_type) == (status, content_type), (name, body[:200])
+        said = json.loads(body)["detail"] if "json" in got_type else body.decode()
+        assert said.strip() and "<" not in said and "\x01" not in said, (name, said)
 
 
 def test_head_answers_log_no_warning(stack):
