@@ -270,6 +270,9 @@ RATELIMIT_USE_CACHE = "counters"  # apart from what is rendered (config/stores.p
 # How many proxies in front of the app append to X-Forwarded-For (0: clients connect directly).
 TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 RATELIMIT_IP_META_KEY = "config.clients.client_ip"
+# An IPv6 client is counted by its /64, which is given to one home, office or server whole
+# (nginx counts it the same way: deploy/clients.conf).
+RATELIMIT_IPV6_MASK = 64
 # While Redis is down the counts cannot be kept: let requests through rather than refuse
 # everyone (config/cache.py).
 RATELIMIT_FAIL_OPEN = True

@@ -139,6 +139,7 @@ def nginx_conf(
         "CACHE_MIN_FREE": f"{min_free // 1024}k",
         "CACHE": "made" if size else "off",
         "RUN": str(run_dir),
+        "DEPLOY": str(ROOT / "deploy"),
         "PUBLISHED": str(Path(os.environ.get("PUBLISHED_ROOT") or ROOT / "published").resolve()),
         "LISTEN": listen,
         "SOCKET": str(socket),

@@ -41,6 +41,19 @@ def test_the_limit_is_per_client(client, limits):
 
 
 @pytest.mark.django_db
+def test_an_ipv6_client_is_counted_by_its_64_not_by_each_address_of_it(client, limits, settings):
+    settings.TRUSTED_PROXIES = 0
+    for n, size in enumerate(("prototype", "small", "medium"), start=1):
+        assert (
+            client.post("/", {"project_size": size}, REMOTE_ADDR=f"2001:db8::{n}").status_code
+            == 303
+        )
+    same_network = client.post("/", {"project_size": "large"}, REMOTE_ADDR="2001:db8::ffff:4")
+    other_network = client.post("/", {"project_size": "large"}, REMOTE_ADDR="2001:db8:0:1::1")
+    assert (same_network.status_code, other_network.status_code) == (429, 303)
+
+
+@pytest.mark.django_db
 def test_reading_is_not_limited(client, limits):
     url = client.post("/", {"auth": "full"})["Location"]
     for _ in range(10):
