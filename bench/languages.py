@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .http import (
+    RATIOS,
     ROOT,
     compared,
     free_port,
@@ -42,7 +43,7 @@ def run() -> None:
         )
         with gunicorn(env, free_port()) as base:
             permalink = make_permalink(base)
-            print(f"{'page':<24} {'req/s':>9}  {'ratios of 3 rounds':<20} median")
+            print(f"{'page':<24} {'req/s':>9}  {RATIOS:<35} median")
             for language in LANGUAGES:
                 for name, path, headers in PAGES:
                     english = base + path.format(permalink=permalink)
