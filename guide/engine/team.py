@@ -110,11 +110,9 @@ def team_verdict(
     holds = tally.names(low, 1) == tally.names(high, 1)
     recommendation = rulebook.option_ids[1 if tally.names(high, 1) else 0] if holds else None
     questions = [index[q] for q in order]
+    search = _Search(tally, base, questions, allowed)
     exact = prod(len(allowed[q]) for q in questions) <= SETTLEMENTS_TRIED
-    if exact:
-        reach = _reach_by_settlements(tally, base, questions, allowed)
-    else:
-        reach = _reach_by_extremes(tally, base, questions, allowed)
+    reach = _reach_by_settlements(search) if exact else _reach_by_extremes(search)
     disagreements = []
     for position, question in enumerate(order):
         leads, decides = reach[position]
@@ -163,14 +161,22 @@ def team_verdict(
 Reach = list[tuple[list[set[int]], bool]]
 
 
-def _reach_by_settlements(
-    tally: Tally,
-    base: list[int],
-    questions: list[int],
-    allowed: Mapping[int, tuple[int, ...]],
-) -> Reach:
+@dataclass(frozen=True)
+class _Search:
+    """The disagreements as the searches below walk them: the answers agreed on (``base``,
+    by question index, the rest unanswered), the questions the team is split on (indices)
+    and the choices its members gave to each (``allowed``, choice indices)."""
+
+    tally: Tally
+    base: list[int]
+    questions: list[int]
+    allowed: Mapping[int, tuple[int, ...]]
+
+
+def _reach_by_settlements(search: _Search) -> Reach:
     """Each disagreement's reach, every settlement tried: exact."""
-    named = _named(tally, base, questions, allowed)
+    questions, allowed = search.questions, search.allowed
+    named = _named(search)
     strides, stride = [], 1
     for asked in reversed(questions):  # settlement codes: the last question varies fastest
         strides.append(stride)
@@ -191,15 +197,11 @@ def _reach_by_settlements(
     return reach
 
 
-def _reach_by_extremes(
-    tally: Tally,
-    base: list[int],
-    questions: list[int],
-    allowed: Mapping[int, tuple[int, ...]],
-) -> Reach:
+def _reach_by_extremes(search: _Search) -> Reach:
     """Each disagreement's reach from the extreme search: what each of its choices can lead
     to, the others settled as far each way as they go (exact); it decides when its choices'
     reaches differ, and is counted as deciding when each can reach either option."""
+    tally, base, questions, allowed = search.tally, search.base, search.questions, search.allowed
     reach: Reach = []
     for question in questions:
         others = [q for q in questions if q != question]
@@ -213,16 +215,12 @@ def _reach_by_extremes(
     return reach
 
 
-def _named(
-    tally: Tally,
-    base: list[int],
-    questions: list[int],
-    allowed: Mapping[int, tuple[int, ...]],
-) -> list[int]:
+def _named(search: _Search) -> list[int]:
     """The option (0 or 1) each settlement of the disagreements names, the open questions
     unanswered, in the order of the settlements' codes (the last question varies fastest): a
     walk down the settlements, one answer changed a step, so each costs a trial of one answer
     rather than a recount."""
+    tally, base, questions, allowed = search.tally, search.base, search.questions, search.allowed
     named: list[int] = []
 
     def walk(depth: int, raw: list[int], eff: list[int], net: float) -> None:
