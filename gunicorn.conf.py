@@ -17,11 +17,13 @@ os.environ["WEB_CONCURRENCY"] = str(workers)
 # DATABASE_QUERY_TIMEOUT) holds one thread, not a whole worker, while pages that need no
 # database go on being served. Each kind is gunicorn's own, refusing a request it cannot read
 # in the guide's words rather than in an HTML page (config/workers.py).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 _kind = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+if _kind == "sync" and threads > 1:  # as gunicorn itself decides: a sync worker has one thread
+    _kind = "gthread"
 worker_class = {"gthread": "config.workers.ThreadWorker", "sync": "config.workers.SyncWorker"}.get(
     _kind, _kind
 )
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 # Load Django, the rulebook and the PDF renderer once in the master: workers fork ready, so a

@@ -35,6 +35,7 @@ DURATION = 1  # seconds per URL and round
 ROUNDS = 7
 #: The table's header over each line's ratios.
 RATIOS = f"ratios of {ROUNDS} rounds"
+RATIOS_WIDTH = 6 * ROUNDS  # room for ratios of two digits ("25.45 ")
 CONNECTIONS = 8
 
 #: (name, path, extra headers, target ratio to /healthz)
@@ -298,8 +299,8 @@ def compared(
     verdict = "ERRORS" if errors else "ok" if ratio >= target else "BELOW TARGET"
     shown = " ".join(f"{r:.2f}" for r in ratios)
     return (
-        f"{name:<{width}} {statistics.median(served):9.0f}  {shown:<35} {ratio:5.2f} ({said}) "
-        f"{verdict}"
+        f"{name:<{width}} {statistics.median(served):9.0f}  {shown:<{RATIOS_WIDTH}} "
+        f"{ratio:5.2f} ({said}) {verdict}"
     )
 
 
@@ -322,7 +323,7 @@ def run() -> None:
                 urllib.request.urlopen(f"{base}{permalink}pdf").read()
                 urllib.request.urlopen(f"{base}{permalink}starter.zip").read()
             room = make_room(base)
-            print(f"{'page':<16} {'req/s':>9}  {RATIOS:<35} median")
+            print(f"{'page':<16} {'req/s':>9}  {RATIOS:<{RATIOS_WIDTH}} median")
             for name, path, headers, target in PAGES:
                 url = base + path.format(permalink=permalink, **room)
                 sent = {k: v.format(**room) for k, v in headers.items()}
@@ -332,7 +333,7 @@ def run() -> None:
             permalink = make_permalink(base)
             for path in KEPT:  # made once by the render pool, kept by nginx
                 urllib.request.urlopen(base + path[1].format(permalink=permalink)).read()
-            print(f"{'kept by nginx':<16} {'req/s':>9}  {RATIOS:<35} median")
+            print(f"{'kept by nginx':<16} {'req/s':>9}  {RATIOS:<{RATIOS_WIDTH}} median")
             for name, path in KEPT:
                 url = base + path.format(permalink=permalink)
                 target = f"target >= {KEPT_TARGET:g} x gunicorn's /healthz"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .http import (
     RATIOS,
+    RATIOS_WIDTH,
     ROOT,
     compared,
     free_port,
@@ -43,7 +44,7 @@ def run() -> None:
         )
         with gunicorn(env, free_port()) as base:
             permalink = make_permalink(base)
-            print(f"{'page':<24} {'req/s':>9}  {RATIOS:<35} median")
+            print(f"{'page':<24} {'req/s':>9}  {RATIOS:<{RATIOS_WIDTH}} median")
             for language in LANGUAGES:
                 for name, path, headers in PAGES:
                     english = base + path.format(permalink=permalink)

@@ -139,7 +139,12 @@ def run() -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     setups = [
         # What `make serve` ran before nginx went in front: gunicorn alone, sync workers.
-        ("gunicorn alone, sync workers", gunicorn, {**env, "GUNICORN_WORKER_CLASS": "sync"}),
+        # One thread each: given more, gunicorn runs gthread workers instead.
+        (
+            "gunicorn alone, sync workers",
+            gunicorn,
+            {**env, "GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
+        ),
         ("make serve: nginx + gunicorn, 4 threads", stack, env),
     ]
     print(

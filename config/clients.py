@@ -35,16 +35,19 @@ _warned: set[str] = set()
 
 def address(text: str) -> str | None:
     """``text`` as an IP address ("203.0.113.7", "2001:db8::1"), with a port or brackets
-    taken off ("203.0.113.7:5120", "[2001:db8::1]:443"); None if it is none."""
+    taken off ("203.0.113.7:5120", "[2001:db8::1]:443"), and an IPv4 client on a socket that
+    takes both ("::ffff:203.0.113.7") as its IPv4 address; None if it is none."""
     text = text.strip()
     if text.startswith("[") and "]" in text:  # [v6] or [v6]:port
         text = text[1 : text.index("]")]
     elif text.count(":") == 1:  # v4:port
         text = text.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(text))
+        found = ipaddress.ip_address(text)
     except ValueError:
         return None
+    mapped = getattr(found, "ipv4_mapped", None)
+    return str(mapped or found)
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -181,6 +181,11 @@ def client_key(tmp_path):
         events {{}}
         http {{
             access_log off;
+            client_body_temp_path {tmp_path}/body;
+            proxy_temp_path {tmp_path}/proxy;
+            fastcgi_temp_path {tmp_path}/fastcgi;
+            uwsgi_temp_path {tmp_path}/uwsgi;
+            scgi_temp_path {tmp_path}/scgi;
             include "{ROOT}/deploy/clients.conf";
             server {{
                 listen 127.0.0.1:{port};
@@ -204,6 +209,8 @@ def client_key(tmp_path):
 
     try:
         for _ in range(100):
+            if process.poll() is not None:
+                pytest.fail(f"nginx did not start: {process.stderr.read().decode()}")
             with contextlib.suppress(requests.ConnectionError):
                 key("2001:db8::1")
                 break
@@ -211,7 +218,11 @@ def client_key(tmp_path):
         yield key
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def test_nginx_counts_an_ipv6_client_by_its_64_whichever_address_of_it_asks(client_key):

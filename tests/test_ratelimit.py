@@ -103,6 +103,8 @@ def test_behind_a_proxy_the_client_is_the_address_the_proxy_appended(rf, setting
         (1, "203.0.113.7:5120", "", "203.0.113.7"),  # a proxy that writes ip:port
         (1, "[2001:db8::7]:443", "", "2001:db8::7"),
         (1, "2001:db8::7", "", "2001:db8::7"),
+        (1, "::ffff:203.0.113.7", "", "203.0.113.7"),  # an IPv4 client on a dual-stack socket
+        (0, "", "::ffff:203.0.113.7", "203.0.113.7"),
         (2, "203.0.113.7", "", "203.0.113.7"),  # too few hops: the nearest address
         (3, "garbage, 203.0.113.7", "10.0.0.1", "203.0.113.7"),  # nearest before the garbage
         (2, "unknown", "10.0.0.1", "10.0.0.1"),

@@ -304,8 +304,8 @@ def test_ctrl_c_stops_the_stack_cleanly_after_pdf_renders(tmp_path):
     assert log.count("Shutting down: Master") == 2  # both pools, through their masters
 
 
-def raw_request(port: int, head: bytes, *, source: str = "127.0.0.1") -> tuple[int, str, bytes]:
-    """Sends ``head`` as is and reads the answer: (status, content type, body)."""
+def exchange(port: int, head: bytes, *, source: str = "127.0.0.1") -> bytes:
+    """Sends ``head`` as is and reads the whole answer, as sent."""
     with socket.create_connection(
         ("127.0.0.1", port), timeout=10, source_address=(source, 0)
     ) as sock:
@@ -314,7 +314,12 @@ def raw_request(port: int, head: bytes, *, source: str = "127.0.0.1") -> tuple[i
         with contextlib.suppress(OSError):
             while chunk := sock.recv(65536):
                 data += chunk
-    head_part, _, body = data.partition(b"\r\n\r\n")
+    return data
+
+
+def raw_request(port: int, head: bytes, *, source: str = "127.0.0.1") -> tuple[int, str, bytes]:
+    """Sends ``head`` as is and reads the answer: (status, content type, body)."""
+    head_part, _, body = exchange(port, head, source=source).partition(b"\r\n\r\n")
     lines = head_part.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
     content_type = next(
@@ -450,21 +455,36 @@ GUNICORN_REFUSES = {
 }
 
 
-def test_gunicorn_alone_refuses_in_the_guide_s_words_not_in_html(tmp_path):
-    env = stack_env(tmp_path)
+@pytest.mark.parametrize(
+    "workers",
+    [
+        {},
+        {"GUNICORN_WORKER_CLASS": "sync", "GUNICORN_THREADS": "1"},
+        {"GUNICORN_WORKER_CLASS": "sync"},  # with threads, which gunicorn runs as gthread
+    ],
+    ids=["gthread", "sync", "sync with threads"],
+)
+def test_gunicorn_alone_refuses_in_the_guide_s_words_not_in_html(tmp_path, workers):
+    env = stack_env(tmp_path, **workers)
     migrate(env)
     server = Server(env).start()
     try:
         answers = {
-            name: raw_request(server.port, head) for name, (head, *_) in GUNICORN_REFUSES.items()
+            name: exchange(server.port, head) for name, (head, *_) in GUNICORN_REFUSES.items()
         }
+        head = api_request("HEAD /api/guide HTTP/1.1", "Content-Length: 2", "Content-Length: 3")
+        to_head = exchange(server.port, head)
     finally:
         server.stop()
     for name, (_, status, content_type) in GUNICORN_REFUSES.items():
-        got, got_type, body = answers[name]
-        assert (got, got_type) == (status, content_type), (name, body[:200])
-        said = json.loads(body)["detail"] if "json" in got_type else body.decode()
+        head_part, _, body = answers[name].partition(b"\r\n\r\n")
+        assert head_part.startswith(f"HTTP/1.1 {status} ".encode()), (name, answers[name][:300])
+        assert f"\r\nContent-Type: {content_type}\r\n".encode() in head_part, (name, head_part)
+        assert f"\r\nContent-Length: {len(body)}\r\n".encode() in head_part, (name, head_part)
+        said = json.loads(body)["detail"] if "json" in content_type else body.decode()
         assert said.strip() and "<" not in said and "\x01" not in said, (name, said)
+    # A HEAD is refused with the headers alone, as nginx refuses one.
+    assert to_head.startswith(b"HTTP/1.1 400 ") and to_head.endswith(b"\r\n\r\n"), to_head
 
 
 def test_head_answers_log_no_warning(stack):
