@@ -76,6 +76,8 @@ def as_json(response: HttpResponse, body: dict[str, str]) -> None:
     security headers, Allow, Retry-After...)."""
     response.content = json.dumps(body, cls=DjangoJSONEncoder).encode()
     response["Content-Type"] = "application/json"
+    if response.has_header("Content-Length"):  # said for the body it replaces
+        response["Content-Length"] = str(len(response.content))
 
 
 def _phrase(status: int) -> str:

@@ -148,6 +148,7 @@ def test_an_unknown_error_logs_its_traceback_once_and_shows_none(
         ("post", "/api/guide", {"data": "{}", "content_type": "application/json"}, 405),
         ("get", "/api/guide", {"HTTP_HOST": "evil.example"}, 400),
         ("get", "/api/nowhere", {}, 404),
+        ("put", "/api/guide", {}, 405),
     ],
 )
 def test_every_refusal_under_the_api_is_json(client, method, path, extra, status):
@@ -155,6 +156,9 @@ def test_every_refusal_under_the_api_is_json(client, method, path, extra, status
     assert answer.status_code == status
     assert answer["Content-Type"].startswith("application/json")
     assert answer.json()["detail"]
+    # The length said is the JSON's, not that of the answer it replaced (a client reading
+    # that many bytes would wait for more, or stop partway).
+    assert answer.get("Content-Length", str(len(answer.content))) == str(len(answer.content))
     if status == 405:
         assert answer["Allow"]
 
@@ -230,7 +234,18 @@ def test_an_api_address_spelled_another_way_is_sent_on_in_json(client, link_url)
     assert moved.status_code == 301
     assert moved["Content-Type"] == "application/json"
     assert moved.json()["location"] == moved["Location"]
+    assert moved.get("Content-Length", str(len(moved.content))) == str(len(moved.content))
     assert moved["Location"].endswith(f"/api/recommendations/{slug}/starter.zip")
+
+
+@pytest.mark.django_db
+def test_an_api_refusal_of_too_many_parameters_says_its_own_length(client, link_url):
+    slug = link_url.strip("/").split("/")[-1]
+    many = "&".join(f"a{n}=1" for n in range(1100))
+    answer = client.get(f"/api/recommendations/{slug}/starter.zip?framework=flask&{many}")
+    assert (answer.status_code, answer["Content-Type"]) == (400, "application/json")
+    assert answer.json()["detail"]
+    assert answer.get("Content-Length", str(len(answer.content))) == str(len(answer.content))
 
 
 @pytest.mark.django_db

@@ -146,6 +146,15 @@ def is_organizer(team: Team, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(team.organizer_key, token_key(token or ""))
 
 
+def member_number(text: str) -> int | None:
+    """A member's id as a browser sends it back (a form field, a cookie), or None when it is
+    none: ASCII digits only ("²" is a digit to Python, not a number), and few enough to be a
+    row's id (int() refuses a string of 4,300 digits, the database a number past 64 bits)."""
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    return None
+
+
 def member_with(team: Team, member_id: int, token: str | None) -> Member | None:
     """The member ``member_id`` of ``team`` if ``token`` is their secret."""
     member = team.members.filter(pk=member_id).first()

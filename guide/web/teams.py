@@ -55,9 +55,10 @@ def _team(slug: str) -> Team:
 def _member_id(request: HttpRequest, team: Team) -> int | None:
     """The member whose secret this browser holds, if it is theirs."""
     ident, _, token = request.COOKIES.get(cookie(MEMBER, team), "").partition(".")
-    if not (ident.isascii() and ident.isdigit()):
+    number = teams.member_number(ident)
+    if number is None:
         return None
-    member = teams.member_with(team, int(ident), token)
+    member = teams.member_with(team, number, token)
     return member.pk if member else None
 
 
@@ -262,10 +263,8 @@ def decision(request: HttpRequest, team: Team) -> HttpResponse:
 def remove(request: HttpRequest, slug: str) -> HttpResponse:
     """The organizer removes a member, or a member leaves."""
     team = _team(slug)
-    ident = request.POST.get("member", "")
-    member = (
-        team.members.filter(pk=int(ident)).first() if ident.isascii() and ident.isdigit() else None
-    )
+    number = teams.member_number(request.POST.get("member", ""))
+    member = None if number is None else team.members.filter(pk=number).first()
     if member is None:
         return _refused(request, team, gettext("There is no such member in this room."), 404)
     if not (_is_organizer(request, team) or _member_id(request, team) == member.pk):
