@@ -66,6 +66,26 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return seen
 
 
+class GuideAPI(NinjaAPI):
+    """django-ninja's API, whose OpenAPI document is made once per process for each language
+    and root it is asked in: it depends on the code alone, and making it takes about 40 ms, so
+    a client asking for it again and again would keep a thread busy for each request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple[str, str], Any] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        key = (translation.get_language() or "", path_prefix)
+        if key not in self._documents:  # one a language the site speaks: the root is fixed
+            self._documents[key] = super().get_openapi_schema(path_prefix=path_prefix)
+        return self._documents[key]
+
+
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -91,7 +111,7 @@ def limited(too_many: str, *, response: dict[int, Any], description: str) -> dic
     }
 
 
-api = NinjaAPI(
+api = GuideAPI(
     title="Flask or Django? API",
     version="1.0.0",
     description=DESCRIPTION,
