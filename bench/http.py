@@ -87,6 +87,8 @@ def stack(env: dict[str, str], port: int, workers: int = 2):
                 # nginx counts in milliseconds it reads once per event loop turn: at tens of
                 # thousands a second, more than a small burst arrives within one of them.
                 "SERVE_RENDER_BURST": "1000000",
+                "SERVE_CLIENT_RATE": "1000000r/s",
+                "SERVE_CLIENT_BURST": "1000000",
             },
             stdout=subprocess.DEVNULL,
             stderr=log,

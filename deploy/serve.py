@@ -126,13 +126,16 @@ def nginx_conf(
     size, min_free = cache_sizes(cache_dir, parse_size(os.environ.get("SERVE_CACHE_SIZE", "256m")))
     if not size:
         print(f"serve: no room for a cache in {cache_dir}: every render is made afresh", flush=True)
-    rate = os.environ.get("SERVE_RENDER_RATE", "10r/s")
-    burst = os.environ.get("SERVE_RENDER_BURST", "40")
-    if not re.fullmatch(r"\d+r/[sm]", rate) or not burst.isdigit():
-        sys.exit(f"serve: SERVE_RENDER_RATE={rate!r} (e.g. 10r/s) or BURST={burst!r} is not one")
+    limits = {}
+    for kind, rate, burst in (("RENDER", "10r/s", "40"), ("CLIENT", "30r/s", "90")):
+        limits[f"{kind}_RATE"] = os.environ.get(f"SERVE_{kind}_RATE", rate)
+        limits[f"{kind}_BURST"] = os.environ.get(f"SERVE_{kind}_BURST", burst)
+        if not re.fullmatch(r"\d+r/[sm]", limits[f"{kind}_RATE"]):
+            sys.exit(f"serve: SERVE_{kind}_RATE={limits[f'{kind}_RATE']!r} is not one (e.g. 10r/s)")
+        if not limits[f"{kind}_BURST"].isdigit():
+            sys.exit(f"serve: SERVE_{kind}_BURST={limits[f'{kind}_BURST']!r} is not a number")
     values = {
-        "RENDER_RATE": rate,
-        "RENDER_BURST": burst,
+        **limits,
         "USER": user,
         "CACHE_DIR": str(cache_dir),
         "CACHE_SIZE": f"{max(size, MIB) // 1024}k",

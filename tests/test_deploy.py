@@ -108,6 +108,15 @@ def test_the_per_address_limit_of_renders_is_set_from_the_environment(monkeypatc
         nginx_conf(monkeypatch, tmp_path, SERVE_RENDER_RATE="5r/s; evil")
 
 
+def test_the_per_address_limit_of_everything_else_is_set_from_the_environment(
+    monkeypatch, tmp_path
+):
+    conf = nginx_conf(monkeypatch, tmp_path, SERVE_CLIENT_RATE="50r/s", SERVE_CLIENT_BURST="120")
+    assert "zone=app:10m rate=50r/s;" in conf and "zone=app burst=120 nodelay;" in conf
+    with pytest.raises(SystemExit, match="SERVE_CLIENT_BURST"):
+        nginx_conf(monkeypatch, tmp_path, SERVE_CLIENT_BURST="9 nodelay; evil")
+
+
 def test_a_systemd_timer_deletes_idle_team_rooms_daily():
     units = {}
     for name in ("guide-rooms.service", "guide-rooms.timer"):

@@ -196,9 +196,11 @@ def test_a_database_outage_under_load_is_a_few_lines_in_the_log_not_one_per_requ
         DATABASE_RETRY_SECONDS="1",
         RATELIMIT_PERMALINKS="100000/m",
         RATELIMIT_PAGES="100000/m",
-        # Every request comes from one address: nginx's own limit on renders would answer
-        # most with 429, and this test is about the database going away.
+        # Every request comes from one address: nginx's own limits would answer most with
+        # 429, and this test is about the database going away.
         SERVE_RENDER_RATE="100000r/s",
+        SERVE_CLIENT_RATE="100000r/s",
+        SERVE_CLIENT_BURST="100000",
     )
     env.pop("CACHE_URL", None)
     migrate(env)

@@ -13,6 +13,7 @@ import signal
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -494,9 +495,21 @@ def test_head_answers_log_no_warning(stack):
     assert "no-body response" not in stack.output()
 
 
-def test_one_address_cannot_hold_every_connection(stack):
+@pytest.fixture
+def stack_counting_connections_only(tmp_path):
+    """The stack with the per-address request rate lifted, so that only the limit on open
+    requests stands."""
+    env = stack_env(tmp_path, SERVE_CLIENT_RATE="100000r/s", SERVE_CLIENT_BURST="100000")
+    migrate(env)
+    server = Stack(env).start()
+    yield server
+    server.stop()
+
+
+def test_one_address_cannot_hold_every_connection(stack_counting_connections_only):
     """Connections that send their headers and then trickle a body: past its share, one
     address is refused at once, and another is served."""
+    stack = stack_counting_connections_only
     held = []
     refused = 0
     try:
@@ -523,6 +536,38 @@ def test_one_address_cannot_hold_every_connection(stack):
             sock.close()
     assert 50 <= refused <= 80, refused  # 128 held, the rest refused
     assert status == 200
+
+
+def test_one_address_sending_as_fast_as_it_can_gets_429_past_its_share_and_others_are_served(
+    stack,
+):
+    """400 requests for the rules' index from one address, 32 at once: past the burst (90)
+    and the rate (30 a second), nginx answers 429 at once; another address, asking at the
+    same time, is served every time."""
+    session = requests.Session()
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+    bystander = []
+
+    def meanwhile() -> None:
+        head = b"GET /rules/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        for _ in range(20):
+            bystander.append(raw_request(stack.port, head, source="127.0.6.6")[0])
+
+    started = time.monotonic()
+    watcher = threading.Thread(target=meanwhile)
+    watcher.start()
+    with ThreadPoolExecutor(32) as pool:
+        statuses = list(
+            pool.map(
+                lambda _: session.get(stack.url + "/rules/", timeout=20).status_code, range(400)
+            )
+        )
+    watcher.join()
+    elapsed = time.monotonic() - started
+    served = statuses.count(200)
+    assert served + statuses.count(429) == 400, sorted(set(statuses))
+    assert 90 <= served <= 90 + 30 * elapsed + 5, (served, elapsed)
+    assert bystander == [200] * 20
 
 
 def test_the_access_log_names_each_client_by_its_address(stack):
