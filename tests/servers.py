@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,6 +218,17 @@ class Browser(requests.Session):
             allow_redirects=False,
             timeout=30,
         )
+
+
+@contextlib.contextmanager
+def stack_running(env: dict[str, str]) -> Iterator[Stack]:
+    """What `make serve` starts, on a migrated database, for the length of a block."""
+    migrate(env)
+    server = Stack(env).start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 class Relay:

@@ -27,6 +27,7 @@ from .servers import (
     migrate,
     postgres_database,
     production_env,
+    stack_running,
 )
 
 pytestmark = pytest.mark.services
@@ -43,11 +44,8 @@ def stack_env(tmp_path, **overrides: str) -> dict[str, str]:
 
 @pytest.fixture
 def stack(tmp_path):
-    env = stack_env(tmp_path, RATELIMIT_PERMALINKS="5/h")
-    migrate(env)
-    server = Stack(env).start()
-    yield server
-    server.stop()
+    with stack_running(stack_env(tmp_path, RATELIMIT_PERMALINKS="5/h")) as server:
+        yield server
 
 
 def timed_get(url: str, **kwargs) -> tuple[int, float]:
@@ -500,10 +498,8 @@ def stack_counting_connections_only(tmp_path):
     """The stack with the per-address request rate lifted, so that only the limit on open
     requests stands."""
     env = stack_env(tmp_path, SERVE_CLIENT_RATE="100000r/s", SERVE_CLIENT_BURST="100000")
-    migrate(env)
-    server = Stack(env).start()
-    yield server
-    server.stop()
+    with stack_running(env) as server:
+        yield server
 
 
 def test_one_address_cannot_hold_every_connection(stack_counting_connections_only):

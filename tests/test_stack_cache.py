@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .servers import Browser, Stack, migrate
+from .servers import Browser, Stack, migrate, stack_running
 from .test_stack import stack_env
 
 pytestmark = pytest.mark.services
@@ -60,10 +60,8 @@ def kept(cache_dir: Path) -> int:
 @pytest.fixture
 def stack(tmp_path):
     env = stack_env(tmp_path, RATELIMIT_PERMALINKS="5/h", RATELIMIT_PAGES="1000/m")
-    migrate(env)
-    server = Stack(env).start()
-    yield server
-    server.stop()
+    with stack_running(env) as server:
+        yield server
 
 
 def test_unknown_parameters_from_one_address_add_no_entry_to_the_cache(stack):
