@@ -4,7 +4,8 @@
   included (405, a CSRF 403, a bad Host's 400, a 500), and a write that is not JSON is refused
   (415) before anything reads it: a form a page on another site posts is never read.
 * ``RequestGuardMiddleware`` (first): a body that is too large is refused before a byte of it
-  is read, and files are never stored; the Cross-Origin-Resource-Policy header.
+  is read, and files are never stored; a method no page takes is a 405; the
+  Cross-Origin-Resource-Policy header.
 * ``LocaleMiddleware``: Django's, less the ``Vary: Accept-Language`` it puts on addresses whose
   language is the address's own.
 * ``LanguageMiddleware`` (after it): the API answers in the language of ``Accept-Language``
@@ -41,6 +42,8 @@ logger = logging.getLogger("guide.availability")
 
 #: The largest body the guide reads: its forms and JSON are a few hundred bytes.
 MAX_BODY_BYTES = 64 * 1024
+#: The methods a page may be asked with: reading, its forms, and OPTIONS (answered by Django).
+PAGE_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS"})
 
 
 class ApiJsonMiddleware:
@@ -101,12 +104,25 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        refusal = self.refuse_body(request)
+        refusal = self.refuse_body(request) or self.refuse_method(request)
         if refusal is not None:
             return refusal
         response = self.get_response(request)
         # Unless the view says otherwise (the preview image does), no other site may embed it.
         response.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        return response
+
+    def refuse_method(self, request: HttpRequest) -> HttpResponse | None:
+        """405 for a method no page takes (PUT, DELETE, an invented one), before anything else
+        answers it: the CSRF check would say the form had expired. (The API's operations say
+        their own methods.)"""
+        if request.method in PAGE_METHODS or request.path.startswith("/api/"):
+            return None
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            message = messages.API_REFUSALS[405]
+            response = render(request, "400.html", {"message": message}, status=405)
+        response["Allow"] = "GET, HEAD, POST"
         return response
 
     def refuse_body(self, request: HttpRequest) -> HttpResponse | None:

@@ -256,3 +256,14 @@ def test_an_api_refusal_in_json_keeps_the_security_headers(client):
     assert "Allow" in refused
     # (The test client drops a HEAD's body itself: tests/test_stack.py checks gunicorn gets none.)
     assert client.head("/api/nowhere")["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "PROPFIND"])
+@pytest.mark.parametrize(("path", "says"), [("/", "not allowed"), ("/es/rules/", "no está")])
+def test_a_method_no_page_takes_is_a_405_not_an_expired_form(client, method, path, says):
+    answer = client.generic(method, path)
+    assert answer.status_code == 405
+    assert answer["Allow"] == "GET, HEAD, POST"
+    page = answer.content.decode()
+    assert says in page and "security token" not in page
