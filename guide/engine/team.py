@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from math import prod
+from typing import NamedTuple
 
 from .model import UNSURE, Rulebook
 from .tally import UNANSWERED, Tally, compile_rulebook
@@ -161,8 +162,7 @@ def team_verdict(
 Reach = list[tuple[list[set[int]], bool]]
 
 
-@dataclass(frozen=True)
-class _Search:
+class _Search(NamedTuple):
     """The disagreements as the searches below walk them: the answers agreed on (``base``,
     by question index, the rest unanswered), the questions the team is split on (indices)
     and the choices its members gave to each (``allowed``, choice indices)."""
@@ -201,7 +201,7 @@ def _reach_by_extremes(search: _Search) -> Reach:
     """Each disagreement's reach from the extreme search: what each of its choices can lead
     to, the others settled as far each way as they go (exact); it decides when its choices'
     reaches differ, and is counted as deciding when each can reach either option."""
-    tally, base, questions, allowed = search.tally, search.base, search.questions, search.allowed
+    tally, base, questions, allowed = search
     reach: Reach = []
     for question in questions:
         others = [q for q in questions if q != question]
@@ -220,7 +220,7 @@ def _named(search: _Search) -> list[int]:
     unanswered, in the order of the settlements' codes (the last question varies fastest): a
     walk down the settlements, one answer changed a step, so each costs a trial of one answer
     rather than a recount."""
-    tally, base, questions, allowed = search.tally, search.base, search.questions, search.allowed
+    tally, base, questions, allowed = search
     named: list[int] = []
 
     def walk(depth: int, raw: list[int], eff: list[int], net: float) -> None:
