@@ -226,6 +226,13 @@ def test_the_terminal_takes_the_other_framework_and_never_overwrites(tmp_path):
         call_command("starter", "ml_model=perhaps", "--output", str(tmp_path / "q"))
 
 
+def test_the_terminal_says_why_it_cannot_write_a_starter_and_writes_nothing(tmp_path):
+    (tmp_path / "notes.txt").write_text("a file, not a folder")
+    with pytest.raises(CommandError, match="could not write .*: Not a directory; nothing was"):
+        call_command("starter", "ml_model=yes", "--output", str(tmp_path / "notes.txt" / "p"))
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+
+
 def test_every_link_the_guide_gives_for_a_feature_can_go_into_a_starters_readme():
     """A next step's links come from questions.yaml: each must pass the starter's checks (a
     plain title, an https address), or the result page would have no starter to offer."""

@@ -379,6 +379,38 @@ def test_write_tree_writes_the_files_and_never_overwrites(tmp_path):
         write_tree(spec, tmp_path / "site")
 
 
+def test_a_starter_that_cannot_be_written_leaves_nothing_behind(tmp_path, monkeypatch):
+    """A disk that fills up halfway leaves no half a project, and no folder made for it."""
+    spec = EVERYTHING["flask"]
+    render_files(spec)  # made once per process, before the disk fills up
+    written = []
+    write_bytes = Path.write_bytes
+
+    def fills_up(path, data):
+        if path.is_relative_to(tmp_path) and len(written) == 5:
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        return write_bytes(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    with pytest.raises(OSError, match="No space left"):
+        write_tree(spec, tmp_path / "new" / "site")
+    assert len(written) == 5 and list(tmp_path.iterdir()) == []
+
+    (tmp_path / "empty").mkdir()
+    written.clear()
+    with pytest.raises(OSError):
+        write_tree(spec, tmp_path / "empty")
+    assert [path.name for path in tmp_path.rglob("*")] == ["empty"]
+
+
+def test_a_starter_written_into_an_empty_folder_fills_it(tmp_path):
+    (tmp_path / "site").mkdir()
+    write_tree(EVERYTHING["flask"], tmp_path / "site")
+    assert (tmp_path / "site" / "README.md").is_file()
+    assert [path.name for path in tmp_path.iterdir()] == ["site"]
+
+
 def test_the_tree_lists_every_folder_and_file_once():
     spec = EVERYTHING["flask"]
     lines = tree(spec)

@@ -5,6 +5,8 @@ or a `tree` listing."""
 import functools
 import io
 import re
+import secrets
+import shutil
 import tempfile
 import threading
 import zipfile
@@ -164,16 +166,29 @@ def zip_bytes(spec: StarterSpec) -> bytes:
 
 
 def write_tree(spec: StarterSpec, dest: Path) -> None:
-    """Write the starter's files into ``dest``, which must be missing or empty.
+    """Write the starter's files into ``dest``, which must be missing or empty: every file, or
+    none. They are written into a hidden folder beside ``dest`` and it is renamed ``dest`` at
+    the end, so a write that fails (no space, no permission, a file where a folder should be)
+    leaves nothing behind, not even the folders it had to make on the way.
 
-    Raises FileExistsError if ``dest`` holds anything: a starter never overwrites."""
+    Raises FileExistsError if ``dest`` holds anything (a starter never overwrites), OSError
+    if it cannot be written."""
+    dest = Path(dest).absolute()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise FileExistsError(f"{dest} exists and is not an empty folder")
-    for path, content in render_files(spec).items():
-        target = dest.joinpath(*PurePosixPath(path).parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        target.chmod(_mode(path))
+    made = next((folder for folder in reversed(dest.parents) if not folder.exists()), None)
+    staging = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.partial"
+    try:
+        staging.mkdir(parents=True)
+        for path, content in render_files(spec).items():
+            target = staging.joinpath(*PurePosixPath(path).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            target.chmod(_mode(path))
+        staging.rename(dest)  # replaces an empty folder at dest
+    except BaseException:
+        shutil.rmtree(made or staging, ignore_errors=True)
+        raise
 
 
 def tree(spec: StarterSpec) -> list[str]:

@@ -36,6 +36,9 @@ class Command(BaseCommand):
             write_tree(spec, output)
         except FileExistsError as exc:
             raise CommandError(f"{exc}: choose a new folder") from exc
+        except OSError as exc:
+            reason = exc.strerror or exc.__class__.__name__
+            raise CommandError(f"could not write {output}: {reason}; nothing was written") from exc
         name = get_rulebook().option(spec.framework).name
         features = [label for feature, label in FEATURES.items() if feature in spec.features]
         self.stdout.write(starter_summary(name, features))
