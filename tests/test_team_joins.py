@@ -1,6 +1,7 @@
 """Many people joining one team room at once, through two real gunicorn servers sharing one
-database (SQLite in a file, and PostgreSQL): every join is stored, none lost, no 5xx, and a
-full room refuses exactly those past its 50 members."""
+database (SQLite in a file, and PostgreSQL): every join is stored, none lost, no 5xx, a full
+room refuses exactly those past its 50 members, and a room deleted while people join and
+change it tells each of them it is gone."""
 
 import os
 import threading
@@ -143,4 +144,45 @@ def test_sixty_people_joining_a_room_at_once_leave_exactly_fifty_in_it(servers):
     assert len(members) == MAX_MEMBERS
     assert {m["name"] for m in members} == stored
     assert len({m["id"] for m in members}) == MAX_MEMBERS
+    assert not server_errors(servers)
+
+
+def one_of_thirteen(i, server, made, start, said):
+    """The 13th deletes the room; of the others, one in three settles, the rest join."""
+    slug, bearer = made["slug"], {"Authorization": f"Bearer {made['organizer_token']}"}
+    url = f"{server.url}/api/teams/{slug}"
+    with requests.Session() as session:
+        start.wait()
+        if i == 12:
+            sent = session.delete(url, headers=bearer, timeout=60)
+        elif i % 3 == 2:
+            body = {"question": "auth", "choice": None}
+            sent = session.post(f"{url}/settle", json=body, headers=bearer, timeout=60)
+        else:
+            body = {"name": f"Person {i:02d}", "answers": ANSWERS[i % len(ANSWERS)]}
+            sent = session.post(f"{url}/members", json=body, timeout=60)
+    said.append((i, sent.status_code, sent.headers.get("Content-Type", "")))
+
+
+def test_people_joining_and_settling_as_the_room_is_deleted_are_told_it_is_gone(servers):
+    """Each request is either done before the deletion or told the room is gone (404): never
+    a 500, and nothing is left of the room."""
+    said: list[tuple[int, int, str]] = []
+    for trial in range(4):
+        made = new_room(servers[trial % 2], f"Deleted at once {trial}")
+        start = threading.Barrier(13)
+        threads = [
+            threading.Thread(target=one_of_thirteen, args=(i, servers[i % 2], made, start, said))
+            for i in range(13)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        gone = requests.get(f"{servers[0].url}/api/teams/{made['slug']}", timeout=30)
+        assert gone.status_code == 404, sorted(x[:2] for x in said[-13:])
+    assert len(said) == 4 * 13
+    assert {status for i, status, _ in said if i == 12} == {204}, said
+    assert {status for i, status, _ in said if i != 12} <= {200, 201, 404}, said
+    assert all(kind.startswith("application/json") for i, _, kind in said if i != 12)
     assert not server_errors(servers)

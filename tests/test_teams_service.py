@@ -6,6 +6,7 @@ verdict"), most decisive first."""
 import random
 
 import pytest
+from django.test import RequestFactory
 
 from guide.engine import UNSURE
 from guide.models import Member, Team, new_slug
@@ -30,6 +31,45 @@ def stored(members, settled=None):
     for name, answers in members.items():
         Member.objects.create(team=team, name=name, name_key=name, key="x", answers=answers)
     return team
+
+
+def a_change_of(kind, request, team, member):
+    return {
+        "join": lambda: teams.join(request, team, "Cy", {"auth": "full"}),
+        "update": lambda: teams.update(request, member, {"auth": "none"}),
+        "remove": lambda: teams.remove(member),
+        "settle": lambda: teams.settle(request, team, "auth", None),
+        "delete": lambda: teams.delete(team),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", ["join", "update", "remove", "settle", "delete"])
+def test_a_change_to_a_room_deleted_since_it_was_read_is_refused_as_gone(kind, rf):
+    team = stored({"ana": {"auth": "full"}, "bo": {"auth": "none"}})
+    member = team.members.first()
+    Team.objects.filter(pk=team.pk).delete()  # by its organizer, meanwhile
+    with pytest.raises(teams.Gone) as gone:
+        a_change_of(kind, rf.post("/"), team, member)()
+    assert (gone.value.status, gone.value.message) == (404, str(teams.NO_ROOM))
+    assert not Member.objects.exists() and not Team.objects.exists()
+
+
+def test_new_answers_of_a_member_removed_since_they_were_read_are_refused_as_gone(rf):
+    team = stored({"ana": {"auth": "full"}, "bo": {"auth": "none"}})
+    member = team.members.get(name="ana")
+    Member.objects.filter(pk=member.pk).delete()  # removed by the organizer, meanwhile
+    with pytest.raises(teams.Gone) as gone:
+        teams.update(rf.post("/"), member, {"auth": "none"})
+    assert (gone.value.status, gone.value.message) == (404, str(teams.NO_MEMBER))
+    assert list(team.members.values_list("name", flat=True)) == ["bo"]
+
+
+def test_not_sure_is_no_choice_to_settle_a_disagreement_on(rf):
+    team = stored({"ana": {"auth": "full"}, "bo": {"auth": UNSURE}, "cy": {"auth": "none"}})
+    with pytest.raises(teams.Refused):
+        teams.settle(rf.post("/"), team, "auth", UNSURE)
+    team.refresh_from_db()
+    assert team.settled == {}
 
 
 def a_room(seed):
@@ -89,6 +129,46 @@ def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_d
             changes[q] = count
     assert set(offered) == set(changes)
     assert [changes[q] for q in offered] == sorted(changes.values(), reverse=True)
+
+
+def test_past_its_page_limit_a_member_is_shown_the_list_last_worked_out_less_what_they_answered(
+    rf, monkeypatch
+):
+    seat_id, offered = next(
+        (seat_id, offered)
+        for seed in range(200)
+        for seat_id, offered in [offered_in_room(seed)]
+        if len(offered) >= 2
+    )
+    team = Team.objects.get()
+    answered, *rest = offered
+    member = team.members.get(pk=seat_id)
+    member.answers = {**member.answers, answered: RULEBOOK.question(answered).choice_ids[0]}
+    member.save()
+    Team.objects.filter(pk=team.pk).update(version=team.version + 1)  # the room changed
+
+    def refused(request, group):
+        raise teams.Ratelimited()
+
+    worked_out = []
+    monkeypatch.setattr(teams.limits, "spend", refused)
+    monkeypatch.setattr(teams, "_offered", lambda *a: worked_out.append(a) or [])
+    room = teams.state(Team.objects.get())
+    assert teams.offered(rf.get("/"), room, seat_id) == rest
+    assert worked_out == []
+
+
+def offered_in_room(seed):
+    """A room of seed's members, stored (and the rooms before it deleted): its first member,
+    and what they are offered."""
+    Team.objects.all().delete()
+    rng, members, _ = a_room(seed)
+    mine = members[next(iter(members))]
+    for q in rng.sample(sorted(q for q, c in mine.items() if c != UNSURE), 2):
+        del mine[q]
+    room = teams.state(stored(members))
+    seat = next(s for s in room.seats if s.name == next(iter(members)))
+    return seat.id, teams.offered(RequestFactory().get("/"), room, seat.id)
 
 
 def test_a_room_that_grows_past_the_settlements_tried_does_not_seem_to_change(monkeypatch):

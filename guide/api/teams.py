@@ -181,7 +181,7 @@ def member_of(request: HttpRequest, slug: str, member_id: int) -> tuple[Team, Me
     team = room(slug)
     member = team.members.filter(pk=member_id).first()
     if member is None:
-        raise HttpError(404, gettext("There is no such member in this room."))
+        raise HttpError(404, str(teams.NO_MEMBER))
     return team, member
 
 

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_noop
+from django_ratelimit.exceptions import Ratelimited
 
 from guide.engine import UNSURE, CheckedAnswers, shown_answers
 from guide.engine.team import TeamVerdict, team_verdict
@@ -71,6 +72,12 @@ class NotSettled(Refused):
     status = 409
 
 
+class Gone(Refused):
+    """The room, or the member, was deleted while the request was on its way."""
+
+    status = 404
+
+
 NAME_RULE = cast(
     str,
     format_lazy(
@@ -89,6 +96,7 @@ NAME_TAKEN = gettext_lazy(
     "Someone in this room already has that name: add an initial, or pick another."
 )
 NO_ROOM = gettext_lazy("There is no team room at this address (it may have been deleted).")
+NO_MEMBER = gettext_lazy("There is no such member in this room.")
 NOT_ORGANIZER = gettext_lazy(
     "Only the room's organizer can do that: their secret is missing or wrong."
 )
@@ -106,14 +114,21 @@ OPEN_DECIDES = gettext_lazy(
 NOTHING_YET = gettext_lazy("Nobody in the room has answered anything yet.")
 
 
+#: The format characters a name may hold, each between two other characters: the zero-width
+#: joiner, which joins emoji into one (👩‍💻), and the non-joiner, which Persian and the
+#: scripts of India write within words.
+JOINERS = "\u200c\u200d"
+
+
 def clean_text(raw: object, *, most: int, what: str) -> str:
     """``raw`` as stored: NFC, spaces at the ends stripped and runs of spaces made one; text
-    with control or format characters (including direction overrides), or empty, or longer
-    than ``most`` characters, is refused."""
+    with control or format characters (including direction overrides; a joiner only between
+    two other characters, :data:`JOINERS`), or empty, or longer than ``most`` characters, is
+    refused."""
     if not isinstance(raw, str):
         raise BadName(gettext("The %(what)s must be text.") % {"what": gettext(what)}, what)
     text = " ".join(unicodedata.normalize("NFC", raw).split())
-    if any(unicodedata.category(c)[0] == "C" for c in text):
+    if not all(_may_stand(text, i) for i in range(len(text))):
         raise BadName(
             gettext("The %(what)s may not contain control characters.") % {"what": gettext(what)},
             what,
@@ -125,6 +140,22 @@ def clean_text(raw: object, *, most: int, what: str) -> str:
             what,
         )
     return text
+
+
+def _may_stand(text: str, i: int) -> bool:
+    """Whether ``text[i]`` may be in a name: any but a control or format character, a joiner
+    only between two characters that are neither space nor joiner."""
+    c = text[i]
+    if c in JOINERS:
+        around = text[i - 1 : i] + text[i + 1 : i + 2]
+        return i > 0 and len(around) == 2 and not any(x.isspace() or x in JOINERS for x in around)
+    return unicodedata.category(c)[0] != "C"
+
+
+def name_key(name: str) -> str:
+    """What two names must not share in one room: the name casefolded, without joiners (so
+    that "Ana" and "Ana" with a joiner hidden in it are one name)."""
+    return "".join(c for c in name.casefold() if c not in JOINERS)
 
 
 def clean_name(raw: object) -> str:
@@ -193,7 +224,8 @@ def room_url(team: Team) -> str:
 def _touch(team: Team) -> None:
     """Bump the room's version: called first in each change's transaction, so that it takes
     the lock the rest of the change runs under."""
-    Team.objects.filter(pk=team.pk).update(version=F("version") + 1, active=timezone.now())
+    if not Team.objects.filter(pk=team.pk).update(version=F("version") + 1, active=timezone.now()):
+        raise Gone(str(NO_ROOM))  # deleted since the request read it
     team.refresh_from_db(fields=["version", "active"])
 
 
@@ -215,6 +247,21 @@ def create(request: HttpRequest, title: object) -> tuple[Team, str]:
     raise IntegrityError("could not store the room")
 
 
+def found(
+    request: HttpRequest, title: object, name: object, answers: Mapping[str, str]
+) -> tuple[Team, str, Member, str]:
+    """A new room whose first member, ``name``, answered ``answers`` (a result the room
+    starts from): the room and the member, with their secrets, or neither. A client past
+    either limit (RATELIMIT_TEAMS, RATELIMIT_TEAM_ANSWERS) is refused before anything is
+    stored."""
+    clean_name(name)
+    may_answer(request)
+    with transaction.atomic():
+        team, token = create(request, title)
+        member, secret = join(request, team, name, answers)
+    return team, token, member, secret
+
+
 def may_answer(request: HttpRequest) -> None:
     """``Ratelimited`` if the client has used up its RATELIMIT_TEAM_ANSWERS already: called
     before a member's answers are scored, so a client past its limit costs no scoring."""
@@ -233,7 +280,7 @@ def join(
     request: HttpRequest, team: Team, name: object, answers: Mapping[str, str]
 ) -> tuple[Member, str]:
     """A new member of ``team`` with checked ``answers`` and their secret. Refused past
-    MAX_MEMBERS or with a name taken in the room (compared casefolded). Counts towards the
+    MAX_MEMBERS or with a name taken in the room (:func:`name_key`). Counts towards the
     client's RATELIMIT_TEAM_ANSWERS."""
     name = clean_name(name)
     limits.spend(request, "team_answers")
@@ -243,12 +290,12 @@ def join(
             _touch(team)
             if team.members.count() >= MAX_MEMBERS:
                 raise RoomFull(str(ROOM_FULL))
-            if team.members.filter(name_key=name.casefold()).exists():
+            if team.members.filter(name_key=name_key(name)).exists():
                 raise NameTaken(str(NAME_TAKEN))
             member = Member.objects.create(
                 team=team,
                 name=name,
-                name_key=name.casefold(),
+                name_key=name_key(name),
                 key=token_key(token),
                 answers=dict(answers),
             )
@@ -258,10 +305,13 @@ def join(
 
 
 def update(request: HttpRequest, member: Member, answers: Mapping[str, str]) -> None:
+    """The member's answers replaced by ``answers``; Gone if the member or the room was
+    deleted since the request read them."""
     limits.spend(request, "team_answers")
     with transaction.atomic():
         _touch(member.team)
-        Member.objects.filter(pk=member.pk).update(answers=dict(answers))
+        if not Member.objects.filter(pk=member.pk).update(answers=dict(answers)):
+            raise Gone(str(NO_MEMBER))
     member.answers = dict(answers)
 
 
@@ -272,24 +322,32 @@ def remove(member: Member) -> None:
 
 
 def delete(team: Team) -> None:
-    """The room and its members, at once; decisions it recorded are permalinks and stay."""
-    team.delete()
+    """The room and its members, at once; decisions it recorded are permalinks and stay.
+    Changes under way are let finish first, and those that come after are refused as Gone
+    (on PostgreSQL, a member joining between the two deletions would otherwise be left
+    pointing at no room, and the deletion fail). Gone if it was deleted already."""
+    with transaction.atomic():
+        _touch(team)
+        team.delete()
 
 
 def settle(request: HttpRequest, team: Team, question: str, choice: str | None) -> None:
     """The organizer settles a disagreement on ``choice`` (None: unsettle it). Refused unless
-    some member gave that choice. Counts towards the client's RATELIMIT_TEAM_ANSWERS: each
-    settlement makes the room be worked out again for everyone in it."""
+    it is one of the question's choices ("not sure" is none) and some member gave it. Counts
+    towards the client's RATELIMIT_TEAM_ANSWERS: each settlement makes the room be worked
+    out again for everyone in it."""
     limits.spend(request, "team_answers")
     rulebook = get_rulebook()
     if not rulebook.has_question(question):
         raise Refused(gettext("There is no question “%(id)s”.") % {"id": question[:40]})
-    if choice is not None and not any(
-        m.get(question) == choice for m in team.members.values_list("answers", flat=True)
-    ):
-        raise Refused(gettext("Settle a disagreement on one of the choices its members gave."))
     with transaction.atomic():
         _touch(team)
+        given = team.members.values_list("answers", flat=True)
+        if choice is not None and (
+            choice not in rulebook.question(question).choice_ids  # "not sure" settles nothing
+            or not any(m.get(question) == choice for m in given)
+        ):
+            raise Refused(gettext("Settle a disagreement on one of the choices its members gave."))
         team.refresh_from_db(fields=["settled"])
         settled = {q: c for q, c in team.settled.items() if q != question}
         if choice is not None:
@@ -301,7 +359,13 @@ def settle(request: HttpRequest, team: Team, question: str, choice: str | None) 
 def delete_idle(days: int = IDLE_DAYS) -> int:
     """Delete the rooms with no change for ``days`` days (their members with them); returns
     how many rooms."""
-    _, deleted = Team.objects.filter(active__lt=timezone.now() - timedelta(days=days)).delete()
+    with transaction.atomic():
+        # Locked as changes lock them (_touch): one under way keeps its room, which it makes
+        # active again; one that comes after finds the room gone.
+        idle = Team.objects.select_for_update(skip_locked=True).filter(
+            active__lt=timezone.now() - timedelta(days=days)
+        )
+        _, deleted = Team.objects.filter(pk__in=list(idle.values_list("pk", flat=True))).delete()
     return deleted.get(Team._meta.label, 0)
 
 
@@ -388,14 +452,26 @@ def offered(request: HttpRequest, room: Room, member_id: int) -> list[str]:
     could change the team's verdict (its framework, whether it holds, or which disagreements
     decide), the most decisive first (the most of its choices that change it), once the
     member's own verdict is settled. Worked out once for each change of the room, and then
-    counted towards the client's RATELIMIT_PAGES like a page made afresh: a client that
-    changes a room and views it as each member in turn is refused long before it costs much."""
+    counted towards the client's RATELIMIT_PAGES like a page made afresh, so that a client
+    that changes a room and views it as each member in turn costs little. A client past
+    that limit (a team polling its busy room from one office's address) is not refused: it
+    is shown the list as last worked out for the member, less what they have answered
+    since, until its limit comes back."""
+    cache = caches["default"]
+    last = f"room-offered-last:{room.team.slug}:{member_id}"
 
     def made() -> list[str]:
         limits.spend(request, "pages")  # only when it is worked out, not when it is kept
-        return _offered(room, member_id)
+        found = _offered(room, member_id)
+        cache.set(last, found, timeout=IDLE_DAYS * 86400)
+        return found
 
-    return _kept(f"room-offered:{etag(room.team)}:{member_id}", made)
+    try:
+        return _kept(f"room-offered:{etag(room.team)}:{member_id}", made)
+    except Ratelimited:
+        seat = room.seat(member_id)
+        answered = seat.answers if seat else {}
+        return [question for question in cache.get(last) or [] if question not in answered]
 
 
 def _offered(room: Room, member_id: int) -> list[str]:

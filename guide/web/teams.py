@@ -26,7 +26,7 @@ from django.utils.http import quote_etag
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
-from guide.models import Team
+from guide.models import Member, Team
 from guide.services import permalinks, teams
 
 from . import room as words
@@ -52,13 +52,15 @@ def _team(slug: str) -> Team:
     return team
 
 
-def _member_id(request: HttpRequest, team: Team) -> int | None:
+def _member(request: HttpRequest, team: Team) -> Member | None:
     """The member whose secret this browser holds, if it is theirs."""
     ident, _, token = request.COOKIES.get(cookie(MEMBER, team), "").partition(".")
     number = teams.member_number(ident)
-    if number is None:
-        return None
-    member = teams.member_with(team, number, token)
+    return None if number is None else teams.member_with(team, number, token)
+
+
+def _member_id(request: HttpRequest, team: Team) -> int | None:
+    member = _member(request, team)
     return member.pk if member else None
 
 
@@ -87,21 +89,20 @@ def new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def create(request: HttpRequest) -> HttpResponse:
     source = permalinks.find(request.POST.get("from", "")[:30])
-    errors: dict[str, str] = {}
-    name = request.POST.get("name", "")
+    title, name = request.POST.get("title", ""), request.POST.get("name", "")
+    member = None
     try:
-        if source is not None:
-            name = teams.clean_name(name)
-        team, token = teams.create(request, request.POST.get("title", ""))
+        if source is None:
+            team, token = teams.create(request, title)
+        else:  # the room and its first member, or neither
+            team, token, member, secret = teams.found(request, title, name, source.answers)
     except teams.Refused as exc:
-        errors[exc.field] = exc.message
-        context = {"source": source, "errors": errors, "title": request.POST.get("title", "")}
+        context = {"source": source, "errors": {exc.field: exc.message}, "title": title}
         return render(request, "guide/room_new.html", context | {"name": name}, status=400)
     response = HttpResponseRedirect(teams.room_url(team), status=303)
     _keep(response, team, ORGANIZER, token)
     _keep(response, team, NEW, token, max_age=600)
-    if source is not None:
-        member, secret = teams.join(request, team, name, dict(source.answers))
+    if member is not None:
         _keep(response, team, MEMBER, f"{member.pk}.{secret}")
     return response
 
@@ -169,6 +170,14 @@ def _refused(request: HttpRequest, team: Team, message: str, status: int) -> Htt
     return render(request, "guide/room.html", context, status=status)
 
 
+def _refused_by(request: HttpRequest, team: Team, refusal: teams.Refused) -> HttpResponse:
+    """The room's page saying why the service refused a change; the site's 404 page if the
+    room was deleted meanwhile."""
+    if isinstance(refusal, teams.Gone) and teams.find(team.slug) is None:
+        raise Http404(str(teams.NO_ROOM))
+    return _refused(request, team, refusal.message, refusal.status)
+
+
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     team = _team(slug)
@@ -177,7 +186,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         member, secret = teams.join(request, team, request.POST.get("name", ""), {})
     except teams.Refused as exc:
-        return _refused(request, team, exc.message, 400 if exc.status == 400 else exc.status)
+        return _refused_by(request, team, exc)
     response = HttpResponseRedirect(reverse("team_answer", kwargs={"slug": slug}), status=303)
     _keep(response, team, MEMBER, f"{member.pk}.{secret}")
     return response
@@ -187,20 +196,21 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     """GET: the member's interview, as on the guide's first page; POST (its last step):
     save the answers as the member's and go back to the room."""
     team = _team(slug)
-    member_id = _member_id(request, team)
-    if member_id is None:
+    member = _member(request, team)
+    if member is None:
         return _refused(request, team, words.JOIN_FIRST, 403)
     if request.method == "POST":
         teams.may_answer(request)
         checked = permalinks.check(request.POST, strict=False)
         if not checked.ok:
             return _refused(request, team, gettext("Some answers are not valid."), 400)
-        member = team.members.get(pk=member_id)
-        teams.update(request, member, teams.member_answers(checked))
+        try:
+            teams.update(request, member, teams.member_answers(checked))
+        except teams.Refused as exc:
+            return _refused_by(request, team, exc)
         return _back(team)
     if request.method not in ("GET", "HEAD"):
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    member = team.members.get(pk=member_id)
     data = request.GET if request.GET else member.answers
     checked = permalinks.check(data, strict=False)
     if not checked.ok:
@@ -240,7 +250,7 @@ def organizer_action(
         try:
             return view(request, team)
         except teams.Refused as exc:
-            return _refused(request, team, exc.message, exc.status)
+            return _refused_by(request, team, exc)
 
     return checked
 
@@ -266,12 +276,15 @@ def remove(request: HttpRequest, slug: str) -> HttpResponse:
     number = teams.member_number(request.POST.get("member", ""))
     member = None if number is None else team.members.filter(pk=number).first()
     if member is None:
-        return _refused(request, team, gettext("There is no such member in this room."), 404)
+        return _refused(request, team, str(teams.NO_MEMBER), 404)
     if not (_is_organizer(request, team) or _member_id(request, team) == member.pk):
         return _refused(
             request, team, gettext("Only this member or the organizer can remove them."), 403
         )
-    teams.remove(member)
+    try:
+        teams.remove(member)
+    except teams.Refused as exc:
+        return _refused_by(request, team, exc)
     return _back(team)
 
 
