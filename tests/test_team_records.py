@@ -3,11 +3,14 @@ PDF, its decision record), and idle rooms are deleted by the cleanup command whi
 decisions stay."""
 
 import io
+import re
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
 from guide.models import Permalink, Team
@@ -64,6 +67,25 @@ def test_a_recorded_decisions_record_lists_the_members_as_decision_makers(client
     front = record.split("---")[1]
     assert 'decision-makers: ["Ana", "Bo", "Zo\\u00eb \\"Z\\" \\u003cb\\u003e"]' in front
     assert "by a team together" in record
+
+
+def test_a_recorded_decisions_record_shows_names_and_title_as_written_not_as_markdown(client):
+    """Anyone may write a room's title and their name; in the record they stay text: no
+    image, link, emphasis or HTML of theirs comes out of its Markdown."""
+    names = ("<img src=x onerror=alert(1)>", "[me](javascript:alert(1))", "*Bo* `x` & Co|")
+    room = api(client, "post", "/api/teams", {"title": "<b>Booking</b> _backend_"}).json()
+    for name in names:
+        answers = AGREED | {"api": "full" if name == names[0] else "simple"}
+        body = {"name": name, "answers": answers}
+        assert api(client, "post", f"/api/teams/{room['slug']}/members", body).status_code == 201
+    made = api(client, "post", f"/api/teams/{room['slug']}/decision", token=room["organizer_token"])
+    record = client.get(f"/r/{made.json()['slug']}/decision.md").content.decode()
+    body = record.split("---", 2)[2]
+    html = MarkdownIt("commonmark", {"html": True}).render(body)
+    assert "<img" not in html and "<b>" not in html and "javascript:" not in html.split('"')[1::2]
+    context = unescape(re.sub(r"<[^>]+>", "", html.split("</h2>")[1].split("<table>")[0]))
+    assert "<b>Booking</b> _backend_" in context
+    assert ", ".join(names) in context
 
 
 def test_a_single_persons_record_names_no_decision_makers(client):

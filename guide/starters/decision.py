@@ -22,6 +22,13 @@ def one_line(text: str) -> str:
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
 
 
+def markdown_text(text: str) -> str:
+    """``text`` to stand in a line of Markdown as the very characters it is: what could start
+    a link, an image, emphasis, code, HTML or an entity is escaped ("<b>" stays "<b>"). For
+    what anyone may write (a team's title, its members' names)."""
+    return re.sub(r"([\\`*_\[\]<>&|~])", r"\\\1", text)
+
+
 def decision_path(spec: StarterSpec) -> str:
     """Where a project keeps its decision record: "docs/decisions/0001-use-django.md"."""
     return f"docs/decisions/0001-use-{spec.framework}.md"
@@ -62,4 +69,5 @@ def _decision_template() -> "Template":
 
     envops = yaml.safe_load((STARTERS / "copier.yml").read_text())["_envops"]
     environment = SandboxedEnvironment(loader=FileSystemLoader(STARTERS), **envops)
+    environment.filters["md"] = markdown_text
     return environment.get_template(DECISION_TEMPLATE)
