@@ -3,12 +3,14 @@ changelog, and what a change does to stored results (guide/web/rules.py,
 guide/services/impact.py, manage.py rules_impact)."""
 
 import json
+from datetime import timedelta
 from html import unescape
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from guide.models import Permalink
 from guide.services.impact import count_decisions, decides
@@ -49,6 +51,24 @@ def test_counting_again_reads_only_the_results_stored_since(client):
     assert count_decisions(settle=0) == 1 and count_decisions(settle=0) == 0
     client.post("/", {"admin": "yes", "auth": "none"})
     assert count_decisions(settle=0) == 1
+    assert "Of the 2 results stored under today's rules, it moved 2" in page_of(
+        client.get("/rules/q/admin/")
+    )
+
+
+@pytest.mark.django_db
+def test_a_result_stamped_later_than_the_next_one_is_counted_all_the_same(client):
+    """Two saves at once can take their ids in the other order than their stamps: a count
+    waits for the earlier id rather than passing over it for good."""
+    client.post("/", {"admin": "yes", "auth": "full"})
+    client.post("/", {"admin": "yes", "auth": "none"})
+    first, second = Permalink.objects.order_by("id")
+    now = timezone.now()
+    Permalink.objects.filter(pk=first.pk).update(created=now - timedelta(seconds=5))
+    Permalink.objects.filter(pk=second.pk).update(created=now - timedelta(seconds=15))
+    assert count_decisions(settle=10) == 0  # the first id is not settled yet
+    Permalink.objects.filter(pk=first.pk).update(created=now - timedelta(seconds=11))
+    assert count_decisions(settle=10) == 2
     assert "Of the 2 results stored under today's rules, it moved 2" in page_of(
         client.get("/rules/q/admin/")
     )

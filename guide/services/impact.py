@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import takewhile
 from typing import Any
 
 from django.db.models import F
@@ -132,33 +133,37 @@ def decides(kind: str, ident: str) -> Decides:
 
 
 def count_decisions(*, batch: int = BATCH, settle: float = SETTLE_SECONDS) -> int:
-    """Add the permalinks stored under today's rules since the last count (at most ``batch``,
-    each at least ``settle`` seconds old) to what each question and rule decided; returns how
-    many were added (0 when another count got there first)."""
+    """Add the permalinks stored under today's rules since the last count to what each
+    question and rule decided, in the order of their ids and up to the first that is not yet
+    ``settle`` seconds old (at most ``batch``); returns how many were added (0 when another
+    count got there first).
+
+    A count never passes over a result it has not read: ids are handed out as rows are
+    inserted, after each was stamped ``created``, so saves at the same moment can take ids
+    in another order than their stamps. Counting a later id whose stamp is old enough while
+    an earlier one's is not would leave the earlier one behind ``counted_up_to`` for good."""
     version = get_rulebook().version
     row, _ = DecisionCount.objects.get_or_create(ruleset_version=version)
-    rows = list(
-        Permalink.objects.filter(
-            ruleset_version=version,
-            id__gt=row.counted_up_to,
-            created__lt=timezone.now() - timedelta(seconds=settle),
-        )
-        .order_by("id")
-        .values_list("id", "snapshot")[:batch]
-    )
-    if not rows:
+    since = Permalink.objects.filter(ruleset_version=version, id__gt=row.counted_up_to)
+    cutoff = timezone.now() - timedelta(seconds=settle)
+    stamps = since.order_by("id").values_list("id", "created")[:batch]
+    settled = [ident for ident, _ in takewhile(lambda stamp: stamp[1] < cutoff, stamps)]
+    if not settled:
         return 0
+    snapshots = list(
+        since.filter(id__lte=settled[-1]).order_by("id").values_list("snapshot", flat=True)
+    )
     counts: dict[str, dict[str, Any]] = row.counts
-    for _, snapshot in rows:
+    for snapshot in snapshots:
         _add(counts, snapshot)
     # Written only if no other count moved the row on meanwhile (it counted these already).
     written = DecisionCount.objects.filter(pk=row.pk, counted_up_to=row.counted_up_to).update(
         counts=counts,
-        counted_up_to=rows[-1][0],
-        results=F("results") + len(rows),
+        counted_up_to=settled[-1],
+        results=F("results") + len(snapshots),
         updated=timezone.now(),
     )
-    return len(rows) if written else 0
+    return len(snapshots) if written else 0
 
 
 def _add(counts: dict[str, dict[str, Any]], snapshot: Mapping[str, Any]) -> None:
