@@ -763,6 +763,29 @@ def test_a_change_through_the_api_to_a_room_deleted_on_its_way_is_a_json_404(
     assert token  # the first room's organizer never deleted it: only the test did
 
 
+def test_new_answers_through_the_api_from_a_member_removed_on_their_way_are_a_404(
+    client, split_room, monkeypatch
+):
+    """Removed by the organizer just after the request found them: their secret was right,
+    so not a 403, and the member is gone."""
+    holds_secret = teams.holds_secret
+
+    def checked_then_removed(member, token):
+        Member.objects.filter(pk=member.pk).delete()
+        return holds_secret(member, token)
+
+    monkeypatch.setattr(teams, "holds_secret", checked_then_removed)
+    ana = split_room["ana"]
+    response = client.patch(
+        f"{API}/{split_room['slug']}/members/{ana['id']}",
+        {"answers": {"auth": "none"}},
+        content_type="application/json",
+        **bearer(ana["member_token"]),
+    )
+    assert response.status_code == 404
+    assert response.json() == {"detail": str(teams.NO_MEMBER)}
+
+
 # -- the pages ----------------------------------------------------------------------------
 
 

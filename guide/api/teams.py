@@ -198,8 +198,8 @@ def member_of(request: HttpRequest, slug: str, member_id: int) -> tuple[Team, Me
 def change_member(
     request: HttpRequest, slug: str, member_id: int, payload: AnswersOnly
 ) -> Status[None]:
-    team, member = member_of(request, slug, member_id)
-    if teams.member_with(team, member_id, request.auth) is None:  # type: ignore[attr-defined]
+    _, member = member_of(request, slug, member_id)
+    if not teams.holds_secret(member, request.auth):  # type: ignore[attr-defined]
         raise HttpError(403, str(teams.NOT_MEMBER))
     teams.may_answer(request)
     teams.update(request, member, checked_answers(payload))
@@ -215,7 +215,7 @@ def change_member(
 def remove_member(request: HttpRequest, slug: str, member_id: int) -> Status[None]:
     team, member = member_of(request, slug, member_id)
     token = request.auth  # type: ignore[attr-defined]
-    if not (teams.is_organizer(team, token) or teams.member_with(team, member_id, token)):
+    if not (teams.is_organizer(team, token) or teams.holds_secret(member, token)):
         raise HttpError(403, gettext("Only this member or the room's organizer can remove them."))
     teams.remove(member)
     return Status(204, None)

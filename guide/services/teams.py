@@ -189,9 +189,12 @@ def member_number(text: str) -> int | None:
 def member_with(team: Team, member_id: int, token: str | None) -> Member | None:
     """The member ``member_id`` of ``team`` if ``token`` is their secret."""
     member = team.members.filter(pk=member_id).first()
-    if member and token and hmac.compare_digest(member.key, token_key(token)):
-        return member
-    return None
+    return member if member and holds_secret(member, token) else None
+
+
+def holds_secret(member: Member, token: str | None) -> bool:
+    """Whether ``token`` is ``member``'s secret."""
+    return bool(token) and hmac.compare_digest(member.key, token_key(token or ""))
 
 
 def etag(team: Team) -> str:
