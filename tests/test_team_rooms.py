@@ -14,7 +14,7 @@ from django.test import Client
 
 from guide.engine import UNSURE
 from guide.models import MAX_MEMBERS, Member, Permalink, Team
-from guide.services import permalinks, teams
+from guide.services import permalinks, room_view, teams
 from guide.services.permalinks import result_for
 from guide.services.rulebook import get_rulebook
 from tests.conftest import ALL_BUT_ONE_ANSWERED
@@ -1107,8 +1107,10 @@ def test_a_client_past_its_limit_is_refused_before_anything_is_worked_out(
     real = permalinks.result_for
     monkeypatch.setattr(permalinks, "result_for", lambda *a, **k: scored.append(a) or real(*a, **k))
     worked_out = []
-    real_state = teams.state
-    monkeypatch.setattr(teams, "state", lambda *a, **k: worked_out.append(a) or real_state(*a, **k))
+    real_state = room_view.state
+    monkeypatch.setattr(
+        room_view, "state", lambda *a, **k: worked_out.append(a) or real_state(*a, **k)
+    )
     assert join(client, room["slug"], "Bo", DJANGO_SIDE).status_code == 429
     changed = client.patch(
         f"{API}/{room['slug']}/members/{ana['id']}",
@@ -1154,8 +1156,8 @@ def test_a_room_worked_out_again_for_each_member_counts_like_pages_made_afresh(
         for name in ("Ana", "Bo", "Cy", "Di")
     ]
     worked_out = []
-    offered = teams._offered
-    monkeypatch.setattr(teams, "_offered", lambda *a: worked_out.append(a) or offered(*a))
+    offered = room_view._offered
+    monkeypatch.setattr(room_view, "_offered", lambda *a: worked_out.append(a) or offered(*a))
     statuses = []
     for member in members:
         viewer = Client()

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 
 from guide.engine import UNSURE
 from guide.models import Member, Team, new_slug
-from guide.services import teams
+from guide.services import room_view, teams
 from tests.engine.test_team import RULEBOOK, brute_force, random_room
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def a_room(seed):
 @pytest.mark.parametrize("seed", range(12))
 def test_ask_everyone_lists_exactly_the_open_questions_an_answer_to_could_change_it(seed):
     _, members, kept_open = a_room(seed)
-    room = teams.state(stored(members))
+    room = room_view.state(stored(members))
     now = outcome(members)
     expected = [
         q
@@ -95,7 +95,7 @@ def test_ask_everyone_lists_exactly_the_open_questions_an_answer_to_could_change
     ]
     if now[0]:
         assert expected == []  # nothing can change a framework that holds
-    assert teams.open_that_matter(room) == expected
+    assert room_view.open_that_matter(room) == expected
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -107,9 +107,9 @@ def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_d
     mine = members[name]
     for q in rng.sample(sorted(q for q, c in mine.items() if c != UNSURE), 2):
         del mine[q]  # answered by the teammates, not by this member
-    room = teams.state(stored(members))
+    room = room_view.state(stored(members))
     seat = next(s for s in room.seats if s.name == name)
-    offered = teams.offered(rf.get("/"), room, seat.id)
+    offered = room_view.offered(rf.get("/"), room, seat.id)
     if not seat.settled:
         assert offered == []  # offered once the member's own verdict is settled
         return
@@ -148,13 +148,13 @@ def test_past_its_page_limit_a_member_is_shown_the_list_last_worked_out_less_wha
     Team.objects.filter(pk=team.pk).update(version=team.version + 1)  # the room changed
 
     def refused(request, group):
-        raise teams.Ratelimited()
+        raise room_view.Ratelimited()
 
     worked_out = []
-    monkeypatch.setattr(teams.limits, "spend", refused)
-    monkeypatch.setattr(teams, "_offered", lambda *a: worked_out.append(a) or [])
-    room = teams.state(Team.objects.get())
-    assert teams.offered(rf.get("/"), room, seat_id) == rest
+    monkeypatch.setattr(room_view.limits, "spend", refused)
+    monkeypatch.setattr(room_view, "_offered", lambda *a: worked_out.append(a) or [])
+    room = room_view.state(Team.objects.get())
+    assert room_view.offered(rf.get("/"), room, seat_id) == rest
     assert worked_out == []
 
 
@@ -166,9 +166,9 @@ def offered_in_room(seed):
     mine = members[next(iter(members))]
     for q in rng.sample(sorted(q for q, c in mine.items() if c != UNSURE), 2):
         del mine[q]
-    room = teams.state(stored(members))
+    room = room_view.state(stored(members))
     seat = next(s for s in room.seats if s.name == next(iter(members)))
-    return seat.id, teams.offered(RequestFactory().get("/"), room, seat.id)
+    return seat.id, room_view.offered(RequestFactory().get("/"), room, seat.id)
 
 
 def test_a_room_that_grows_past_the_settlements_tried_does_not_seem_to_change(monkeypatch):
@@ -187,8 +187,8 @@ def test_a_room_that_grows_past_the_settlements_tried_does_not_seem_to_change(mo
     assert before.exact and not after.exact
     deciding = [{d.question for d in v.disagreements if d.decides} for v in (before, after)]
     assert deciding[0] != deciding[1]  # the search counts one more as deciding
-    assert not teams._changed(before, after)
-    assert teams._changed(before, before.__class__(**{**_fields(before), "holds": True}))
+    assert not room_view._changed(before, after)
+    assert room_view._changed(before, before.__class__(**{**_fields(before), "holds": True}))
 
 
 def _fields(verdict):

@@ -25,7 +25,7 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from guide.models import MAX_MEMBERS, Member, Team
-from guide.services import permalinks, teams
+from guide.services import permalinks, room_view, teams
 
 from .errors import AnswersRefused
 from .routes import api, limited, read
@@ -111,14 +111,14 @@ def get_team(request: HttpRequest, slug: str) -> Any:
         response = HttpResponse(status=304)
     else:
         team = room(slug)
-        response = api.create_response(request, team_json(teams.state(team)), status=200)
+        response = api.create_response(request, team_json(room_view.state(team)), status=200)
         etag = quote_etag(teams.etag(team))  # as read with the room
     response["ETag"] = etag
     patch_cache_control(response, no_cache=True, private=True)
     return response
 
 
-def team_json(state: teams.Room) -> dict[str, Any]:
+def team_json(state: room_view.Room) -> dict[str, Any]:
     verdict = state.verdict
     return {
         **team_urls(state.team),
@@ -235,7 +235,7 @@ def remove_member(request: HttpRequest, slug: str, member_id: int) -> Status[Non
 def settle(request: HttpRequest, slug: str, payload: SettleIn) -> dict[str, Any]:
     team = organizer(request, slug)
     teams.settle(request, team, payload.question, payload.choice)
-    return team_json(teams.state(team))
+    return team_json(room_view.state(team))
 
 
 @api.post(
@@ -253,5 +253,5 @@ def settle(request: HttpRequest, slug: str, payload: SettleIn) -> dict[str, Any]
 )
 def record(request: HttpRequest, slug: str) -> Status[dict[str, Any]]:
     team = organizer(request, slug)
-    link = teams.record(request, team)
+    link = room_view.record(request, team)
     return Status(201, {"url": permalinks.absolute(permalinks.link_url(link)), "slug": link.slug})

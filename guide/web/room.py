@@ -1,5 +1,5 @@
 """What a team room page says: the team's verdict, its agenda, what is left to ask and each
-member's own verdict, from the service's :class:`~guide.services.teams.Room` (all computed by
+member's own verdict, from the service's :class:`~guide.services.room_view.Room` (all computed by
 the engine's team verdict: nothing here decides anything)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from guide.services.rulebook import get_rulebook
 from guide.wording.lazy import gettext_lazy
 
 if TYPE_CHECKING:
-    from guide.services.teams import Room
+    from guide.services.room_view import Room
 
 JOIN_FIRST = gettext_lazy("Join the room with your name first: then you can answer.")
 
@@ -70,7 +70,7 @@ def room_words(
 ) -> dict[str, Any]:
     """Everything the room page says, for a visitor who is the member ``member_id`` (or
     none) and maybe the organizer; ``ask``: the open questions to ask everyone, which
-    ``ask_together`` says count together (:func:`guide.services.teams.ask_everyone`);
+    ``ask_together`` says count together (:func:`guide.services.room_view.ask_everyone`);
     ``offered``: those the member could still change the team's verdict with."""
     rulebook = get_rulebook()
     verdict = room.verdict

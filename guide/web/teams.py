@@ -27,7 +27,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from guide.models import Member, Team
-from guide.services import permalinks, teams
+from guide.services import permalinks, room_view, teams
 
 from . import room as words
 from .interview import interview_context
@@ -108,16 +108,16 @@ def create(request: HttpRequest) -> HttpResponse:
 
 
 def _context(request: HttpRequest, team: Team) -> dict[str, Any]:
-    room = teams.state(team)
+    room = room_view.state(team)
     member_id = _member_id(request, team)
-    ask, together = teams.ask_everyone(room)
+    ask, together = room_view.ask_everyone(room)
     said = words.room_words(
         room,
         member_id,
         organizer=_is_organizer(request, team),
         ask=ask,
         ask_together=together,
-        offered=teams.offered(request, room, member_id) if member_id else [],
+        offered=room_view.offered(request, room, member_id) if member_id else [],
     )
     return {
         "team": team,
@@ -265,7 +265,7 @@ def settle(request: HttpRequest, team: Team) -> HttpResponse:
 
 @organizer_action
 def decision(request: HttpRequest, team: Team) -> HttpResponse:
-    link = teams.record(request, team)
+    link = room_view.record(request, team)
     return HttpResponseRedirect(permalinks.link_url(link), status=303)
 
 
