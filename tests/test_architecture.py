@@ -117,3 +117,14 @@ def test_the_starter_generator_is_pure():
 def test_the_top_of_the_app_holds_only_what_django_looks_for():
     loose = {p.name for p in GUIDE.glob("*.py")}
     assert loose <= {"__init__.py", "apps.py", "admin.py", "models.py"}, loose
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for folder in ("guide", "config", "deploy") for p in sorted((ROOT / folder).rglob("*.py"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_no_module_of_the_site_is_past_600_lines(path):
+    """docs/architecture.md: a module that grows past 600 lines has taken a second job, to
+    be split along its seams."""
+    assert len(path.read_text().splitlines()) <= 600
