@@ -109,7 +109,8 @@ def test_a_member_is_offered_what_teammates_answered_that_could_change_it_most_d
         del mine[q]  # answered by the teammates, not by this member
     room = room_view.state(stored(members))
     seat = next(s for s in room.seats if s.name == name)
-    offered = room_view.offered(rf.get("/"), room, seat.id)
+    offered, current = room_view.offered(rf.get("/"), room, seat.id)
+    assert current
     if not seat.settled:
         assert offered == []  # offered once the member's own verdict is settled
         return
@@ -154,7 +155,7 @@ def test_past_its_page_limit_a_member_is_shown_the_list_last_worked_out_less_wha
     monkeypatch.setattr(room_view.limits, "spend", refused)
     monkeypatch.setattr(room_view, "_offered", lambda *a: worked_out.append(a) or [])
     room = room_view.state(Team.objects.get())
-    assert room_view.offered(rf.get("/"), room, seat_id) == rest
+    assert room_view.offered(rf.get("/"), room, seat_id) == (rest, False)
     assert worked_out == []
 
 
@@ -168,7 +169,7 @@ def offered_in_room(seed):
         del mine[q]
     room = room_view.state(stored(members))
     seat = next(s for s in room.seats if s.name == next(iter(members)))
-    return seat.id, room_view.offered(RequestFactory().get("/"), room, seat.id)
+    return seat.id, room_view.offered(RequestFactory().get("/"), room, seat.id).questions
 
 
 def test_a_room_that_grows_past_the_settlements_tried_does_not_seem_to_change(monkeypatch):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import caches
 from django.http import HttpRequest
@@ -105,7 +105,13 @@ def _changed(before: TeamVerdict, after: TeamVerdict) -> bool:
     return before.exact and after.exact and deciding(before) != deciding(after)
 
 
-def offered(request: HttpRequest, room: Room, member_id: int) -> list[str]:
+class Offered(NamedTuple):
+    questions: list[str]
+    #: False when the list is the one last worked out, not this version's (see offered).
+    current: bool
+
+
+def offered(request: HttpRequest, room: Room, member_id: int) -> Offered:
     """The questions a member has not answered that teammates have, where the member's answer
     could change the team's verdict (its framework, whether it holds, or which disagreements
     decide), the most decisive first (the most of its choices that change it), once the
@@ -113,10 +119,11 @@ def offered(request: HttpRequest, room: Room, member_id: int) -> list[str]:
     counted towards the client's RATELIMIT_PAGES like a page made afresh, so that a client
     that changes a room and views it as each member in turn costs little. A client past
     that limit (a team polling its busy room from one office's address) is not refused: it
-    is shown the list as last worked out for the member, less what they have answered
-    since, until its limit comes back."""
+    is shown the list as last worked out for the member under today's rules, less what
+    they have answered since, and told it is not current (``current`` False), so that it
+    asks again once its limit comes back."""
     cache = caches["default"]
-    last = f"room-offered-last:{room.team.slug}:{member_id}"
+    last = f"room-offered-last:{room.team.slug}:{member_id}:{get_rulebook().version}"
 
     def made() -> list[str]:
         limits.spend(request, "pages")  # only when it is worked out, not when it is kept
@@ -125,11 +132,13 @@ def offered(request: HttpRequest, room: Room, member_id: int) -> list[str]:
         return found
 
     try:
-        return _kept(f"room-offered:{etag(room.team)}:{member_id}", made)
+        return Offered(_kept(f"room-offered:{etag(room.team)}:{member_id}", made), True)
     except Ratelimited:
         seat = room.seat(member_id)
-        answered = seat.answers if seat else {}
-        return [question for question in cache.get(last) or [] if question not in answered]
+        if seat is None or not seat.settled:
+            return Offered([], False)  # offered once the member's own verdict is settled
+        kept = cache.get(last) or []
+        return Offered([question for question in kept if question not in seat.answers], False)
 
 
 def _offered(room: Room, member_id: int) -> list[str]:

@@ -253,7 +253,8 @@ def found(
     starts from): the room and the member, with their secrets, or neither. A client past
     either limit (RATELIMIT_TEAMS, RATELIMIT_TEAM_ANSWERS) is refused before anything is
     stored."""
-    clean_name(name)
+    clean_title(title), clean_name(name)
+    limits.check(request, "teams")
     may_answer(request)
     with transaction.atomic():
         team, token = create(request, title)
@@ -358,11 +359,16 @@ def settle(request: HttpRequest, team: Team, question: str, choice: str | None) 
 def delete_idle(days: int = IDLE_DAYS) -> int:
     """Delete the rooms with no change for ``days`` days (their members with them); returns
     how many rooms."""
+    idle = Team.objects.filter(active__lt=timezone.now() - timedelta(days=days))
+    if not connection.features.has_select_for_update:
+        # SQLite: every write takes the whole database, so a change and the deletion cannot
+        # interleave; a read then a write in one transaction could only fail ("database is
+        # locked") when a change commits between them.
+        _, deleted = idle.delete()
+        return deleted.get(Team._meta.label, 0)
     with transaction.atomic():
         # Locked as changes lock them (_touch): one under way keeps its room, which it makes
         # active again; one that comes after finds the room gone.
-        idle = Team.objects.select_for_update(skip_locked=True).filter(
-            active__lt=timezone.now() - timedelta(days=days)
-        )
-        _, deleted = Team.objects.filter(pk__in=list(idle.values_list("pk", flat=True))).delete()
+        locked = idle.select_for_update(skip_locked=True).values_list("pk", flat=True)
+        _, deleted = Team.objects.filter(pk__in=list(locked)).delete()
     return deleted.get(Team._meta.label, 0)

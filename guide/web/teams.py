@@ -111,19 +111,21 @@ def _context(request: HttpRequest, team: Team) -> dict[str, Any]:
     room = room_view.state(team)
     member_id = _member_id(request, team)
     ask, together = room_view.ask_everyone(room)
+    offered = room_view.offered(request, room, member_id) if member_id else None
     said = words.room_words(
         room,
         member_id,
         organizer=_is_organizer(request, team),
         ask=ask,
         ask_together=together,
-        offered=room_view.offered(request, room, member_id) if member_id else [],
+        offered=offered.questions if offered else [],
     )
     return {
         "team": team,
         "room": room,
         "said": said,
         "room_url": permalinks.absolute(teams.room_url(team)),
+        "current": offered.current if offered else True,
     }
 
 
@@ -143,7 +145,8 @@ def room(request: HttpRequest, slug: str) -> HttpResponse:
 def live(request: HttpRequest, slug: str) -> HttpResponse:
     """The room's changing part, for polling: 304 while neither the room nor who is asking
     (their secrets, as this browser sends them) changed: the browser sends back the ETag,
-    and the answer then costs one query."""
+    and the answer then costs one query. A part shown with what the member was last offered
+    (past the client's page limit) has no ETag, so that the next poll asks again."""
     tag = teams.current_etag(slug)
     if tag is None:
         raise Http404(str(teams.NO_ROOM))
@@ -154,8 +157,12 @@ def live(request: HttpRequest, slug: str) -> HttpResponse:
     if etag in request.headers.get("If-None-Match", ""):
         response = HttpResponse(status=304)
     else:
-        response = render(request, "guide/room.html#live", _context(request, _team(slug)))
-    response["ETag"] = etag
+        context = _context(request, _team(slug))
+        response = render(request, "guide/room.html#live", context)
+        if not context["current"]:
+            etag = ""
+    if etag:
+        response["ETag"] = etag
     patch_cache_control(response, no_cache=True, private=True)
     patch_vary_headers(response, ("Cookie",))
     return response
@@ -171,11 +178,14 @@ def _refused(request: HttpRequest, team: Team, message: str, status: int) -> Htt
 
 
 def _refused_by(request: HttpRequest, team: Team, refusal: teams.Refused) -> HttpResponse:
-    """The room's page saying why the service refused a change; the site's 404 page if the
-    room was deleted meanwhile."""
-    if isinstance(refusal, teams.Gone) and teams.find(team.slug) is None:
+    """The room's page saying why the service refused a change, the room read again as the
+    refusal left it (the refused change's version was never stored, and what is worked out
+    for the room is kept under its version); the site's 404 page if it was deleted
+    meanwhile."""
+    fresh = teams.find(team.slug)
+    if fresh is None:
         raise Http404(str(teams.NO_ROOM))
-    return _refused(request, team, refusal.message, refusal.status)
+    return _refused(request, fresh, refusal.message, refusal.status)
 
 
 @require_POST
