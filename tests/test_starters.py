@@ -397,11 +397,24 @@ def test_a_starter_that_cannot_be_written_leaves_nothing_behind(tmp_path, monkey
         write_tree(spec, tmp_path / "new" / "site")
     assert len(written) == 5 and list(tmp_path.iterdir()) == []
 
+    # Beside a project written before it, a failed one takes nothing of it away.
+    monkeypatch.undo()
+    write_tree(spec, tmp_path / "new" / "first")
+    monkeypatch.setattr(Path, "write_bytes", fills_up)
+    written.clear()
+    with pytest.raises(OSError, match="No space left"):
+        write_tree(spec, tmp_path / "new" / "second")
+    assert [path.name for path in (tmp_path / "new").iterdir()] == ["first"]
+    assert (tmp_path / "new" / "first" / "README.md").is_file()
+    (tmp_path / "new" / "first").rename(tmp_path / "kept")
+    (tmp_path / "new").rmdir()
+
     (tmp_path / "empty").mkdir()
     written.clear()
     with pytest.raises(OSError):
         write_tree(spec, tmp_path / "empty")
-    assert [path.name for path in tmp_path.rglob("*")] == ["empty"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["empty", "kept"]
+    assert list((tmp_path / "empty").iterdir()) == []
 
 
 def test_a_starter_written_into_an_empty_folder_fills_it(tmp_path):

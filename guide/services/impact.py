@@ -138,10 +138,13 @@ def count_decisions(*, batch: int = BATCH, settle: float = SETTLE_SECONDS) -> in
     ``settle`` seconds old (at most ``batch``); returns how many were added (0 when another
     count got there first).
 
-    A count never passes over a result it has not read: ids are handed out as rows are
-    inserted, after each was stamped ``created``, so saves at the same moment can take ids
-    in another order than their stamps. Counting a later id whose stamp is old enough while
-    an earlier one's is not would leave the earlier one behind ``counted_up_to`` for good."""
+    A count never passes over a stored result it has not read: ids are handed out as rows
+    are inserted, after each was stamped ``created``, so saves at the same moment can take
+    ids in another order than their stamps, and counting a later id whose stamp is old
+    enough while an earlier one's is not would leave the earlier one behind
+    ``counted_up_to`` for good. What ``settle`` guards against is a save not yet committed:
+    one whose transaction lasted longer than that (past the database's statement timeout)
+    would be passed over."""
     version = get_rulebook().version
     row, _ = DecisionCount.objects.get_or_create(ruleset_version=version)
     since = Permalink.objects.filter(ruleset_version=version, id__gt=row.counted_up_to)

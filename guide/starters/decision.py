@@ -25,7 +25,8 @@ def one_line(text: str) -> str:
 def markdown_text(text: str) -> str:
     """``text`` to stand in a line of Markdown as the very characters it is: what could start
     a link, an image, emphasis, code, HTML or an entity is escaped ("<b>" stays "<b>"). For
-    what anyone may write (a team's title, its members' names)."""
+    what anyone may write (a team's title, its members' names). A bare address in it
+    ("https://..."), which GitHub's Markdown shows as a link, stays one: as written."""
     return re.sub(r"([\\`*_\[\]<>&|~])", r"\\\1", text)
 
 

@@ -167,28 +167,50 @@ def zip_bytes(spec: StarterSpec) -> bytes:
 
 def write_tree(spec: StarterSpec, dest: Path) -> None:
     """Write the starter's files into ``dest``, which must be missing or empty: every file, or
-    none. They are written into a hidden folder beside ``dest`` and it is renamed ``dest`` at
-    the end, so a write that fails (no space, no permission, a file where a folder should be)
-    leaves nothing behind, not even the folders it had to make on the way.
+    none. A missing ``dest`` is written as a hidden folder beside it, renamed ``dest`` at the
+    end; an empty one (perhaps a mount point, or a folder with its own owner) is written in
+    place and emptied again if the write fails. So a write that fails (no space, no
+    permission, a file where a folder should be) leaves nothing behind, not even the folders
+    it made on the way, and nothing that was there before is touched.
 
     Raises FileExistsError if ``dest`` holds anything (a starter never overwrites), OSError
     if it cannot be written."""
     dest = Path(dest).absolute()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise FileExistsError(f"{dest} exists and is not an empty folder")
-    made = next((folder for folder in reversed(dest.parents) if not folder.exists()), None)
+    if dest.is_dir():
+        try:
+            _write_files(spec, dest)
+        except BaseException:
+            for written in dest.iterdir():
+                if written.is_dir():
+                    shutil.rmtree(written)
+                else:
+                    written.unlink()
+            raise
+        return
+    made = [folder for folder in dest.parents if not folder.exists()]  # the nearest first
     staging = dest.parent / f".{dest.name}.{secrets.token_hex(4)}.partial"
     try:
         staging.mkdir(parents=True)
-        for path, content in render_files(spec).items():
-            target = staging.joinpath(*PurePosixPath(path).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
-            target.chmod(_mode(path))
-        staging.rename(dest)  # replaces an empty folder at dest
+        _write_files(spec, staging)
+        staging.rename(dest)
     except BaseException:
-        shutil.rmtree(made or staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        for folder in made:
+            try:
+                folder.rmdir()  # only while empty: another run may be writing beside it
+            except OSError:
+                break
         raise
+
+
+def _write_files(spec: StarterSpec, folder: Path) -> None:
+    for path, content in render_files(spec).items():
+        target = folder.joinpath(*PurePosixPath(path).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        target.chmod(_mode(path))
 
 
 def tree(spec: StarterSpec) -> list[str]:
